@@ -1,0 +1,440 @@
+/**
+ * The chain: the header tree, the best chain and the UTXO set. Blocks arrive
+ * through `processBlock`; the chain with the most cumulative work wins (the
+ * first seen wins a tie), reorganizing across any depth with undo data and
+ * stopping at the first invalid block. Calls are serialized.
+ */
+import { EventEmitter } from 'node:events';
+import { Block, type BlockHeader } from '../primitives/block.js';
+import { hashFromHex, hashToHex } from '../primitives/bytes.js';
+import { outpointKey, type OutPoint } from '../primitives/tx.js';
+import { checkBlockContext, checkBlockHeader, checkBlockSanity, checkHeaderContext, headerContext, type ParentInfo } from '../consensus/block-checks.js';
+import { checkBlockSpends } from '../consensus/block-spends.js';
+import type { Coin } from '../consensus/coins.js';
+import { blockError, headerError, RuleError } from '../consensus/errors.js';
+import { getGenesisBlock, type NetworkParams } from '../consensus/params.js';
+import { findInvalidSignature, SCRIPT_FAILURE, type SignatureCheck } from '../consensus/signatures.js';
+import { getVerifier } from '../primitives/signature.js';
+import { ChainDB, type UtxoDigest } from './chaindb.js';
+import { ChainEntry, findFork } from './entry.js';
+import { ChainError } from './errors.js';
+import { keys } from './layout.js';
+import { silentLogger, type Logger } from './logger.js';
+import { CHAIN_DEFAULTS, type ChainOptions } from './options.js';
+import { OrphanBlocks } from './orphans.js';
+import { BlockStatus, encodeHeaderRecord } from './records.js';
+import { connectOps, disconnectOps } from './state-changes.js';
+
+/** Verifies signature checks, possibly on worker threads; resolves to the first bad index or -1. */
+export interface BatchVerifier {
+  verify(checks: readonly SignatureCheck[]): Promise<number>;
+}
+
+export interface ChainModules {
+  verifier?: BatchVerifier;
+  /** Seconds since the epoch; injected so tests control "now". */
+  clock?: () => number;
+  logger?: Logger;
+}
+
+export type ProcessResult = { status: 'connected' | 'side' | 'orphan' | 'duplicate'; entry?: ChainEntry };
+
+export interface ChainEvents {
+  connect: [block: Block, entry: ChainEntry];
+  disconnect: [block: Block, entry: ChainEntry];
+  reorg: [info: { oldTip: ChainEntry; newTip: ChainEntry; fork: ChainEntry }];
+  invalid: [entry: ChainEntry, error: RuleError];
+}
+
+const inlineVerifier: BatchVerifier = { verify: async (checks) => findInvalidSignature(checks, getVerifier()) };
+
+export class Chain extends EventEmitter<ChainEvents> {
+  readonly params: NetworkParams;
+  readonly db: ChainDB;
+  private readonly opts: Required<ChainOptions>;
+  private readonly verifier: BatchVerifier;
+  private readonly clock: () => number;
+  private readonly log: Logger;
+  private readonly entries = new Map<string, ChainEntry>();
+  private readonly mainChain: ChainEntry[] = [];
+  private readonly candidates = new Set<ChainEntry>();
+  private readonly failures = new Map<ChainEntry, RuleError>();
+  private readonly blockCache = new Map<string, Block>();
+  private readonly orphans: OrphanBlocks;
+  private sequence = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: ChainOptions, modules: ChainModules = {}) {
+    super();
+    this.opts = { ...CHAIN_DEFAULTS, ...opts } as Required<ChainOptions>;
+    this.params = opts.params;
+    this.db = new ChainDB(opts.path);
+    this.verifier = modules.verifier ?? inlineVerifier;
+    this.clock = modules.clock ?? (() => Math.floor(Date.now() / 1000));
+    this.log = modules.logger ?? silentLogger;
+    this.orphans = new OrphanBlocks(this.opts.maxOrphans);
+  }
+
+  /** The best valid block. */
+  get tip(): ChainEntry {
+    return this.mainChain[this.mainChain.length - 1]!;
+  }
+
+  get height(): number {
+    return this.tip.height;
+  }
+
+  get orphanCount(): number {
+    return this.orphans.size;
+  }
+
+  /** Opens the database, writing genesis into a new one and checking an existing one is consistent. */
+  async open(): Promise<void> {
+    const { fresh } = await this.db.open(this.params.name);
+    if (fresh) await this.writeGenesis();
+    await this.loadIndex();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    await this.db.close();
+  }
+
+  private async writeGenesis(): Promise<void> {
+    const genesis = getGenesisBlock(this.params);
+    const entry = new ChainEntry(genesis.header, null, BlockStatus.HAVE_DATA | BlockStatus.VALID);
+    await this.db.batch([
+      { type: 'put', key: keys.block(entry.hash), value: genesis.toBytes() },
+      { type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) },
+      { type: 'put', key: keys.height(0), value: entry.hash },
+      { type: 'put', key: keys.tip(), value: entry.hash },
+    ]);
+  }
+
+  private async loadIndex(): Promise<void> {
+    const records = (await this.db.loadHeaderRecords()).sort((a, b) => a.height - b.height);
+    this.entries.clear();
+    for (const rec of records) {
+      const prev = rec.height === 0 ? null : this.entries.get(rec.header.prevHash);
+      if (rec.height > 0 && !prev) continue; // an unlinked record cannot matter to the best chain
+      const entry = new ChainEntry(rec.header, prev ?? null, rec.status);
+      this.entries.set(entry.hashHex, entry);
+    }
+    const tipHash = await this.db.getTip();
+    const tip = tipHash && this.entries.get(hashToHex(tipHash));
+    if (!this.entries.has(this.params.genesisHash)) throw new ChainError('db-corrupt', 'the genesis block is missing; run with --reindex');
+    if (!tip || !tip.valid) throw new ChainError('db-corrupt', 'the chain tip is missing or not valid; run with --reindex');
+    this.mainChain.length = 0;
+    for (let e: ChainEntry | null = tip; e; e = e.prev) this.mainChain[e.height] = e;
+    const atHeight = await this.db.getHashAtHeight(tip.height);
+    if (!atHeight || hashToHex(atHeight) !== tip.hashHex || (tip.height > 0 && !(await this.db.hasUndo(tip.hash)))) {
+      throw new ChainError('db-corrupt', `chain state at height ${tip.height} is inconsistent; run with --reindex`);
+    }
+    for (const entry of this.entries.values()) {
+      if (entry.haveData && !entry.failed && !this.isMain(entry)) this.candidates.add(entry);
+    }
+    this.log.info({ height: tip.height, tip: tip.hashHex }, 'chain loaded');
+  }
+
+  private getGenesisEntry(): ChainEntry {
+    return this.entries.get(this.params.genesisHash)!;
+  }
+
+  /** Runs `fn` after every earlier call finished: chain changes never interleave. */
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Validates and stores a block, reorganizing if it makes a chain with more work.
+   * @throws RuleError when the block is invalid (the header is marked invalid unless
+   *   the failure could come from a mutated copy of a valid block).
+   */
+  processBlock(block: Block): Promise<ProcessResult> {
+    return this.serialize(async () => {
+      const result = await this.acceptBlock(block);
+      if (result.status === 'orphan' || result.status === 'duplicate') return result;
+      await this.activateBestChain();
+      await this.connectOrphans(block.hash);
+      const entry = result.entry!;
+      const failure = this.failures.get(entry);
+      if (failure) throw failure;
+      if (entry.failed) throw blockError('bad-prevblk', 'block descends from an invalid block');
+      return { status: this.isMain(entry) ? 'connected' : 'side', entry };
+    });
+  }
+
+  private async acceptBlock(block: Block): Promise<ProcessResult> {
+    const existing = this.entries.get(block.hash);
+    if (existing?.failed) throw blockError('duplicate-invalid', 'block is known to be invalid');
+    if (existing?.haveData) return { status: 'duplicate', entry: existing };
+    const parent = this.entries.get(block.header.prevHash);
+    try {
+      checkBlockSanity(block, this.params);
+    } catch (err) {
+      if (err instanceof RuleError && !err.corruptionPossible && parent) await this.rememberInvalid(block.header, parent, err);
+      throw err;
+    }
+    if (!parent) {
+      this.orphans.add(block);
+      return { status: 'orphan' };
+    }
+    if (parent.failed) {
+      const err = blockError('bad-prevblk', 'previous block is invalid');
+      await this.rememberInvalid(block.header, parent, err, BlockStatus.FAILED_PARENT);
+      throw err;
+    }
+    try {
+      checkBlockContext(block, headerContext(this.parentInfo(parent), this.params, this.clock()));
+    } catch (err) {
+      // A block too far in the future may become valid later; anything else is final.
+      if (err instanceof RuleError && err.code !== 'time-too-new') await this.rememberInvalid(block.header, parent, err);
+      throw err;
+    }
+    const entry = existing ?? new ChainEntry(block.header, parent, 0);
+    entry.status |= BlockStatus.HAVE_DATA;
+    entry.sequence = ++this.sequence;
+    this.entries.set(entry.hashHex, entry);
+    this.cacheBlock(block);
+    await this.db.batch([
+      { type: 'put', key: keys.block(entry.hash), value: block.toBytes() },
+      { type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) },
+    ]);
+    this.candidates.add(entry);
+    return { status: 'side', entry };
+  }
+
+  /**
+   * Adds a header without its block (headers-first sync).
+   * @throws RuleError for a header that breaks a rule; prev-blk-not-found when its parent is unknown.
+   */
+  processHeader(header: BlockHeader): Promise<ChainEntry> {
+    return this.serialize(async () => {
+      const known = this.entries.get(header.hash);
+      if (known?.failed) throw headerError('duplicate-invalid', 'header is known to be invalid');
+      if (known) return known;
+      checkBlockHeader(header, this.params);
+      const parent = this.entries.get(header.prevHash);
+      if (parent?.failed) throw headerError('bad-prevblk', 'previous block is invalid');
+      const ctx = headerContext(parent ? this.parentInfo(parent) : undefined, this.params, this.clock());
+      checkHeaderContext(header, ctx);
+      const entry = new ChainEntry(header, parent!, 0);
+      this.entries.set(entry.hashHex, entry);
+      await this.db.batch([{ type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) }]);
+      return entry;
+    });
+  }
+
+  private parentInfo(parent: ChainEntry): ParentInfo {
+    return { height: parent.height, time: parent.header.time, medianTimePast: parent.medianTimePast };
+  }
+
+  private async rememberInvalid(header: BlockHeader, parent: ChainEntry, err: RuleError, flag: number = BlockStatus.FAILED): Promise<void> {
+    const entry = this.entries.get(header.hash) ?? new ChainEntry(header, parent, 0);
+    this.entries.set(entry.hashHex, entry);
+    await this.markInvalid(entry, err, flag);
+  }
+
+  /** Marks `entry` invalid and every known descendant as descending from an invalid block. */
+  private async markInvalid(entry: ChainEntry, err: RuleError, flag: number = BlockStatus.FAILED): Promise<void> {
+    entry.status |= flag;
+    this.failures.set(entry, err);
+    this.candidates.delete(entry);
+    const changed = [entry];
+    for (const other of this.entries.values()) {
+      if (other.height > entry.height && !other.failed && other.ancestor(entry.height) === entry) {
+        other.status |= BlockStatus.FAILED_PARENT;
+        this.candidates.delete(other);
+        changed.push(other);
+      }
+    }
+    await this.db.batch(changed.map((e) => ({ type: 'put' as const, key: keys.header(e.hash), value: encodeHeaderRecord(e.toRecord()) })));
+    this.log.warn({ hash: entry.hashHex, height: entry.height, code: err.code }, 'invalid block');
+    this.emit('invalid', entry, err);
+  }
+
+  /** The candidate with the most work above the tip whose branch has every block's data. */
+  private bestCandidate(): ChainEntry | undefined {
+    let best: ChainEntry | undefined;
+    for (const c of this.candidates) {
+      if (c.chainWork <= this.tip.chainWork || c.failed) continue;
+      if (best && (c.chainWork < best.chainWork || (c.chainWork === best.chainWork && c.sequence > best.sequence))) continue;
+      if (this.branchComplete(c)) best = c;
+    }
+    return best;
+  }
+
+  private branchComplete(entry: ChainEntry): boolean {
+    for (let e: ChainEntry | null = entry; e && !this.isMain(e); e = e.prev) if (!e.haveData || e.failed) return false;
+    return true;
+  }
+
+  private async activateBestChain(): Promise<void> {
+    for (let best = this.bestCandidate(); best; best = this.bestCandidate()) {
+      const oldTip = this.tip;
+      const fork = findFork(oldTip, best);
+      while (this.tip !== fork) await this.disconnectTip();
+      const path: ChainEntry[] = [];
+      for (let e: ChainEntry | null = best; e && e !== fork; e = e.prev) path.unshift(e);
+      for (const entry of path) {
+        try {
+          await this.connectTip(entry);
+        } catch (err) {
+          if (!(err instanceof RuleError)) throw err;
+          await this.markInvalid(entry, err);
+          break;
+        }
+      }
+      if (fork !== oldTip) {
+        this.log.info({ fork: fork.height, oldTip: oldTip.hashHex, newTip: this.tip.hashHex, depth: oldTip.height - fork.height }, 'reorganized');
+        this.emit('reorg', { oldTip, newTip: this.tip, fork });
+      }
+    }
+  }
+
+  private async connectTip(entry: ChainEntry): Promise<void> {
+    const block = await this.getBlockByEntry(entry);
+    const prevouts: OutPoint[] = [];
+    for (const tx of block.transactions.slice(1)) for (const input of tx.inputs) prevouts.push(input.prevout);
+    const found = await this.db.getCoins(prevouts);
+    const coins = new Map<string, Coin>();
+    prevouts.forEach((p, i) => { if (found[i]) coins.set(outpointKey(p), found[i]!); });
+    const spends = checkBlockSpends(block, { getCoin: (p) => coins.get(outpointKey(p)) }, entry.height, this.params);
+    const bad = await this.verifier.verify(spends.signatureChecks);
+    if (bad >= 0) throw blockError(SCRIPT_FAILURE, `input ${spends.signatureChecks[bad]!.inputIndex}: invalid Schnorr signature`);
+    entry.status |= BlockStatus.VALID;
+    await this.db.batch(connectOps(block, entry, spends));
+    this.mainChain[entry.height] = entry;
+    this.candidates.delete(entry);
+    this.emit('connect', block, entry);
+  }
+
+  private async disconnectTip(): Promise<void> {
+    const entry = this.tip;
+    if (!entry.prev) throw new ChainError('db-corrupt', 'cannot disconnect the genesis block');
+    const block = await this.getBlockByEntry(entry);
+    const undo = await this.db.getUndo(entry.hash);
+    await this.db.batch(disconnectOps(block, entry, undo));
+    this.mainChain.pop();
+    this.candidates.add(entry);
+    this.emit('disconnect', block, entry);
+  }
+
+  private async connectOrphans(parentHash: string): Promise<void> {
+    const queue = this.orphans.takeChildren(parentHash);
+    while (queue.length > 0) {
+      const orphan = queue.shift()!;
+      try {
+        const result = await this.acceptBlock(orphan);
+        if (result.status !== 'orphan') await this.activateBestChain();
+      } catch (err) {
+        this.log.debug({ hash: orphan.hash, err: (err as Error).message }, 'orphan rejected');
+      }
+      queue.push(...this.orphans.takeChildren(orphan.hash));
+    }
+  }
+
+  /** Rebuilds the UTXO set and indexes from the stored blocks (`--reindex`). */
+  reindex(onProgress?: (height: number, best: number) => void): Promise<void> {
+    return this.serialize(async () => {
+      await this.db.clearChainState();
+      const genesis = this.getGenesisEntry();
+      const best = [...this.entries.values()].reduce((a, b) => (b.chainWork > a.chainWork && b.haveData ? b : a), genesis);
+      this.candidates.clear();
+      this.failures.clear();
+      for (const entry of this.entries.values()) {
+        entry.status &= BlockStatus.HAVE_DATA;
+        if (entry !== genesis && entry.haveData) this.candidates.add(entry);
+      }
+      genesis.status |= BlockStatus.VALID;
+      this.mainChain.length = 1;
+      this.mainChain[0] = genesis;
+      await this.db.batch([
+        { type: 'put', key: keys.height(0), value: genesis.hash },
+        { type: 'put', key: keys.tip(), value: genesis.hash },
+      ]);
+      const onConnect = (_b: Block, e: ChainEntry) => onProgress?.(e.height, best.height);
+      this.on('connect', onConnect);
+      try {
+        await this.activateBestChain();
+      } finally {
+        this.off('connect', onConnect);
+      }
+    });
+  }
+
+  // ---- queries -------------------------------------------------------------
+
+  isMain(entry: ChainEntry): boolean {
+    return this.mainChain[entry.height] === entry;
+  }
+
+  getEntry(hash: string): ChainEntry | undefined {
+    return this.entries.get(hash);
+  }
+
+  getEntryAtHeight(height: number): ChainEntry | undefined {
+    return this.mainChain[height];
+  }
+
+  /** Every known entry (for getchaintips). */
+  allEntries(): IterableIterator<ChainEntry> {
+    return this.entries.values();
+  }
+
+  async getBlock(hash: string): Promise<Block | undefined> {
+    const entry = this.entries.get(hash);
+    if (!entry?.haveData) return undefined;
+    return this.getBlockByEntry(entry);
+  }
+
+  private async getBlockByEntry(entry: ChainEntry): Promise<Block> {
+    const cached = this.blockCache.get(entry.hashHex);
+    if (cached) return cached;
+    const bytes = await this.db.getBlockBytes(entry.hash);
+    if (!bytes) throw new ChainError('db-corrupt', `block ${entry.hashHex} is missing; run with --reindex`);
+    const block = Block.fromBytes(bytes);
+    this.cacheBlock(block);
+    return block;
+  }
+
+  private cacheBlock(block: Block): void {
+    this.blockCache.delete(block.hash);
+    this.blockCache.set(block.hash, block);
+    if (this.blockCache.size > this.opts.blockCacheSize) this.blockCache.delete(this.blockCache.keys().next().value!);
+  }
+
+  /** A confirmed unspent output. */
+  getCoin(prevout: OutPoint): Promise<Coin | undefined> {
+    return this.db.getCoin(prevout);
+  }
+
+  /** The block and position of a confirmed transaction (display txid). */
+  async findTransaction(txid: string): Promise<{ block: Block; entry: ChainEntry; position: number } | undefined> {
+    const loc = await this.db.getTxLocation(hashFromHex(txid));
+    if (!loc) return undefined;
+    const entry = this.entries.get(hashToHex(loc.blockHash));
+    if (!entry) return undefined;
+    return { block: await this.getBlockByEntry(entry), entry, position: loc.position };
+  }
+
+  utxoDigest(): Promise<UtxoDigest> {
+    return this.serialize(() => this.db.utxoDigest());
+  }
+
+  /** Bitcoin's block locator from the tip: dense near the tip, then exponentially sparser, ending at genesis. */
+  locator(from: ChainEntry = this.tip): string[] {
+    const out: string[] = [];
+    let step = 1;
+    for (let e: ChainEntry | null = from; e; ) {
+      out.push(e.hashHex);
+      if (e.height === 0) break;
+      const next = Math.max(0, e.height - step);
+      e = this.isMain(e) ? this.mainChain[next]! : e.ancestor(next);
+      if (out.length >= 10) step *= 2;
+    }
+    return out;
+  }
+}

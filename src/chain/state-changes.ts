@@ -1,0 +1,91 @@
+/**
+ * The database writes that connect or disconnect one block. Each is applied as
+ * a single LevelDB batch (coins, undo, indexes, height, tip), which is what
+ * makes a crash at any instant leave either the old tip or the new one.
+ */
+import type { Block } from '../primitives/block.js';
+import { classifyOutput } from '../primitives/script.js';
+import { outpointKey } from '../primitives/tx.js';
+import type { BlockSpends } from '../consensus/block-spends.js';
+import type { BatchOp } from './chaindb.js';
+import type { ChainEntry } from './entry.js';
+import { keys } from './layout.js';
+import { encodeAddrUtxo, encodeCoin, encodeHeaderRecord, encodeTxIndex, encodeUndo, type UndoCoin } from './records.js';
+
+const EMPTY = new Uint8Array(0);
+
+/** Writes that make `entry` (whose block is `block`) the new tip. */
+export function connectOps(block: Block, entry: ChainEntry, spends: Pick<BlockSpends, 'undo' | 'created'>): BatchOp[] {
+  const ops: BatchOp[] = [];
+  for (const { prevout, coin } of spends.undo) {
+    ops.push({ type: 'del', key: keys.coin(prevout.txid, prevout.vout) });
+    ops.push({ type: 'del', key: keys.addrUtxo(coin.scriptPubKey, prevout.txid, prevout.vout) });
+  }
+  for (const { prevout, coin } of spends.created) {
+    ops.push({ type: 'put', key: keys.coin(prevout.txid, prevout.vout), value: encodeCoin(coin) });
+    ops.push({ type: 'put', key: keys.addrUtxo(coin.scriptPubKey, prevout.txid, prevout.vout), value: encodeAddrUtxo(coin.value, coin.height) });
+  }
+  ops.push({ type: 'put', key: keys.undo(entry.hash), value: encodeUndo(spends.undo) });
+  for (const key of indexKeys(block, entry, spends.undo)) ops.push({ type: 'put', key, value: EMPTY });
+  block.transactions.forEach((tx, position) => {
+    ops.push({ type: 'put', key: keys.txIndex(tx.txidBytes), value: encodeTxIndex(entry.hash, position) });
+  });
+  ops.push({ type: 'put', key: keys.height(entry.height), value: entry.hash });
+  ops.push({ type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) });
+  ops.push({ type: 'put', key: keys.tip(), value: entry.hash });
+  return ops;
+}
+
+/** Writes that undo `block` and make its parent the tip again. */
+export function disconnectOps(block: Block, entry: ChainEntry, undo: readonly UndoCoin[]): BatchOp[] {
+  const ops: BatchOp[] = [];
+  // Deleting every spendable output is enough: any spent within the block is already absent.
+  for (const tx of block.transactions) {
+    tx.outputs.forEach((output, vout) => {
+      if (classifyOutput(output.scriptPubKey).type !== 'taproot') return;
+      ops.push({ type: 'del', key: keys.coin(tx.txidBytes, vout) });
+      ops.push({ type: 'del', key: keys.addrUtxo(output.scriptPubKey, tx.txidBytes, vout) });
+    });
+    ops.push({ type: 'del', key: keys.txIndex(tx.txidBytes) });
+  }
+  for (const { prevout, coin } of undo) {
+    ops.push({ type: 'put', key: keys.coin(prevout.txid, prevout.vout), value: encodeCoin(coin) });
+    ops.push({ type: 'put', key: keys.addrUtxo(coin.scriptPubKey, prevout.txid, prevout.vout), value: encodeAddrUtxo(coin.value, coin.height) });
+  }
+  for (const key of indexKeys(block, entry, undo)) ops.push({ type: 'del', key });
+  ops.push({ type: 'del', key: keys.undo(entry.hash) });
+  ops.push({ type: 'del', key: keys.height(entry.height) });
+  ops.push({ type: 'put', key: keys.tip(), value: entry.prev!.hash });
+  return ops;
+}
+
+/** Address-history keys of a block: each transaction under every script it pays or spends from. */
+function indexKeys(block: Block, entry: ChainEntry, undo: readonly UndoCoin[]): Uint8Array[] {
+  const seen = new Set<string>();
+  const out: Uint8Array[] = [];
+  const add = (script: Uint8Array, txid: Uint8Array) => {
+    const key = keys.addrHistory(script, entry.height, txid);
+    const id = Buffer.from(key).toString('hex');
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(key);
+    }
+  };
+  const scripts = new Map<string, Uint8Array>();
+  for (const { prevout, coin } of undo) scripts.set(outpointKey(prevout), coin.scriptPubKey);
+  for (const [i, tx] of block.transactions.entries()) {
+    if (i > 0) {
+      for (const input of tx.inputs) {
+        const script = scripts.get(outpointKey(input.prevout));
+        if (script) add(script, tx.txidBytes);
+      }
+    }
+    tx.outputs.forEach((output, vout) => {
+      if (classifyOutput(output.scriptPubKey).type !== 'taproot') return;
+      add(output.scriptPubKey, tx.txidBytes);
+      // Later transactions of the same block may spend it.
+      scripts.set(outpointKey({ txid: tx.txidBytes, vout }), output.scriptPubKey);
+    });
+  }
+  return out;
+}

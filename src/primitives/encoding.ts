@@ -1,0 +1,202 @@
+/**
+ * Bounds-checked binary reader and growable writer with Bitcoin's integer
+ * encodings (little-endian fixed widths and CompactSize). Reading past the
+ * end throws `EncodingError('read-out-of-bounds')`, never yields `undefined`.
+ */
+import { EncodingError } from './errors.js';
+
+/** Largest CompactSize a decoder accepts as a length or count (Bitcoin's MAX_SIZE). */
+export const MAX_COMPACT_SIZE = 0x02000000;
+
+/** Sequential reader over a byte array. */
+export class BufferReader {
+  readonly bytes: Uint8Array;
+  offset: number;
+  private readonly view: DataView;
+
+  constructor(bytes: Uint8Array, offset = 0) {
+    this.bytes = bytes;
+    this.offset = offset;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Bytes left to read. */
+  get remaining(): number {
+    return this.bytes.length - this.offset;
+  }
+
+  private need(n: number): void {
+    if (n > this.remaining) {
+      throw new EncodingError('read-out-of-bounds', `need ${n} bytes at offset ${this.offset}, have ${this.remaining}`);
+    }
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.bytes[this.offset++]!;
+  }
+
+  u16(): number {
+    this.need(2);
+    const v = this.view.getUint16(this.offset, true);
+    this.offset += 2;
+    return v;
+  }
+
+  u32(): number {
+    this.need(4);
+    const v = this.view.getUint32(this.offset, true);
+    this.offset += 4;
+    return v;
+  }
+
+  i32(): number {
+    this.need(4);
+    const v = this.view.getInt32(this.offset, true);
+    this.offset += 4;
+    return v;
+  }
+
+  u64(): bigint {
+    this.need(8);
+    const v = this.view.getBigUint64(this.offset, true);
+    this.offset += 8;
+    return v;
+  }
+
+  i64(): bigint {
+    this.need(8);
+    const v = this.view.getBigInt64(this.offset, true);
+    this.offset += 8;
+    return v;
+  }
+
+  /** A copy of the next `n` bytes. */
+  bytesN(n: number): Uint8Array {
+    this.need(n);
+    const out = this.bytes.slice(this.offset, this.offset + n);
+    this.offset += n;
+    return out;
+  }
+
+  /** CompactSize as a number; rejects non-canonical forms and values over `max`. */
+  varint(max = MAX_COMPACT_SIZE): number {
+    const first = this.u8();
+    let value: number;
+    if (first < 0xfd) return checkMax(first, max);
+    if (first === 0xfd) {
+      value = this.u16();
+      if (value < 0xfd) throw new EncodingError('non-canonical-compactsize', 'non-canonical CompactSize');
+    } else if (first === 0xfe) {
+      value = this.u32();
+      if (value < 0x10000) throw new EncodingError('non-canonical-compactsize', 'non-canonical CompactSize');
+    } else {
+      const big = this.u64();
+      if (big < 0x100000000n) throw new EncodingError('non-canonical-compactsize', 'non-canonical CompactSize');
+      throw new EncodingError('compactsize-too-large', `CompactSize ${big} exceeds ${max}`);
+    }
+    return checkMax(value, max);
+  }
+
+  /** A CompactSize length followed by that many bytes. */
+  varBytes(max = MAX_COMPACT_SIZE): Uint8Array {
+    return this.bytesN(this.varint(max));
+  }
+}
+
+function checkMax(value: number, max: number): number {
+  if (value > max) throw new EncodingError('compactsize-too-large', `CompactSize ${value} exceeds ${max}`);
+  return value;
+}
+
+/** Growable little-endian writer. */
+export class BufferWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  private len = 0;
+
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  private grow(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(v: number): this {
+    this.grow(1);
+    this.buf[this.len++] = v;
+    return this;
+  }
+
+  u16(v: number): this {
+    this.grow(2);
+    this.view.setUint16(this.len, v, true);
+    this.len += 2;
+    return this;
+  }
+
+  u32(v: number): this {
+    this.grow(4);
+    this.view.setUint32(this.len, v >>> 0, true);
+    this.len += 4;
+    return this;
+  }
+
+  i32(v: number): this {
+    this.grow(4);
+    this.view.setInt32(this.len, v, true);
+    this.len += 4;
+    return this;
+  }
+
+  u64(v: bigint): this {
+    this.grow(8);
+    this.view.setBigUint64(this.len, v, true);
+    this.len += 8;
+    return this;
+  }
+
+  i64(v: bigint): this {
+    this.grow(8);
+    this.view.setBigInt64(this.len, v, true);
+    this.len += 8;
+    return this;
+  }
+
+  bytes(b: Uint8Array): this {
+    this.grow(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+    return this;
+  }
+
+  varint(n: number): this {
+    if (n < 0xfd) return this.u8(n);
+    if (n <= 0xffff) return this.u8(0xfd).u16(n);
+    if (n <= 0xffffffff) return this.u8(0xfe).u32(n);
+    return this.u8(0xff).u64(BigInt(n));
+  }
+
+  varBytes(b: Uint8Array): this {
+    return this.varint(b.length).bytes(b);
+  }
+
+  /** The written bytes (a copy, so the writer can be reused). */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}
+
+/** Encoded size of a CompactSize. */
+export function varintSize(n: number): number {
+  if (n < 0xfd) return 1;
+  if (n <= 0xffff) return 3;
+  if (n <= 0xffffffff) return 5;
+  return 9;
+}
