@@ -46,6 +46,11 @@ export interface ChainEvents {
   invalid: [entry: ChainEntry, error: RuleError];
 }
 
+/** Core's CBlockIndexWorkComparator: more work wins, then the block whose data arrived first. */
+function betterThan(a: ChainEntry, b: ChainEntry): boolean {
+  return a.chainWork > b.chainWork || (a.chainWork === b.chainWork && a.sequence < b.sequence);
+}
+
 const inlineVerifier: BatchVerifier = { verify: async (checks) => findInvalidSignature(checks, getVerifier()) };
 
 export class Chain extends EventEmitter<ChainEvents> {
@@ -88,11 +93,35 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.orphans.size;
   }
 
-  /** Opens the database, writing genesis into a new one and checking an existing one is consistent. */
-  async open(): Promise<void> {
+  /**
+   * Opens the database, writing genesis into a new one and checking an existing
+   * one is consistent. With `reindex`, rebuilds the chain state from the stored
+   * blocks instead of trusting it (the cure for `db-corrupt`).
+   * @throws ChainError db-corrupt, db-wrong-network, db-version, db-open-failed
+   */
+  async open(opts: { reindex?: boolean; onReindexProgress?: (height: number, best: number) => void } = {}): Promise<void> {
     const { fresh } = await this.db.open(this.params.name);
-    if (fresh) await this.writeGenesis();
-    await this.loadIndex();
+    try {
+      if (fresh) await this.writeGenesis();
+      await this.loadEntries();
+      if (!this.entries.has(this.params.genesisHash)) {
+        if (!opts.reindex) throw new ChainError('db-corrupt', 'the genesis block is missing; run with --reindex');
+        await this.writeGenesis();
+        await this.loadEntries();
+      }
+      if (opts.reindex) {
+        this.mainChain[0] = this.getGenesisEntry();
+        await this.reindex(opts.onReindexProgress);
+        return;
+      }
+      await this.loadTip();
+      // Each block connects or disconnects in its own batch, so a crash in the middle of a
+      // reorganization leaves the tip between the two branches: finish switching now.
+      await this.serialize(() => this.activateBestChain());
+    } catch (err) {
+      await this.db.close();
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
@@ -111,7 +140,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     ]);
   }
 
-  private async loadIndex(): Promise<void> {
+  private async loadEntries(): Promise<void> {
     const records = (await this.db.loadHeaderRecords()).sort((a, b) => a.height - b.height);
     this.entries.clear();
     for (const rec of records) {
@@ -120,9 +149,11 @@ export class Chain extends EventEmitter<ChainEvents> {
       const entry = new ChainEntry(rec.header, prev ?? null, rec.status);
       this.entries.set(entry.hashHex, entry);
     }
+  }
+
+  private async loadTip(): Promise<void> {
     const tipHash = await this.db.getTip();
     const tip = tipHash && this.entries.get(hashToHex(tipHash));
-    if (!this.entries.has(this.params.genesisHash)) throw new ChainError('db-corrupt', 'the genesis block is missing; run with --reindex');
     if (!tip || !tip.valid) throw new ChainError('db-corrupt', 'the chain tip is missing or not valid; run with --reindex');
     this.mainChain.length = 0;
     for (let e: ChainEntry | null = tip; e; e = e.prev) this.mainChain[e.height] = e;
@@ -174,7 +205,10 @@ export class Chain extends EventEmitter<ChainEvents> {
     try {
       checkBlockSanity(block, this.params);
     } catch (err) {
-      if (err instanceof RuleError && !err.corruptionPossible && parent) await this.rememberInvalid(block.header, parent, err);
+      // A header without valid proof of work costs nothing to make, so it gets no entry
+      // (as processHeader and Core's AcceptBlockHeader); a mutated block says nothing of its header.
+      const remember = err instanceof RuleError && err.scope !== 'header' && !err.corruptionPossible && parent;
+      if (remember) await this.rememberInvalid(block.header, parent, err);
       throw err;
     }
     if (!parent) {
@@ -255,12 +289,16 @@ export class Chain extends EventEmitter<ChainEvents> {
     this.emit('invalid', entry, err);
   }
 
-  /** The candidate with the most work above the tip whose branch has every block's data. */
+  /**
+   * The candidate that beats the tip whose branch has every block's data: the most
+   * work, the earliest received on a tie. A tie can beat the tip only when a reorg
+   * stopped at an invalid block on a later-seen branch: the first-seen one returns.
+   */
   private bestCandidate(): ChainEntry | undefined {
     let best: ChainEntry | undefined;
     for (const c of this.candidates) {
-      if (c.chainWork <= this.tip.chainWork || c.failed) continue;
-      if (best && (c.chainWork < best.chainWork || (c.chainWork === best.chainWork && c.sequence > best.sequence))) continue;
+      if (c.failed || !betterThan(c, this.tip)) continue;
+      if (best && !betterThan(c, best)) continue;
       if (this.branchComplete(c)) best = c;
     }
     return best;
@@ -351,7 +389,9 @@ export class Chain extends EventEmitter<ChainEvents> {
       genesis.status |= BlockStatus.VALID;
       this.mainChain.length = 1;
       this.mainChain[0] = genesis;
+      // Verdicts are re-derived from the blocks themselves, so the stored ones are reset too.
       await this.db.batch([
+        ...[...this.entries.values()].map((e) => ({ type: 'put' as const, key: keys.header(e.hash), value: encodeHeaderRecord(e.toRecord()) })),
         { type: 'put', key: keys.height(0), value: genesis.hash },
         { type: 'put', key: keys.tip(), value: genesis.hash },
       ]);

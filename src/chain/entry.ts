@@ -26,8 +26,8 @@ export class ChainEntry {
     this.height = prev ? prev.height + 1 : 0;
     this.chainWork = (prev?.chainWork ?? 0n) + getBlockWork(header.bits);
     this.status = status;
-    const times: number[] = [];
-    for (let e: ChainEntry | null = this, i = 0; e && i < 11; e = e.prev, i++) times.push(e === this ? header.time : e.header.time);
+    const times: number[] = [header.time];
+    for (let e = prev, i = 1; e && i < 11; e = e.prev, i++) times.push(e.header.time);
     this.medianTimePast = medianTimePast(times);
   }
 
@@ -45,7 +45,8 @@ export class ChainEntry {
 
   /** The ancestor at `height` (this entry when equal). */
   ancestor(height: number): ChainEntry | null {
-    let e: ChainEntry | null = this;
+    if (height === this.height) return this;
+    let e = this.prev;
     while (e && e.height > height) e = e.prev;
     return e && e.height === height ? e : null;
   }

@@ -105,7 +105,8 @@ function packBatch(checks: readonly SignatureCheck[], start: number, count: numb
 /**
  * A pool of worker threads verifying BIP340 signature checks in batches.
  * `start()` before use, `stop()` to end the threads; idle workers do not keep
- * the process alive.
+ * the process alive. Typical use when connecting a block:
+ * `if ((await pool.verify(spends.signatureChecks)) >= 0) reject the block`.
  */
 export class VerifyPool {
   /** The options in force, defaults filled in. */
@@ -172,25 +173,27 @@ export class VerifyPool {
 
   /**
    * Verifies every check. Resolves to the index in `checks` of an invalid one,
-   * or -1 when all are valid. Inline verification returns the first invalid
-   * check; with workers it is the first failure of whichever batch failed first,
-   * not necessarily the lowest, since batches finish out of order. It never
-   * resolves -1 while any check is invalid.
+   * or -1 when all are valid; it never resolves -1 while any check is invalid.
+   * Which invalid index: inline (threads ≤ 1, or fewer than `inlineBelow`
+   * checks), the lowest; with workers, a check whose signature or key has the
+   * wrong size if any, else the first failure of whichever batch failed first,
+   * not necessarily the lowest, since batches finish out of order.
    *
-   * Calls may overlap: batches are served in call order, and a failed batch
-   * cancels the batches of its call not yet sent.
+   * Calls may overlap: batches are served in call order. A failed batch cancels
+   * the batches of its call not yet sent; those already sent run to their end
+   * (at most one per other worker) and their answers are dropped.
    * @throws VerifyError `verify-pool-stopped` when not started or stopped meanwhile;
    *   `verify-worker-failed` when a worker running one of its batches crashed.
    */
   async verify(checks: readonly SignatureCheck[]): Promise<number> {
     if (!this.running) throw new VerifyError('verify-pool-stopped', 'the verify pool is not started');
-    if (checks.length === 0) return -1;
-    const layout = scanLayout(checks);
-    if (typeof layout === 'number' && layout >= 0) return layout;
     // With no worker alive (threads ≤ 1, or every replacement failed) verifying inline still answers.
-    if (layout === 'inline' || checks.length < this.options.inlineBelow || this.slots.length === 0) {
+    if (checks.length < this.options.inlineBelow || this.slots.length === 0) {
       return findInvalidSignature(checks, this.verifier!);
     }
+    const layout = scanLayout(checks);
+    if (layout === 'inline') return findInvalidSignature(checks, this.verifier!);
+    if (layout >= 0) return layout;
     return new Promise<number>((resolve, reject) => {
       this.jobs.push({ checks, next: 0, inFlight: 0, done: false, resolve, reject });
       this.dispatch();
@@ -217,8 +220,8 @@ export class VerifyPool {
     if (reply.type === 'ready') {
       slot.ready = true;
       slot.onReady();
-    } else {
-      const task = slot.task!;
+    } else if (slot.task) {
+      const task = slot.task;
       slot.task = undefined;
       this.onResult(task, reply.bad);
     }

@@ -1,9 +1,7 @@
 /**
  * Starting a worker thread on a module next to the caller's, both from sources
- * (vitest, `tsx`: modules are `.ts`) and from the build (`dist`: modules are `.js`).
+ * (vitest, tsx: modules are `.ts`) and from the build (`dist`: modules are `.js`).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** True when the module at `moduleUrl` runs from TypeScript sources rather than from `dist`. */
@@ -12,27 +10,27 @@ export function isTypeScriptModule(moduleUrl: string): boolean {
 }
 
 /**
- * The `--import` argument that registers tsx's loader in a new thread (Node ≥ 20.6).
- * Resolved from the calling module rather than left as the bare `tsx`, because
- * Node resolves a bare `--import` specifier against the current directory, which
- * need not be the package root.
+ * Code for a worker that loads the TypeScript module `target`: it registers
+ * tsx's ESM hooks in the worker's own thread, then imports the module.
+ *
+ * `execArgv: ['--import', 'tsx']` would be simpler, but Node 20 ignores loader
+ * hooks registered from a worker's execArgv (nodejs/node#47747): the worker
+ * then fails with ERR_UNKNOWN_FILE_EXTENSION. tsx's API is resolved here, not
+ * in the worker, where a bare specifier would resolve from the current
+ * directory, which need not be the package root.
  */
-function tsxImport(moduleUrl: string): string {
-  try {
-    return pathToFileURL(createRequire(moduleUrl).resolve('tsx')).href;
-  } catch {
-    return 'tsx';
-  }
+function tsBootstrap(target: URL): string {
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  // A rejection here is unhandled, so it surfaces as the worker's 'error' event.
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target.href)}); });`;
 }
 
 /**
  * Starts a worker on the sibling module `name` (no extension) of the module at
- * `moduleUrl` (pass `import.meta.url`). From sources the worker runs the `.ts`
- * file with tsx's loader, since a bare Node thread cannot load TypeScript; from
- * `dist` it runs the `.js` file with the caller's `execArgv`.
+ * `moduleUrl` (pass `import.meta.url`): the `.js` file from `dist`, the `.ts`
+ * file through tsx from sources (which needs tsx installed, a devDependency).
  */
 export function createSiblingWorker(moduleUrl: string, name: string, options: WorkerOptions = {}): Worker {
   if (!isTypeScriptModule(moduleUrl)) return new Worker(new URL(`./${name}.js`, moduleUrl), options);
-  const execArgv = [...(options.execArgv ?? []), '--import', tsxImport(moduleUrl)];
-  return new Worker(new URL(`./${name}.ts`, moduleUrl), { ...options, execArgv });
+  return new Worker(tsBootstrap(new URL(`./${name}.ts`, moduleUrl)), { ...options, eval: true });
 }

@@ -5,6 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isTallyError } from '../primitives/errors.js';
 import { getNetwork, type NetworkParams } from '../consensus/params.js';
+import { registerNodeCommand } from './commands/node.js';
 import { registerToolCommands } from './commands/tools.js';
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input. */
@@ -46,6 +47,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
+  registerNodeCommand(program, io);
   registerToolCommands(program, io);
   return program;
 }

@@ -66,15 +66,15 @@ export const regtest: NetworkParams = {
   mineOnDemand: true,
   genesis: {
     version: 1,
-    time: 1795392000,
+    time: 1795305600,
     bits: REGTEST_POW_LIMIT_BITS,
     nonce: 0,
     message: 'Tally regtest genesis: correct first, then fast',
   },
-  genesisHash: '228580f425b4be010b86dbcaa6bfe962724caee2dc6692d15ac4d2036a2a0305',
+  genesisHash: '419152600486e571ac591f3d6903a1baf4608de2cdd836fca551ec280e53b53e',
 };
 
-const TESTNET_GENESIS_TIME = 1795392000;
+const TESTNET_GENESIS_TIME = 1795305600;
 
 export const testnet: NetworkParams = {
   name: 'testnet',
@@ -101,10 +101,10 @@ export const testnet: NetworkParams = {
     version: 1,
     time: TESTNET_GENESIS_TIME,
     bits: TESTNET_POW_LIMIT_BITS,
-    nonce: 1288274,
+    nonce: 2003092,
     message: 'Tally testnet genesis 2026-11-22: a ledger anyone can check',
   },
-  genesisHash: '0000086bc14a45e933637e9ac8924fa97685425fa6174c615c8943da3b396818',
+  genesisHash: '000001bd43b8c0b853572bc4a3ef4a08ed38725ef28ee260c1be0bf795a288d4',
 };
 
 /** Every network by name. */

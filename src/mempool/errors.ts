@@ -10,7 +10,7 @@
  * `txn-mempool-conflict`, `min relay fee not met`, `mempool min fee not met`,
  * `mempool full`, `too-long-mempool-chain`, `insufficient fee`,
  * `too many potential replacements`, `replacement-adds-unconfirmed`,
- * and `bad-txns-spends-conflicting-tx`.
+ * `bad-txns-spends-conflicting-tx`, and `corrupt-mempool-file` (from reading a saved pool).
  */
 import { TallyError } from '../primitives/errors.js';
 

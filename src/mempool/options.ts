@@ -4,6 +4,7 @@
  * (0.1 sat/vB); amounts stay bigint satoshis.
  */
 
+/** Policy knobs of the {@link Mempool}, named after Bitcoin Core's settings. */
 export interface MempoolOptions {
   /** Cap on the usage estimate, in bytes (Core's -maxmempool, 300 MB). */
   maxMempoolBytes: number;

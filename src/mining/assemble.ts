@@ -3,6 +3,7 @@ import { Block, BlockHeader } from '../primitives/block.js';
 import type { Transaction } from '../primitives/tx.js';
 import { bitsToTarget } from '../consensus/pow.js';
 import { withWitnessCommitment } from './coinbase.js';
+import { miningError } from './errors.js';
 import { mine } from './mine.js';
 
 export interface AssembleOptions {
@@ -28,10 +29,10 @@ export function assembleBlock(opts: AssembleOptions): Block {
 /**
  * Finds a nonce for `block` inline. Meant for easy targets (regtest, tests);
  * the miner service searches harder targets in worker threads.
- * @throws Error when no nonce in the 32-bit range meets the target.
+ * @throws MiningError('nonce-space-exhausted') when no nonce in the 32-bit range meets the target.
  */
 export function solveBlock(block: Block): Block {
   const nonce = mine(block.header, bitsToTarget(block.header.bits));
-  if (nonce === null) throw new Error('no nonce meets the target; change the time or extra nonce');
+  if (nonce === null) throw miningError('nonce-space-exhausted', 'no nonce meets the target; change the time or extra nonce');
   return new Block(block.header.with({ nonce }), block.transactions);
 }

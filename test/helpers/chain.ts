@@ -58,6 +58,14 @@ export interface NextBlockOptions {
   version?: number;
 }
 
+/** How a {@link TestChain} builds its blocks. */
+export interface TestChainOptions {
+  /** Secret key the coinbases pay to (default `testKey(0)`). */
+  minerKey?: Uint8Array;
+  /** Seconds added to each built block's default time (default 0). */
+  timeOffset?: number;
+}
+
 /** What a chain looked like at one moment, for asserting that a rejected block changed nothing. */
 export interface ChainSnapshot {
   height: number;
@@ -70,13 +78,19 @@ export class TestChain {
   readonly params: NetworkParams;
   readonly blocks: Block[];
   readonly view = new MemoryCoinView();
-  readonly minerKey = testKey(0);
+  /** Key the generated coinbases pay to; `testKey(0)` unless given. */
+  readonly minerKey: Uint8Array;
+  /** Seconds added to the default time of every block this chain builds (0 unless given). */
+  readonly timeOffset: number;
   /** Coinbase outputs the miner owns, by height. */
   readonly coinbaseCoins: OwnedCoin[] = [];
   now: number;
+  private forks = 0;
 
-  constructor(params: NetworkParams = regtest) {
+  constructor(params: NetworkParams = regtest, opts: TestChainOptions = {}) {
     this.params = params;
+    this.minerKey = opts.minerKey ?? testKey(0);
+    this.timeOffset = opts.timeOffset ?? 0;
     this.blocks = [getGenesisBlock(params)];
     this.now = params.genesis.time + 1_000_000;
   }
@@ -111,7 +125,7 @@ export class TestChain {
     const coinbase = opts.coinbase ?? createCoinbase({ height: opts.coinbaseHeight ?? height, outputs: [{ value, scriptPubKey: scriptFromSecret(this.minerKey) }] });
     const block = assembleBlock({
       prevHashBytes: opts.prevHashBytes ?? this.tip.hashBytes,
-      time: opts.time ?? this.tip.header.time + 1,
+      time: opts.time ?? this.tip.header.time + 1 + this.timeOffset,
       bits: opts.bits ?? getNextWorkRequired({ height: this.height, time: this.tip.header.time }, this.params),
       coinbase,
       transactions: txs,
@@ -150,6 +164,42 @@ export class TestChain {
     return block;
   }
 
+  /**
+   * Appends `block` without validating it and without touching the coin view, so
+   * that tests can build descendants of an invalid block (a branch that a node
+   * must reject from that block on). Its coinbase is not recorded as spendable.
+   */
+  addUnchecked(block: Block): Block {
+    if (!equalBytes(block.header.prevHashBytes, this.tip.hashBytes)) throw new Error('addUnchecked: block does not extend the tip');
+    this.blocks.push(block);
+    this.coinbaseCoins.push({ prevout: { txid: block.transactions[0]!.txidBytes, vout: 0 }, output: block.transactions[0]!.outputs[0]!, key: this.minerKey });
+    return block;
+  }
+
+  /**
+   * A new chain sharing this chain's blocks 1..`height` (and so its UTXO state at
+   * that height) that builds different blocks from there: another coinbase key
+   * and/or a time offset, so its next block's hash differs from this chain's.
+   * Without options the fork gets a time offset one greater than any fork made
+   * from this chain before, so successive forks at one height differ too.
+   * The shared blocks must be valid (they are replayed without signature checks).
+   */
+  fork(height: number, opts: TestChainOptions = {}): TestChain {
+    if (!Number.isInteger(height) || height < 0 || height > this.height) throw new RangeError(`fork height ${height} is outside 0..${this.height}`);
+    this.forks++;
+    const timeOffset = opts.timeOffset ?? (opts.minerKey ? this.timeOffset : this.timeOffset + this.forks);
+    const copy = new TestChain(this.params, { minerKey: opts.minerKey ?? this.minerKey, timeOffset });
+    copy.now = this.now;
+    for (const block of this.blocks.slice(1, height + 1)) {
+      const spends = checkBlockSpends(block, copy.view, copy.height + 1, copy.params);
+      for (const { prevout } of spends.undo) copy.view.coins.delete(outpointKey(prevout));
+      for (const { prevout, coin } of spends.created) copy.view.coins.set(outpointKey(prevout), coin);
+      copy.blocks.push(block);
+    }
+    copy.coinbaseCoins.push(...this.coinbaseCoins.slice(0, height));
+    return copy;
+  }
+
   /** Mines `n` valid empty blocks. */
   mine(n: number): void {
     for (let i = 0; i < n; i++) this.add(this.buildBlock());
@@ -163,7 +213,7 @@ export class TestChain {
 
   /** An independent copy (blocks and coins are immutable, so they are shared). */
   clone(): TestChain {
-    const copy = new TestChain(this.params);
+    const copy = new TestChain(this.params, { minerKey: this.minerKey, timeOffset: this.timeOffset });
     copy.blocks.splice(0, copy.blocks.length, ...this.blocks);
     for (const [key, coin] of this.view.coins) copy.view.coins.set(key, coin);
     copy.coinbaseCoins.push(...this.coinbaseCoins);

@@ -245,6 +245,11 @@ describe('checkTxInputs', () => {
       const view = viewWith([[COIN_A, { value: -1n }]]);
       expect(ruleError(() => checkTxInputs(VALID, view, 200, COINBASE_MATURITY)).code).toBe('bad-txns-inputvalues-outofrange');
     });
+    it('rejects a negative coin even when the running total stays in range', () => {
+      const tx = spend([COIN_A, COIN_B], [payTo(3, COIN)]);
+      const view = viewWith([[COIN_A, { value: 5n * COIN }], [COIN_B, { value: -1n }]]);
+      expect(ruleError(() => checkTxInputs(tx, view, 200, COINBASE_MATURITY)).code).toBe('bad-txns-inputvalues-outofrange');
+    });
     it('rejects inputs each in range but summing past MAX_MONEY', () => {
       const tx = spend([COIN_A, COIN_B], [payTo(3, COIN)]);
       const view = viewWith([[COIN_A, { value: MAX_MONEY }], [COIN_B, { value: 1n }]]);

@@ -1,0 +1,60 @@
+/** `tally node`: runs a full node until interrupted. */
+import { mkdirSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { LOG_LEVELS, resolveConfig } from '../../node/config.js';
+import { createLogger } from '../../node/logging.js';
+import { TallyNode } from '../../node/node.js';
+import type { CliIo } from '../program.js';
+
+/** CLI option names (camelCase, as commander gives them) and their config-file names. */
+const PASS_THROUGH: Record<string, string> = {
+  mine: 'mine', minerAddress: 'miner-address', minerThreads: 'miner-threads', blockInterval: 'block-interval',
+  reindex: 'reindex', logLevel: 'log-level', logFormat: 'log-format', bootstrap: 'bootstrap', connect: 'connect',
+  listen: 'listen', announce: 'announce', mdns: 'mdns', maxPeers: 'max-peers', rpcBind: 'rpc-bind', rpcPort: 'rpc-port',
+  rpcUser: 'rpc-user', rpcPassword: 'rpc-password', rpcAllowIp: 'rpc-allow-ip', metrics: 'metrics', metricsPort: 'metrics-port',
+  explorer: 'explorer',
+};
+
+export function registerNodeCommand(program: Command, io: CliIo): void {
+  program.command('node')
+    .description('run a Tally node')
+    .addOption(new Option('-n, --network <name>', 'network').choices(['regtest', 'testnet']).default('regtest'))
+    .option('-d, --datadir <path>', 'data folder (default ~/.tally/<network>)')
+    .option('--mine', 'mine blocks (regtest: one every --block-interval seconds)')
+    .option('--miner-address <address>', 'address paid by mined blocks (default: a key kept in the datadir)')
+    .option('--miner-threads <n>', 'mining worker threads (default: one per core)')
+    .option('--block-interval <seconds>', 'seconds between paced regtest blocks')
+    .option('--reindex', 'rebuild the chain state from the stored blocks')
+    .addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]))
+    .addOption(new Option('--log-format <format>', 'log format').choices(['pretty', 'json', 'auto']))
+    .action(async (opts: Record<string, unknown>) => {
+      const options: Record<string, string[]> = {};
+      for (const [key, name] of Object.entries(PASS_THROUGH)) {
+        const value = opts[key];
+        if (value === undefined) continue;
+        options[name] = Array.isArray(value) ? value.map(String) : [value === true ? 'true' : String(value)];
+      }
+      const config = resolveConfig({ network: opts.network as string, datadir: opts.datadir as string | undefined, options });
+      mkdirSync(config.datadir, { recursive: true });
+      const logger = createLogger(config.logLevel, config.logFormat);
+      const node = new TallyNode(config, { logger });
+      await node.start();
+      io.out(`Tally ${config.network.name} node: data in ${config.datadir}${node.minerKeyPath ? `, miner key in ${node.minerKeyPath}` : ''}`);
+      await waitForSignal();
+      logger.info({ module: 'node' }, 'shutting down');
+      await node.stop();
+    });
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * Mining failures. Codes are stable; callers (the node, RPC) branch on them:
+ *
+ * | code                     | meaning                                                          |
+ * |--------------------------|------------------------------------------------------------------|
+ * | `bad-nonce-range`        | a nonce bound is not a uint32                                    |
+ * | `bad-target`             | a target is not an integer in [0, 2^256)                         |
+ * | `nonce-space-exhausted`  | no nonce meets the target and nothing else may be rolled         |
+ * | `aborted`                | the caller's AbortSignal fired                                   |
+ * | `abandoned`              | the work was dropped for a new template, `abandon()` or `stop()` |
+ * | `worker-failed`          | a mining worker thread crashed or exited unexpectedly            |
+ * | `bad-options`            | invalid miner options                                            |
+ * | `bad-payout-script`      | a template's payout script is not one consensus accepts          |
+ */
+import { TallyError } from '../primitives/errors.js';
+
+/** Error thrown by the mining layer. */
+export class MiningError extends TallyError {}
+
+/** Stable codes of {@link MiningError}. */
+export type MiningErrorCode =
+  | 'bad-nonce-range'
+  | 'bad-target'
+  | 'nonce-space-exhausted'
+  | 'aborted'
+  | 'abandoned'
+  | 'worker-failed'
+  | 'bad-options'
+  | 'bad-payout-script';
+
+/** Shorthand that keeps the code list typed. */
+export function miningError(code: MiningErrorCode, message: string): MiningError {
+  return new MiningError(code, message);
+}

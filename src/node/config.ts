@@ -1,0 +1,137 @@
+/**
+ * Node configuration: command-line options merged over a config file in the
+ * datadir (`tally.conf`), over defaults. The file uses the long option names,
+ * one `name=value` per line like bitcoin.conf; `#` starts a comment; a
+ * repeatable option (bootstrap, connect) may appear on several lines.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { TallyError } from '../primitives/errors.js';
+import { getNetwork, type NetworkParams } from '../consensus/params.js';
+import { decodeAddress } from '../primitives/address.js';
+
+/** A bad option or config file. Codes: `bad-config`, `bad-option`. */
+export class ConfigError extends TallyError {}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything `tally node` can be told, after parsing. */
+export interface NodeConfig {
+  network: NetworkParams;
+  datadir: string;
+  mine: boolean;
+  /** Address paid by mined blocks; when absent the node uses (and creates) a key in the datadir. */
+  minerAddress?: string;
+  minerThreads?: number;
+  /** Seconds between paced blocks (regtest `--mine`). */
+  blockInterval: number;
+  reindex: boolean;
+  logLevel: LogLevel;
+  logFormat: 'pretty' | 'json' | 'auto';
+  /** Any further options, for adapters that read them (p2p, rpc). */
+  extra: Record<string, string[]>;
+}
+
+/** Option names the config file may set, with how to read their values. */
+const KNOWN: Record<string, 'string' | 'bool' | 'number' | 'list'> = {
+  network: 'string', mine: 'bool', 'miner-address': 'string', 'miner-threads': 'number', 'block-interval': 'number',
+  'log-level': 'string', 'log-format': 'string', bootstrap: 'list', connect: 'list', listen: 'list', announce: 'list',
+  mdns: 'bool', 'max-peers': 'number', 'rpc-bind': 'string', 'rpc-port': 'number', 'rpc-user': 'string',
+  'rpc-password': 'string', 'rpc-allow-ip': 'list', metrics: 'bool', 'metrics-port': 'number', explorer: 'bool',
+  'min-relay-fee': 'number', 'max-mempool': 'number',
+};
+
+/** The default datadir of a network: `~/.tally/<network>`. */
+export function defaultDatadir(network: string): string {
+  return join(homedir(), '.tally', network);
+}
+
+/** Parses `tally.conf` text into option lists. */
+export function parseConfigFile(text: string, source = 'tally.conf'): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (!line) return;
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new ConfigError('bad-config', `${source}:${i + 1}: expected name=value, got "${line}"`);
+    const name = line.slice(0, eq).trim();
+    const value = line.slice(eq + 1).trim();
+    if (!(name in KNOWN)) throw new ConfigError('bad-config', `${source}:${i + 1}: unknown option "${name}"`);
+    (out[name] ??= []).push(value);
+  });
+  return out;
+}
+
+/** Reads the datadir's config file if there is one. */
+export function readConfigFile(datadir: string): Record<string, string[]> {
+  const path = join(datadir, 'tally.conf');
+  if (!existsSync(path)) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError('bad-config', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  return parseConfigFile(text, path);
+}
+
+function parseBool(name: string, value: string): boolean {
+  if (['1', 'true', 'yes', 'on', ''].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigError('bad-option', `${name}: expected true or false, got "${value}"`);
+}
+
+function parseNumber(name: string, value: string, min: number): number {
+  const n = Number(value);
+  if (value === '' || !Number.isFinite(n) || n < min) throw new ConfigError('bad-option', `${name}: expected a number >= ${min}, got "${value}"`);
+  return n;
+}
+
+/**
+ * Merges command-line values (already split into option lists by the CLI) over
+ * the config file. The network and datadir come from the command line only,
+ * since they decide which config file to read.
+ */
+export function resolveConfig(cli: { network?: string; datadir?: string; options: Record<string, string[]> }): NodeConfig {
+  let network: NetworkParams;
+  try {
+    network = getNetwork(cli.network ?? 'regtest');
+  } catch (err) {
+    throw new ConfigError('bad-option', (err as Error).message);
+  }
+  const datadir = cli.datadir ?? defaultDatadir(network.name);
+  const file = readConfigFile(datadir);
+  if (file.network && file.network[0] !== network.name) {
+    throw new ConfigError('bad-config', `tally.conf in ${datadir} is for ${file.network[0]}, not ${network.name}`);
+  }
+  const merged: Record<string, string[]> = { ...file, ...cli.options };
+  const last = (name: string) => merged[name]?.[merged[name]!.length - 1];
+  const logLevel = (last('log-level') ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('bad-option', `log-level: expected one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = (last('log-format') ?? 'auto') as NodeConfig['logFormat'];
+  if (!['pretty', 'json', 'auto'].includes(logFormat)) throw new ConfigError('bad-option', 'log-format: expected pretty, json or auto');
+  const threads = last('miner-threads');
+  const config: NodeConfig = {
+    network,
+    datadir,
+    mine: merged.mine ? parseBool('mine', last('mine')!) : false,
+    blockInterval: merged['block-interval'] ? parseNumber('block-interval', last('block-interval')!, 0) : 10,
+    reindex: merged.reindex ? parseBool('reindex', last('reindex')!) : false,
+    logLevel,
+    logFormat,
+    extra: merged,
+  };
+  const minerAddress = last('miner-address');
+  if (minerAddress !== undefined) {
+    try {
+      decodeAddress(network.addressPrefix, minerAddress);
+    } catch (err) {
+      throw new ConfigError('bad-option', `miner-address: ${(err as Error).message} (a ${network.name} address starts with ${network.addressPrefix}1p)`);
+    }
+    config.minerAddress = minerAddress;
+  }
+  if (threads !== undefined) config.minerThreads = parseNumber('miner-threads', threads, 0);
+  return config;
+}
