@@ -14,7 +14,7 @@ import { sha256d } from '../../src/primitives/hashes.js';
 import { encodeHeightPush, nullDataScript, pushData, scriptNum } from '../../src/primitives/script.js';
 import { SIGHASH_ALL } from '../../src/primitives/sighash.js';
 import { signTaprootInputs } from '../../src/primitives/sign.js';
-import { NULL_TXID, NULL_VOUT, Transaction, type TxInput, type TxOutput } from '../../src/primitives/tx.js';
+import { NULL_TXID, NULL_VOUT, Transaction, type TransactionFields, type TxOutput } from '../../src/primitives/tx.js';
 import { MAX_FUTURE_BLOCK_TIME, MAX_MONEY } from '../../src/consensus/constants.js';
 import { bitsToTarget } from '../../src/consensus/pow.js';
 import { getBlockSubsidy } from '../../src/consensus/subsidy.js';
@@ -75,15 +75,15 @@ function blockWith(chain: TestChain, ...transactions: Transaction[]): Block {
   return chain.buildBlock({ transactions });
 }
 
-/** The next block with a copy of a valid spend whose fields are changed. */
-function withTxChanges(chain: TestChain, changes: Partial<{ inputs: readonly TxInput[]; outputs: readonly TxOutput[]; locktime: number }>): Block {
-  return blockWith(chain, mutateTx(validSpend(chain), changes));
+/** The next block with a valid spend of coin 0 altered by `change` (its signature is kept). */
+function withAlteredSpend(chain: TestChain, change: (tx: Transaction) => Partial<TransactionFields>): Block {
+  const tx = validSpend(chain);
+  return blockWith(chain, mutateTx(tx, change(tx)));
 }
 
 /** The next block with one extra output in an otherwise valid spend. */
 function withExtraOutput(chain: TestChain, output: TxOutput): Block {
-  const tx = validSpend(chain);
-  return withTxChanges(chain, { outputs: [...tx.outputs, output] });
+  return withAlteredSpend(chain, (tx) => ({ outputs: [...tx.outputs, output] }));
 }
 
 /** The next block with its coinbase's scriptSig replaced. */
@@ -102,11 +102,15 @@ function withHighHash(block: Block): Block {
   }
 }
 
-/** A valid block with a witness spend, then its coinbase replaced by `change(coinbase)` under the same header. */
-function withCoinbaseMutation(chain: TestChain, change: (coinbase: Transaction) => Transaction, resolve: boolean): Block {
+/**
+ * A valid block with a witness spend whose coinbase is replaced by `change(coinbase)`.
+ * With `remake` the merkle root is recomputed and the header re-solved (the coinbase txid
+ * changed); without, the original header is kept (only the coinbase witness changed).
+ */
+function withCoinbaseMutation(chain: TestChain, change: (coinbase: Transaction) => Transaction, remake: boolean): Block {
   const block = blockWith(chain, validSpend(chain));
   const txs = [change(block.transactions[0]!), ...block.transactions.slice(1)];
-  return resolve ? remakeBlock(block, { transactions: txs }) : remakeBlock(block, { transactions: txs, recomputeMerkleRoot: false, solve: false });
+  return remake ? remakeBlock(block, { transactions: txs }) : remakeBlock(block, { transactions: txs, recomputeMerkleRoot: false, solve: false });
 }
 
 const coinbaseWitness = (witness: Uint8Array[]) => (cb: Transaction): Transaction => withWitness(cb, 0, witness);
@@ -174,10 +178,7 @@ export const INVALID_BLOCK_CASES: readonly InvalidBlockCase[] = [
   {
     name: 'stripped size over 1,000,000 bytes',
     code: 'bad-blk-length',
-    build: (chain) => {
-      const tx = validSpend(chain);
-      return withTxChanges(chain, { inputs: [{ ...tx.inputs[0]!, scriptSig: new Uint8Array(1_000_000) }] });
-    },
+    build: (chain) => withAlteredSpend(chain, (tx) => ({ inputs: [{ ...tx.inputs[0]!, scriptSig: new Uint8Array(1_000_000) }] })),
   },
   {
     name: 'weight over 4,000,000 through a huge witness item (with a valid commitment)',
@@ -266,27 +267,27 @@ export const INVALID_BLOCK_CASES: readonly InvalidBlockCase[] = [
   {
     name: 'transaction without inputs',
     code: 'bad-txns-vin-empty',
-    build: (chain) => withTxChanges(chain, { inputs: [] }),
+    build: (chain) => withAlteredSpend(chain, () => ({ inputs: [] })),
   },
   {
     name: 'transaction without outputs',
     code: 'bad-txns-vout-empty',
-    build: (chain) => withTxChanges(chain, { outputs: [] }),
+    build: (chain) => withAlteredSpend(chain, () => ({ outputs: [] })),
   },
   {
     name: 'negative output',
     code: 'bad-txns-vout-negative',
-    build: (chain) => withTxChanges(chain, { outputs: [payTo(1, -1n)] }),
+    build: (chain) => withAlteredSpend(chain, () => ({ outputs: [payTo(1, -1n)] })),
   },
   {
     name: 'output above MAX_MONEY',
     code: 'bad-txns-vout-toolarge',
-    build: (chain) => withTxChanges(chain, { outputs: [payTo(1, MAX_MONEY + 1n)] }),
+    build: (chain) => withAlteredSpend(chain, () => ({ outputs: [payTo(1, MAX_MONEY + 1n)] })),
   },
   {
     name: 'outputs summing above MAX_MONEY',
     code: 'bad-txns-txouttotal-toolarge',
-    build: (chain) => withTxChanges(chain, { outputs: [payTo(1, MAX_MONEY), payTo(2, MAX_MONEY)] }),
+    build: (chain) => withAlteredSpend(chain, () => ({ outputs: [payTo(1, MAX_MONEY), payTo(2, MAX_MONEY)] })),
   },
   {
     name: 'output that is not taproot (segwit v0)',
@@ -309,19 +310,13 @@ export const INVALID_BLOCK_CASES: readonly InvalidBlockCase[] = [
   {
     name: 'non-coinbase input spending the null outpoint',
     code: 'bad-txns-prevout-null',
-    build: (chain) => {
-      const tx = validSpend(chain);
-      const nullInput = { ...tx.inputs[0]!, prevout: { txid: NULL_TXID, vout: NULL_VOUT } };
-      return withTxChanges(chain, { inputs: [tx.inputs[0]!, nullInput] });
-    },
+    build: (chain) =>
+      withAlteredSpend(chain, (tx) => ({ inputs: [tx.inputs[0]!, { ...tx.inputs[0]!, prevout: { txid: NULL_TXID, vout: NULL_VOUT } }] })),
   },
   {
     name: 'input with a non-empty scriptSig',
     code: 'bad-txns-scriptsig-nonempty',
-    build: (chain) => {
-      const tx = validSpend(chain);
-      return withTxChanges(chain, { inputs: [{ ...tx.inputs[0]!, scriptSig: Uint8Array.of(0x51) }] });
-    },
+    build: (chain) => withAlteredSpend(chain, (tx) => ({ inputs: [{ ...tx.inputs[0]!, scriptSig: Uint8Array.of(0x51) }] })),
   },
   // --- Transaction context: finality ---
   {
@@ -427,10 +422,8 @@ export const INVALID_BLOCK_CASES: readonly InvalidBlockCase[] = [
     code: 'mandatory-script-verify-flag-failed',
     build: (chain) => {
       const c = coin(chain);
-      const unsigned = mutateTx(validSpend(chain), { inputs: [{ ...validSpend(chain).inputs[0]!, witness: [] }] });
-      const signed = signTaprootInputs(unsigned, [c.output], [c.key], SIGHASH_ALL);
-      const sig = Uint8Array.from(signed.inputs[0]!.witness[0]!);
-      sig[64] = 0x04;
+      const signed = signTaprootInputs(withWitness(validSpend(chain), 0, []), [c.output], [c.key], SIGHASH_ALL);
+      const sig = Uint8Array.of(...signed.inputs[0]!.witness[0]!.subarray(0, 64), 0x04); // 0x04 is no BIP341 hash type
       return blockWith(chain, withWitness(signed, 0, [sig]));
     },
   },

@@ -215,7 +215,7 @@ describe('reindex and reopening', () => {
     opened.push(broken);
     expect(await rejectionCode(broken.open())).toBe('db-corrupt');
     // What the error advises: a reindex over the stored blocks rebuilds the chain state.
-    await broken.reindex();
+    await broken.open({ reindex: true });
     expect(broken.tip.hashHex).toBe(rich.tip.hash);
     expect(await broken.utxoDigest()).toEqual(digest);
     await closeChain(broken);

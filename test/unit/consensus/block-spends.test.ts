@@ -127,13 +127,22 @@ describe('checkBlockSpends', () => {
     });
   });
 
-  it('rejects spending the same coin twice in one block: bad-txns-inputs-missingorspent (score 0, as a block failure)', () => {
+  it('rejects spending the same coin twice in one block: bad-txns-inputs-missingorspent, as a block failure', () => {
     const tx1 = spend([coin0], [payTo(1, coin0.output.value - 1000n)]);
     const tx2 = spend([coin0], [payTo(2, coin0.output.value - 2000n)]);
     const err = catchRuleError(() => spends(chain.buildBlock({ transactions: [tx1, tx2] })));
     expect(err.code).toBe('bad-txns-inputs-missingorspent');
     expect(err.scope).toBe('block');
-    expect(err.score).toBe(0);
+  });
+
+  // KNOWN BUG (src/consensus/block-spends.ts): the transaction-level score 0 ("the parent may not
+  // have arrived yet") is carried into the block failure, but a block's inputs are judged against
+  // its parent's full UTXO set, so a missing input condemns the block; Bitcoin Core punishes it
+  // (BLOCK_CONSENSUS). Flip `it.fails` to `it` once fixed.
+  it.fails('charges full misbehaviour (score 100) for a block spending a missing coin', () => {
+    const tx1 = spend([coin0], [payTo(1, coin0.output.value - 1000n)]);
+    const tx2 = spend([coin0], [payTo(2, coin0.output.value - 2000n)]);
+    expect(catchRuleError(() => spends(chain.buildBlock({ transactions: [tx1, tx2] }))).score).toBe(100);
   });
 
   it('rejects an unknown coin', () => {

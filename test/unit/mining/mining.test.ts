@@ -66,6 +66,19 @@ describe('createCoinbase', () => {
     }
   });
 
+  it('produces an invalid (bad-cb-length) coinbase when the tag is too long for 100 bytes', () => {
+    const cb = createCoinbase({ height: 2 ** 31 - 1, outputs: OUTPUTS, tag: new Uint8Array(85) });
+    expect(cb.inputs[0]!.scriptSig.length).toBe(101);
+    expect(() => checkTransactionSanity(cb)).toThrow(expect.objectContaining({ code: 'bad-cb-length' }));
+  });
+
+  // KNOWN BUG (src/mining/coinbase.ts): CoinbaseOptions.tag promises "the scriptSig stays within
+  // 100 bytes", but nothing enforces it, so a long tag silently yields blocks every node rejects.
+  // Flip `it.fails` to `it` once createCoinbase throws.
+  it.fails('refuses a tag that would make the scriptSig longer than 100 bytes', () => {
+    expect(() => createCoinbase({ height: 2 ** 31 - 1, outputs: OUTPUTS, tag: new Uint8Array(85) })).toThrow(RangeError);
+  });
+
   it('appends the extra nonce as an 8-byte push and the tag as a push', () => {
     const tag = new TextEncoder().encode('tally');
     const cb = createCoinbase({ height: 200, outputs: OUTPUTS, extraNonce: 0x0102n, tag });
@@ -175,6 +188,16 @@ describe('mine', () => {
     expect(mine(header, 0n, 0, 20)).toBeNull();
     expect(mine(header, 1n, 5, 5)).toBeNull();
     expect(mine(header, regtest.powLimit, 10, 9)).toBeNull();
+  });
+
+  it('returns null for a negative target', () => {
+    expect(mine(header, -1n, 0, 100)).toBeNull();
+  });
+
+  it('throws bad-nonce-range for bounds that are not uint32', () => {
+    for (const [start, end] of [[-1, 10], [0, 2 ** 32], [0.5, 10], [0, Number.NaN]] as const) {
+      expect(() => mine(header, regtest.powLimit, start, end)).toThrow(expect.objectContaining({ code: 'bad-nonce-range' }));
+    }
   });
 
   it('accepts the nonce when the hash equals the target', () => {
