@@ -49,10 +49,15 @@ export function checkBlockSanity(block: Block, params: NetworkParams): void {
   if (block.weight > params.maxBlockWeight) throw blockError('bad-blk-weight', `block weight ${block.weight} exceeds ${params.maxBlockWeight}`);
 }
 
-/** A transaction rule failure reported as the block's failure, keeping the code and score. */
-export function asBlockError(err: unknown, txid: string): unknown {
+/**
+ * A transaction rule failure reported as the block's failure, keeping the code.
+ * `score` overrides the transaction's: a block is judged against its parent's
+ * complete UTXO set, so failures a loose transaction is forgiven (a missing
+ * parent) condemn a block fully.
+ */
+export function asBlockError(err: unknown, txid: string, score?: number): unknown {
   if (err instanceof RuleError && err.scope === 'tx') {
-    return blockError(err.code, `transaction ${txid}: ${err.message}`, { score: err.score });
+    return blockError(err.code, `transaction ${txid}: ${err.message}`, { score: score ?? err.score });
   }
   return err;
 }

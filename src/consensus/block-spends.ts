@@ -52,7 +52,7 @@ export function checkBlockSpends(block: Block, view: CoinView, height: number, p
         result.fees += fee;
         for (const check of checks) result.signatureChecks.push(check);
       } catch (err) {
-        throw asBlockError(err, tx.txid);
+        throw asBlockError(err, tx.txid, 100);
       }
       for (const input of tx.inputs) {
         const fromBase = overlay.spend(input.prevout);

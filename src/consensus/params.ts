@@ -116,14 +116,14 @@ export function getNetwork(name: string): NetworkParams {
   throw new RangeError(`unknown network "${name}" (expected regtest or testnet)`);
 }
 
-const genesisCache = new Map<string, Block>();
+const genesisCache = new WeakMap<NetworkParams, Block>();
 
 /** The network's genesis block (built once, then cached). */
 export function getGenesisBlock(params: NetworkParams): Block {
-  let block = genesisCache.get(params.name);
+  let block = genesisCache.get(params);
   if (!block) {
     block = buildGenesisBlock(params.genesis);
-    genesisCache.set(params.name, block);
+    genesisCache.set(params, block);
   }
   return block;
 }

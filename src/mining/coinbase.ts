@@ -1,5 +1,7 @@
 /** Coinbase transactions: BIP34 height, an extra nonce, the payout and the BIP141 witness commitment. */
 import { concatBytes } from '../primitives/bytes.js';
+import { MAX_COINBASE_SCRIPT } from '../consensus/constants.js';
+import { miningError } from './errors.js';
 import { encodeHeightPush, pushData } from '../primitives/script.js';
 import { NULL_TXID, NULL_VOUT, Transaction, type TxOutput } from '../primitives/tx.js';
 import { witnessCommitment, witnessCommitmentScript, witnessMerkleRoot } from '../primitives/witness.js';
@@ -22,6 +24,9 @@ export function createCoinbase(opts: CoinbaseOptions): Transaction {
   const extra = new Uint8Array(8);
   new DataView(extra.buffer).setBigUint64(0, opts.extraNonce ?? 0n, true);
   const scriptSig = concatBytes(encodeHeightPush(opts.height), pushData(extra), opts.tag ? pushData(opts.tag) : new Uint8Array(0));
+  if (scriptSig.length > MAX_COINBASE_SCRIPT) {
+    throw miningError('bad-coinbase-tag', `coinbase scriptSig would be ${scriptSig.length} bytes, more than ${MAX_COINBASE_SCRIPT}: shorten the tag`);
+  }
   return new Transaction({
     version: 2,
     inputs: [{ prevout: { txid: NULL_TXID, vout: NULL_VOUT }, scriptSig, sequence: 0xffffffff, witness: [] }],

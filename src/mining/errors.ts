@@ -26,7 +26,8 @@ export type MiningErrorCode =
   | 'abandoned'
   | 'worker-failed'
   | 'bad-options'
-  | 'bad-payout-script';
+  | 'bad-payout-script'
+  | 'bad-coinbase-tag';
 
 /** Shorthand that keeps the code list typed. */
 export function miningError(code: MiningErrorCode, message: string): MiningError {

@@ -135,11 +135,9 @@ describe('checkBlockSpends', () => {
     expect(err.scope).toBe('block');
   });
 
-  // KNOWN BUG (src/consensus/block-spends.ts): the transaction-level score 0 ("the parent may not
-  // have arrived yet") is carried into the block failure, but a block's inputs are judged against
-  // its parent's full UTXO set, so a missing input condemns the block; Bitcoin Core punishes it
-  // (BLOCK_CONSENSUS). Flip `it.fails` to `it` once fixed.
-  it.fails('charges full misbehaviour (score 100) for a block spending a missing coin', () => {
+  // A loose transaction's missing input scores 0 (its parent may be on the way), but a block is
+  // judged against its parent's whole UTXO set, so the same failure condemns it (Core: BLOCK_CONSENSUS).
+  it('charges full misbehaviour (score 100) for a block spending a missing coin', () => {
     const tx1 = spend([coin0], [payTo(1, coin0.output.value - 1000n)]);
     const tx2 = spend([coin0], [payTo(2, coin0.output.value - 2000n)]);
     expect(catchRuleError(() => spends(chain.buildBlock({ transactions: [tx1, tx2] }))).score).toBe(100);
