@@ -84,8 +84,14 @@ function buildFixture(txCount: number, inputsPerTx: number): Fixture {
   };
 }
 
-/** Milliseconds `processBlock` takes to connect the measured block to a fresh chain that has every block before it. */
-async function timeConnect(fixture: Fixture, verifier: BatchVerifier): Promise<number> {
+/** One timed connect: wall time, and CPU time of every thread of the process (workers and LevelDB's included). */
+interface Sample {
+  ms: number;
+  cpuMs: number;
+}
+
+/** Times `processBlock` connecting the measured block to a fresh chain that has every block before it. */
+async function timeConnect(fixture: Fixture, verifier: BatchVerifier): Promise<Sample> {
   const dir = await mkdtemp(join(tmpdir(), 'tally-bench-connect-'));
   try {
     const chain = new Chain({ path: dir, params: fixture.params }, { verifier });
@@ -93,11 +99,13 @@ async function timeConnect(fixture: Fixture, verifier: BatchVerifier): Promise<n
     try {
       for (const block of fixture.before) await chain.processBlock(block);
       const big = Block.fromBytes(fixture.bigBytes);
+      const startCpu = process.cpuUsage();
       const start = performance.now();
       const result = await chain.processBlock(big);
       const ms = performance.now() - start;
+      const cpu = process.cpuUsage(startCpu);
       if (result.status !== 'connected') throw new Error(`the measured block was ${result.status}, not connected`);
-      return ms;
+      return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
     } finally {
       await chain.close();
     }
@@ -106,26 +114,37 @@ async function timeConnect(fixture: Fixture, verifier: BatchVerifier): Promise<n
   }
 }
 
-/** The median of `rounds` connects with `verifier`, and every sample. */
-async function measure(name: string, fixture: Fixture, verifier: BatchVerifier, rounds: number): Promise<{ medianMs: number; samplesMs: number[] }> {
-  const samples: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    samples.push(await timeConnect(fixture, verifier));
-    progress(`${name}: round ${r + 1}/${rounds} ${samples[r]!.toFixed(1)} ms`);
-  }
-  return { medianMs: round1(median(samples)), samplesMs: samples.map(round1) };
+/** Medians over the rounds of one configuration, and every wall-time sample. */
+interface Figure {
+  medianMs: number;
+  medianCpuMs: number;
+  samplesMs: number[];
 }
 
-/** {@link measure} with a VerifyPool of `threads`, started before and stopped after the timed connects. */
-async function measurePoolConnect(threads: number, fixture: Fixture, rounds: number) {
-  const pool = new VerifyPool({ threads });
-  await pool.start();
-  try {
-    const figure = await measure(`${threads} thread(s)`, fixture, pool, rounds);
-    return { threads, workers: pool.workerCount, backend: pool.backend!, ...figure };
-  } finally {
-    await pool.stop();
+function summarize(samples: readonly Sample[]): Figure {
+  return {
+    medianMs: round1(median(samples.map((s) => s.ms))),
+    medianCpuMs: round1(median(samples.map((s) => s.cpuMs))),
+    samplesMs: samples.map((s) => round1(s.ms)),
+  };
+}
+
+/**
+ * `rounds` connects with each verifier, each on a fresh chain. The verifiers take
+ * turns within a round, so that a machine whose load changes meanwhile slows
+ * them alike and their ratios hold.
+ */
+async function measure<K extends string>(verifiers: Record<K, BatchVerifier>, fixture: Fixture, rounds: number): Promise<Record<K, Figure>> {
+  const names = Object.keys(verifiers) as K[];
+  const samples = new Map<K, Sample[]>(names.map((name) => [name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const name of names) {
+      const sample = await timeConnect(fixture, verifiers[name]);
+      samples.get(name)!.push(sample);
+      progress(`round ${r + 1}/${rounds} ${name}: ${sample.ms.toFixed(1)} ms (${sample.cpuMs.toFixed(1)} ms CPU)`);
+    }
   }
+  return Object.fromEntries(names.map((name) => [name, summarize(samples.get(name)!)])) as Record<K, Figure>;
 }
 
 /** Builds the chain, then times the connect of its big block under each verifier (see the module comment). */
@@ -136,9 +155,20 @@ export async function runConnectBench(opts: ConnectBenchOptions = {}): Promise<o
   const noop: BatchVerifier = { verify: async () => -1 };
   // One untimed connect first, so that the optimizing compiler has seen the whole path.
   await timeConnect(fixture, noop);
-  const one = await measurePoolConnect(1, fixture, rounds);
-  const all = await measurePoolConnect(threads, fixture, rounds);
-  const none = await measure('no signature checks', fixture, noop, rounds);
+  const onePool = new VerifyPool({ threads: 1 });
+  const allPool = new VerifyPool({ threads });
+  let figures;
+  let workers = 0;
+  try {
+    await onePool.start();
+    await allPool.start();
+    workers = allPool.workerCount;
+    figures = await measure({ oneThread: onePool, allThreads: allPool, noSignatureChecks: noop }, fixture, rounds);
+  } finally {
+    await onePool.stop();
+    await allPool.stop();
+  }
+  const { oneThread: one, allThreads: all, noSignatureChecks: none } = figures;
   // Null where noise leaves no time to divide by (verifying cost less than the spread of the no-check runs).
   const perSecond = (ms: number): number | null => (ms > 0 ? Math.round(fixture.inputs / (ms / 1000)) : null);
   return {
@@ -147,14 +177,18 @@ export async function runConnectBench(opts: ConnectBenchOptions = {}): Promise<o
     block: { transactions: fixture.transactions + 1, signatureChecks: fixture.inputs, bytes: fixture.bigBytes.length },
     fixtureBuildMs: fixture.buildMs,
     rounds,
-    backend: one.backend,
+    backend: onePool.backend,
     connectMs: { oneThread: one.medianMs, allThreads: all.medianMs, noSignatureChecks: none.medianMs },
     samplesMs: { oneThread: one.samplesMs, allThreads: all.samplesMs, noSignatureChecks: none.samplesMs },
-    workers: all.workers,
+    /** CPU time summed over threads: less disturbed by a busy machine; with workers it adds the cost of packing and messaging. */
+    cpuMs: { oneThread: one.medianCpuMs, allThreads: all.medianCpuMs, noSignatureChecks: none.medianCpuMs },
+    workers,
     /** Connect time with one thread over with all: the speed-up the pool gives a whole block. */
     speedup: round2(one.medianMs / all.medianMs),
     /** Connect time without signature checks over with inline ones: the part that workers cannot shorten. */
     shareOutsideSignatureChecks: round2(none.medianMs / one.medianMs),
+    /** The same share by CPU time. */
+    shareOutsideSignatureChecksCpu: round2(none.medianCpuMs / one.medianCpuMs),
     signaturesPerSecond: {
       /** Signature checks over the whole connect time. */
       connect: { oneThread: perSecond(one.medianMs), allThreads: perSecond(all.medianMs) },
