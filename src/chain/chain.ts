@@ -407,6 +407,30 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   // ---- queries -------------------------------------------------------------
 
+  /** The known header with the most work that is not known to be invalid (what sync aims for). */
+  get bestHeader(): ChainEntry {
+    let best = this.tip;
+    for (const e of this.entries.values()) {
+      if (!e.failed && (e.chainWork > best.chainWork || (e.chainWork === best.chainWork && e.haveData && !best.haveData))) best = e;
+    }
+    return best;
+  }
+
+  /**
+   * Blocks to download next: the entries without data on the way from the best
+   * chain to `target` (the best header by default), oldest first, at most `limit`.
+   */
+  blocksToDownload(limit: number, target: ChainEntry = this.bestHeader): ChainEntry[] {
+    const path: ChainEntry[] = [];
+    for (let e: ChainEntry | null = target; e && !this.isMain(e); e = e.prev) {
+      if (e.failed) return [];
+      path.push(e);
+    }
+    const missing: ChainEntry[] = [];
+    for (let i = path.length - 1; i >= 0 && missing.length < limit; i--) if (!path[i]!.haveData) missing.push(path[i]!);
+    return missing;
+  }
+
   isMain(entry: ChainEntry): boolean {
     return this.mainChain[entry.height] === entry;
   }

@@ -4,6 +4,8 @@ import { Option, type Command } from 'commander';
 import { LOG_LEVELS, resolveConfig } from '../../node/config.js';
 import { createLogger } from '../../node/logging.js';
 import { TallyNode } from '../../node/node.js';
+import { p2pOptionsFromConfig } from '../../p2p/config.js';
+import { P2PService } from '../../p2p/p2p.js';
 import type { CliIo } from '../program.js';
 
 /** CLI option names (camelCase, as commander gives them) and their config-file names. */
@@ -15,6 +17,9 @@ const PASS_THROUGH: Record<string, string> = {
   explorer: 'explorer',
 };
 
+/** Collects repeatable options into arrays. */
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 export function registerNodeCommand(program: Command, io: CliIo): void {
   program.command('node')
     .description('run a Tally node')
@@ -25,6 +30,13 @@ export function registerNodeCommand(program: Command, io: CliIo): void {
     .option('--miner-threads <n>', 'mining worker threads (default: one per core)')
     .option('--block-interval <seconds>', 'seconds between paced regtest blocks')
     .option('--reindex', 'rebuild the chain state from the stored blocks')
+    .option('--listen <multiaddr>', 'address to listen on for peers (repeatable)', collect)
+    .option('--announce <multiaddr>', 'address to tell peers instead (repeatable)', collect)
+    .option('--bootstrap <multiaddr>', 'peer to connect to at start (repeatable)', collect)
+    .option('--connect <multiaddr>', 'connect only to this peer (repeatable)', collect)
+    .option('--mdns', 'discover peers on the local network')
+    .option('--max-peers <n>', 'most peers to keep connected')
+    .option('--no-p2p', 'run without networking')
     .addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]))
     .addOption(new Option('--log-format <format>', 'log format').choices(['pretty', 'json', 'auto']))
     .action(async (opts: Record<string, unknown>) => {
@@ -36,12 +48,22 @@ export function registerNodeCommand(program: Command, io: CliIo): void {
       }
       const config = resolveConfig({ network: opts.network as string, datadir: opts.datadir as string | undefined, options });
       mkdirSync(config.datadir, { recursive: true });
+      const p2pOptions = opts.p2p === false ? undefined : p2pOptionsFromConfig(config);
       const logger = createLogger(config.logLevel, config.logFormat);
       const node = new TallyNode(config, { logger });
       await node.start();
+      const p2p = p2pOptions ? new P2PService(p2pOptions, { node, logger }) : undefined;
+      try {
+        await p2p?.start();
+      } catch (err) {
+        await node.stop();
+        throw err;
+      }
       io.out(`Tally ${config.network.name} node: data in ${config.datadir}${node.minerKeyPath ? `, miner key in ${node.minerKeyPath}` : ''}`);
+      if (p2p) io.out(`P2P addresses: ${p2p.localAddresses().join(' ')}`);
       await waitForSignal();
       logger.info({ module: 'node' }, 'shutting down');
+      await p2p?.stop();
       await node.stop();
     });
 }

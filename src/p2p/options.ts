@@ -1,0 +1,46 @@
+/** P2P options and their defaults. Plain data: safe to clone and log. */
+import type { NetworkParams } from '../consensus/params.js';
+
+export interface P2POptions {
+  /** Multiaddrs to listen on; default all interfaces on the network's port. */
+  listen: string[];
+  /** Multiaddrs to tell peers instead of the listen addresses (behind NAT, say). */
+  announce: string[];
+  /** Peers to dial at start and keep connected to. */
+  bootstrap: string[];
+  /** Dial only these peers: no bootstrap list, no mDNS, no other discovered peers. */
+  connect: string[];
+  /** Discover peers on the local network with mDNS. */
+  mdns: boolean;
+  maxPeers: number;
+  /** Largest message accepted on any protocol (a maximum-weight block fits). */
+  maxMessageSize: number;
+  /** Milliseconds to wait for a reply before a request fails. */
+  requestTimeoutMs: number;
+  /** Requests a peer may make per second (a token bucket refilled at this rate, holding twice as many). */
+  requestsPerSecond: number;
+  /** Seconds a ban lasts. */
+  banSeconds: number;
+  /** Seconds between status refreshes with each peer. */
+  statusIntervalSeconds: number;
+}
+
+export const MAX_HEADERS_PER_REPLY = 2000;
+export const MAX_BLOCKS_PER_REQUEST = 128;
+export const MAX_LOCATOR_HASHES = 101;
+
+export function defaultP2POptions(params: NetworkParams): P2POptions {
+  return {
+    listen: [`/ip4/0.0.0.0/tcp/${params.defaultP2PPort}`],
+    announce: [],
+    bootstrap: [],
+    connect: [],
+    mdns: false,
+    maxPeers: 64,
+    maxMessageSize: 4_200_000,
+    requestTimeoutMs: 15_000,
+    requestsPerSecond: 50,
+    banSeconds: 24 * 60 * 60,
+    statusIntervalSeconds: 10,
+  };
+}

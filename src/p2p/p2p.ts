@@ -1,0 +1,446 @@
+/**
+ * The p2p adapter: a libp2p host speaking Tally's protocols. It handshakes
+ * with every peer (network, genesis, tip, work), serves headers and blocks,
+ * gossips blocks and transactions with validation before forwarding, and
+ * feeds the sync manager. Misbehaviour is scored in one place (PeerManager).
+ */
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
+import type { Connection, PeerId, Stream } from '@libp2p/interface';
+import { Block, type BlockHeader } from '../primitives/block.js';
+import { Transaction } from '../primitives/tx.js';
+import type { ChainEntry } from '../chain/entry.js';
+import type { TallyNode } from '../node/node.js';
+import type { NodeLogger } from '../node/logging.js';
+import { P2PError } from './errors.js';
+import { topics, verdictFor, type Verdict } from './gossip.js';
+import type { PeerStatus, SyncNetwork, SyncPeer } from './interface.js';
+import { createHost, type TallyLibp2p } from './libp2p.js';
+import {
+  decodeBlockRequest, decodeCount, decodeHeaders, decodeLocator, decodeStatus, encodeCount, encodeHashes, encodeHeaders, encodeStatus,
+} from './messages.js';
+import { MAX_BLOCKS_PER_REQUEST, MAX_HEADERS_PER_REPLY, type P2POptions } from './options.js';
+import { loadOrCreatePeerKey } from './peer-key.js';
+import { PeerManager } from './peers.js';
+import { Framed, protocolIds, timeoutSignal } from './protocols.js';
+import { RecentSet } from './recent.js';
+import { SyncManager } from './sync.js';
+
+export interface P2PModules {
+  node: TallyNode;
+  logger: NodeLogger;
+}
+
+interface PeerInfo {
+  status: PeerStatus;
+  direction: 'inbound' | 'outbound';
+  connectedAt: number;
+}
+
+export class P2PService implements SyncNetwork {
+  readonly opts: P2POptions;
+  readonly peerManager: PeerManager;
+  private readonly node: TallyNode;
+  private readonly log: NodeLogger;
+  private readonly rootLog: NodeLogger;
+  private readonly ids: ReturnType<typeof protocolIds>;
+  private readonly topics: ReturnType<typeof topics>;
+  private readonly handshaked = new Map<string, PeerInfo>();
+  /** Objects that came from the network: never re-published by us. */
+  private readonly fromNetwork = new RecentSet(10_000);
+  private readonly wrongNetwork = new Map<string, number>();
+  private host?: TallyLibp2p;
+  private sync?: SyncManager;
+  private timers: NodeJS.Timeout[] = [];
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly stats = { bytesIn: 0, bytesOut: 0, gossip: { accept: 0, ignore: 0, reject: 0 } };
+
+  constructor(opts: P2POptions, modules: P2PModules) {
+    this.opts = opts;
+    this.node = modules.node;
+    this.log = modules.logger.child({ module: 'p2p' });
+    this.rootLog = modules.logger;
+    const network = this.node.config.network.name;
+    this.ids = protocolIds(network);
+    this.topics = topics(network);
+    this.peerManager = new PeerManager(
+      { datadir: this.node.config.datadir, banSeconds: opts.banSeconds, requestsPerSecond: opts.requestsPerSecond },
+      { logger: this.log, clock: () => Math.floor(Date.now() / 1000), onBan: (peer) => void this.disconnect(peer) },
+    );
+  }
+
+  get libp2p(): TallyLibp2p {
+    if (!this.host) throw new P2PError('not-started', 'p2p is not started');
+    return this.host;
+  }
+
+  get peerId(): string {
+    return this.libp2p.peerId.toString();
+  }
+
+  /** Full multiaddrs (with /p2p/<id>) others can use as bootstrap addresses. */
+  localAddresses(): string[] {
+    return this.host ? this.host.getMultiaddrs().map(String) : [];
+  }
+
+  async start(): Promise<void> {
+    const key = await loadOrCreatePeerKey(this.node.config.datadir);
+    this.host = await createHost(this.opts, key, (peer) => this.peerManager.isBanned(peer), [this.topics.blocks, this.topics.txs]);
+    const host = this.host;
+    const streamOpts = { maxInboundStreams: 32, maxOutboundStreams: 64 };
+    await host.handle(this.ids.status, (stream, conn) => this.serve(stream, conn, (f, peer) => this.serveStatus(f, peer)), streamOpts);
+    await host.handle(this.ids.headers, (stream, conn) => this.serve(stream, conn, (f, peer) => this.serveHeaders(f, peer)), streamOpts);
+    await host.handle(this.ids.blocks, (stream, conn) => this.serve(stream, conn, (f, peer) => this.serveBlocks(f, peer)), streamOpts);
+    host.addEventListener('peer:connect', (evt) => void this.onConnect(evt.detail));
+    host.addEventListener('peer:disconnect', (evt) => this.onDisconnect(evt.detail.toString()));
+    host.addEventListener('peer:discovery', (evt) => void this.onDiscovery(evt.detail.id, evt.detail.multiaddrs.map(String)));
+    host.services.pubsub.addEventListener('gossipsub:message', (evt) => void this.onGossip(evt.detail));
+    host.services.pubsub.subscribe(this.topics.blocks);
+    host.services.pubsub.subscribe(this.topics.txs);
+    this.watchNode();
+    this.sync = new SyncManager({}, { network: this, node: this.syncNode(), logger: this.rootLog.child({ module: 'sync' }) });
+    await this.sync.start();
+    this.log.info({ peerId: this.peerId, addresses: this.localAddresses() }, 'p2p listening');
+    await this.dialConfigured();
+    this.timers.push(setInterval(() => void this.dialConfigured(), 10_000).unref());
+    this.timers.push(setInterval(() => void this.refreshStatuses(), this.opts.statusIntervalSeconds * 1000).unref());
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const off of this.unsubscribe.splice(0)) off();
+    await this.sync?.stop();
+    await this.host?.stop();
+    this.handshaked.clear();
+  }
+
+  private syncNode() {
+    const chain = this.node.chain;
+    return {
+      get tip() { return chain.tip; },
+      get bestHeader() { return chain.bestHeader; },
+      locator: (from?: ChainEntry) => chain.locator(from),
+      getEntry: (hash: string) => chain.getEntry(hash),
+      processHeader: (header: BlockHeader) => chain.processHeader(header),
+      blocksToDownload: (limit: number) => chain.blocksToDownload(limit),
+      submitBlock: (block: Block) => {
+        this.fromNetwork.add(block.hash);
+        return this.node.submitBlock(block);
+      },
+    };
+  }
+
+  // ---- connections and handshake --------------------------------------------
+
+  private async dialConfigured(): Promise<void> {
+    const targets = this.opts.connect.length > 0 ? this.opts.connect : this.opts.bootstrap;
+    for (const addr of targets) {
+      let ma;
+      try {
+        ma = multiaddr(addr);
+      } catch {
+        this.log.warn({ addr }, 'ignoring an invalid peer address');
+        continue;
+      }
+      const id = ma.getComponents().find((c) => c.name === 'p2p')?.value;
+      if (id && (this.handshaked.has(id) || this.peerManager.isBanned(id) || this.coolingDown(id))) continue;
+      if (id && this.libp2p.getConnections(peerIdFromString(id)).length > 0) continue;
+      await this.libp2p.dial(ma, { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
+        this.log.debug({ addr, err: err.message }, 'dial failed');
+      });
+    }
+  }
+
+  private async onDiscovery(peerId: PeerId, addrs: string[]): Promise<void> {
+    const id = peerId.toString();
+    if (this.opts.connect.length > 0 || this.handshaked.has(id) || this.peerManager.isBanned(id) || this.coolingDown(id)) return;
+    if (this.libp2p.getConnections().length >= this.opts.maxPeers) return;
+    this.log.debug({ peer: id, addrs }, 'peer discovered');
+    await this.libp2p.dial(peerId, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+  }
+
+  private coolingDown(id: string): boolean {
+    const until = this.wrongNetwork.get(id);
+    return until !== undefined && until > Date.now();
+  }
+
+  private ourStatus(): PeerStatus {
+    const tip = this.node.chain.tip;
+    return { network: this.node.config.network.name, genesis: this.node.config.network.genesisHash, tipHash: tip.hashHex, height: tip.height, chainWork: tip.chainWork };
+  }
+
+  private async onConnect(peerId: PeerId): Promise<void> {
+    const id = peerId.toString();
+    if (this.peerManager.isBanned(id)) return this.disconnect(id);
+    const outbound = this.libp2p.getConnections(peerId).some((c) => c.direction === 'outbound');
+    // The dialing side asks; the other side learns the dialer's status from the request.
+    if (outbound) await this.requestStatus(id).catch((err: Error) => this.log.debug({ peer: id, err: err.message }, 'handshake failed'));
+  }
+
+  private onDisconnect(id: string): void {
+    if (this.handshaked.delete(id)) this.log.info({ peer: id, peers: this.handshaked.size }, 'peer disconnected');
+    this.peerManager.forget(id);
+    this.sync?.peerDisconnected(id);
+  }
+
+  private async requestStatus(id: string): Promise<void> {
+    const framed = await this.open(id, this.ids.status);
+    try {
+      const signal = timeoutSignal(this.opts.requestTimeoutMs);
+      await framed.write(encodeStatus(this.ourStatus()), signal);
+      this.recordStatus(id, decodeStatus(await framed.read(signal)), 'outbound');
+    } finally {
+      await framed.close();
+    }
+  }
+
+  /** Accepts a peer's status, or drops the peer when it is on another network. */
+  private recordStatus(id: string, status: PeerStatus, direction: 'inbound' | 'outbound'): boolean {
+    const ours = this.node.config.network;
+    if (status.network !== ours.name || status.genesis !== ours.genesisHash) {
+      this.log.info({ peer: id, network: status.network, genesis: status.genesis }, 'peer is on another network; disconnecting');
+      this.wrongNetwork.set(id, Date.now() + 10 * 60_000);
+      void this.disconnect(id);
+      return false;
+    }
+    const known = this.handshaked.get(id);
+    this.handshaked.set(id, { status, direction: known?.direction ?? direction, connectedAt: known?.connectedAt ?? Date.now() });
+    if (!known) this.log.info({ peer: id, height: status.height, direction, peers: this.handshaked.size }, 'peer connected');
+    this.sync?.peerUpdated(id);
+    return true;
+  }
+
+  private async refreshStatuses(): Promise<void> {
+    for (const id of [...this.handshaked.keys()]) {
+      await this.requestStatus(id).catch(() => undefined);
+    }
+  }
+
+  private async disconnect(id: string): Promise<void> {
+    this.handshaked.delete(id);
+    await this.host?.hangUp(peerIdFromString(id)).catch(() => undefined);
+  }
+
+  // ---- serving requests -----------------------------------------------------
+
+  private async serve(stream: Stream, conn: Connection, handler: (f: Framed, peer: string) => Promise<void>): Promise<void> {
+    const peer = conn.remotePeer.toString();
+    const framed = new Framed(stream, this.opts.maxMessageSize);
+    if (this.peerManager.isBanned(peer) || !this.peerManager.allowRequest(peer)) {
+      framed.abort('refused');
+      return;
+    }
+    try {
+      await handler(framed, peer);
+      await framed.close();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'malformed-message' || code === 'oversized-message') this.peerManager.penalize(peer, 20, code);
+      this.log.debug({ peer, err: (err as Error).message }, 'request failed');
+      framed.abort('error');
+    }
+  }
+
+  private async serveStatus(framed: Framed, peer: string): Promise<void> {
+    const signal = timeoutSignal(this.opts.requestTimeoutMs);
+    const theirs = decodeStatus(await framed.read(signal));
+    await framed.write(encodeStatus(this.ourStatus()), signal);
+    this.recordStatus(peer, theirs, 'inbound');
+  }
+
+  private async serveHeaders(framed: Framed, peer: string): Promise<void> {
+    const signal = timeoutSignal(this.opts.requestTimeoutMs);
+    const locator = decodeLocator(await framed.read(signal));
+    if (!this.handshaked.has(peer)) throw new P2PError('no-handshake', 'headers requested before the status handshake');
+    const chain = this.node.chain;
+    let start = chain.getEntryAtHeight(0)!;
+    for (const hash of locator) {
+      const entry = chain.getEntry(hash);
+      if (entry && chain.isMain(entry)) {
+        start = entry;
+        break;
+      }
+    }
+    const headers: BlockHeader[] = [];
+    for (let h = start.height + 1; h <= chain.height && headers.length < MAX_HEADERS_PER_REPLY; h++) headers.push(chain.getEntryAtHeight(h)!.header);
+    await framed.write(encodeHeaders(headers), signal);
+  }
+
+  private async serveBlocks(framed: Framed, peer: string): Promise<void> {
+    const signal = timeoutSignal(this.opts.requestTimeoutMs);
+    const hashes = decodeBlockRequest(await framed.read(signal));
+    if (!this.handshaked.has(peer)) throw new P2PError('no-handshake', 'blocks requested before the status handshake');
+    const blocks: Block[] = [];
+    for (const hash of hashes) {
+      const block = await this.node.chain.getBlock(hash);
+      if (block) blocks.push(block);
+    }
+    await framed.write(encodeCount(blocks.length), signal);
+    for (const block of blocks) {
+      const bytes = block.toBytes();
+      this.stats.bytesOut += bytes.length;
+      await framed.write(bytes, signal);
+    }
+  }
+
+  // ---- requests (SyncNetwork) -------------------------------------------------
+
+  peers(): SyncPeer[] {
+    return [...this.handshaked.entries()].filter(([id]) => !this.peerManager.isBanned(id)).map(([id, info]) => ({ id, status: info.status }));
+  }
+
+  private async open(peer: string, protocol: string, signal?: AbortSignal): Promise<Framed> {
+    const stream = await this.libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal: timeoutSignal(this.opts.requestTimeoutMs, signal) });
+    return new Framed(stream, this.opts.maxMessageSize);
+  }
+
+  async getHeaders(peer: string, locator: readonly string[], signal?: AbortSignal): Promise<BlockHeader[]> {
+    const framed = await this.open(peer, this.ids.headers, signal);
+    try {
+      const s = timeoutSignal(this.opts.requestTimeoutMs, signal);
+      await framed.write(encodeHashes(locator), s);
+      const bytes = await framed.read(s);
+      this.stats.bytesIn += bytes.length;
+      return decodeHeaders(bytes);
+    } catch (err) {
+      this.penalizeProtocolError(peer, err);
+      throw err;
+    } finally {
+      await framed.close();
+    }
+  }
+
+  async getBlocks(peer: string, hashes: readonly string[], signal?: AbortSignal): Promise<Block[]> {
+    if (hashes.length > MAX_BLOCKS_PER_REQUEST) throw new RangeError(`at most ${MAX_BLOCKS_PER_REQUEST} blocks per request`);
+    const framed = await this.open(peer, this.ids.blocks, signal);
+    try {
+      const s = timeoutSignal(this.opts.requestTimeoutMs, signal);
+      await framed.write(encodeHashes(hashes), s);
+      const count = decodeCount(await framed.read(s), hashes.length);
+      const blocks: Block[] = [];
+      for (let i = 0; i < count; i++) {
+        const bytes = await framed.read(s);
+        this.stats.bytesIn += bytes.length;
+        try {
+          blocks.push(Block.fromBytes(bytes));
+        } catch (err) {
+          throw new P2PError('malformed-message', `undecodable block: ${(err as Error).message}`);
+        }
+      }
+      return blocks;
+    } catch (err) {
+      this.penalizeProtocolError(peer, err);
+      throw err;
+    } finally {
+      await framed.close();
+    }
+  }
+
+  penalize(peer: string, score: number, reason: string): void {
+    this.peerManager.penalize(peer, score, reason);
+  }
+
+  private penalizeProtocolError(peer: string, err: unknown): void {
+    const code = (err as { code?: string }).code;
+    if (code === 'malformed-message' || code === 'oversized-message') this.peerManager.penalize(peer, 20, code);
+  }
+
+  // ---- gossip -----------------------------------------------------------------
+
+  private async onGossip(detail: { msgId: string; propagationSource: PeerId; msg: { topic: string; data: Uint8Array } }): Promise<void> {
+    const { msgId, propagationSource, msg } = detail;
+    const from = propagationSource.toString();
+    let verdict: Verdict;
+    if (this.peerManager.isBanned(from)) {
+      verdict = { acceptance: 'reject', penalty: 0 };
+    } else {
+      try {
+        verdict = msg.topic === this.topics.blocks ? await this.onGossipBlock(from, msg.data) : await this.onGossipTx(msg.data);
+      } catch (err) {
+        verdict = verdictFor(err);
+      }
+    }
+    this.stats.gossip[verdict.acceptance]++;
+    this.host?.services.pubsub.reportMessageValidationResult(msgId, from, verdict.acceptance);
+    if (verdict.penalty > 0) this.peerManager.penalize(from, verdict.penalty, `gossip: ${verdict.reason ?? 'invalid'}`);
+  }
+
+  private async onGossipBlock(from: string, data: Uint8Array): Promise<Verdict> {
+    const block = Block.fromBytes(data);
+    this.fromNetwork.add(block.hash);
+    const result = await this.node.submitBlock(block);
+    if (result.status === 'orphan') {
+      // We lack its ancestors: fetch headers from whoever sent it.
+      this.sync?.requestHeadersFrom(from);
+      return { acceptance: 'ignore', penalty: 0, reason: 'orphan' };
+    }
+    if (result.status !== 'connected') return { acceptance: 'ignore', penalty: 0, reason: result.status };
+    const info = this.handshaked.get(from);
+    const entry = result.entry!;
+    if (info && entry.chainWork > info.status.chainWork) {
+      info.status = { ...info.status, tipHash: entry.hashHex, height: entry.height, chainWork: entry.chainWork };
+    }
+    return { acceptance: 'accept', penalty: 0 };
+  }
+
+  private async onGossipTx(data: Uint8Array): Promise<Verdict> {
+    const tx = Transaction.fromBytes(data);
+    this.fromNetwork.add(tx.wtxid);
+    const result = await this.node.sendTransaction(tx, { allowOrphan: true });
+    return result.status === 'accepted' ? { acceptance: 'accept', penalty: 0 } : { acceptance: 'ignore', penalty: 0, reason: 'orphan' };
+  }
+
+  /** Publishes what this node produced itself (mined blocks, RPC transactions). */
+  private watchNode(): void {
+    const onBlock = (block: Block, entry: ChainEntry) => {
+      if (this.fromNetwork.has(block.hash) || this.node.chain.tip !== entry) return;
+      void this.publish(this.topics.blocks, block.toBytes());
+    };
+    const onTx = (entry: { tx: Transaction }) => {
+      if (this.fromNetwork.has(entry.tx.wtxid)) return;
+      void this.publish(this.topics.txs, entry.tx.toBytes());
+    };
+    this.node.on('block', onBlock);
+    this.node.on('tx', onTx);
+    this.unsubscribe.push(() => this.node.off('block', onBlock), () => this.node.off('tx', onTx));
+  }
+
+  private async publish(topic: string, data: Uint8Array): Promise<void> {
+    try {
+      await this.host?.services.pubsub.publish(topic, data);
+    } catch (err) {
+      this.log.debug({ topic, err: (err as Error).message }, 'publish failed');
+    }
+  }
+
+  // ---- information (RPC, metrics) ------------------------------------------------
+
+  peerInfo(): { id: string; direction: string; status: PeerStatus; connectedAt: number; score: number; addresses: string[] }[] {
+    return [...this.handshaked.entries()].map(([id, info]) => ({
+      id,
+      direction: info.direction,
+      status: info.status,
+      connectedAt: info.connectedAt,
+      score: this.peerManager.score(id),
+      addresses: this.host ? this.host.getConnections(peerIdFromString(id)).map((c) => c.remoteAddr.toString()) : [],
+    }));
+  }
+
+  totals(): { bytesIn: number; bytesOut: number; gossip: { accept: number; ignore: number; reject: number } } {
+    return { bytesIn: this.stats.bytesIn, bytesOut: this.stats.bytesOut, gossip: { ...this.stats.gossip } };
+  }
+
+  syncStatus() {
+    return this.sync?.status();
+  }
+
+  /** Dials a peer by multiaddr (RPC addnode). */
+  async connect(addr: string): Promise<void> {
+    await this.libp2p.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) });
+  }
+
+  async disconnectPeer(id: string): Promise<void> {
+    await this.disconnect(id);
+  }
+}
