@@ -59,8 +59,14 @@ export function timedCall<T>(call: (signal: AbortSignal) => Promise<T>, timeoutM
       return reject(err);
     }
     reply.then(
-      (value) => (cleanup(), resolve(value)),
-      (err: unknown) => (cleanup(), reject(err)),
+      (value) => {
+        cleanup();
+        resolve(value);
+      },
+      (err: unknown) => {
+        cleanup();
+        reject(err);
+      },
     );
   });
 }
@@ -87,8 +93,12 @@ export class PeerState {
   private missingUntil = 0;
   private readonly forkHeights = new Map<string, number>();
 
+  /** Kept apart from `peer`: a transport may update the status object in place. */
+  private tipHash: string;
+
   constructor(peer: SyncPeer) {
     this.peer = peer;
+    this.tipHash = peer.status.tipHash;
   }
 
   get id(): string {
@@ -96,7 +106,9 @@ export class PeerState {
   }
 
   update(peer: SyncPeer): void {
-    if (peer.status.tipHash !== this.peer.status.tipHash) this.missing.clear();
+    // A new tip may bring the blocks it lacked.
+    if (peer.status.tipHash !== this.tipHash) this.missing.clear();
+    this.tipHash = peer.status.tipHash;
     this.peer = peer;
   }
 

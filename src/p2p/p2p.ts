@@ -85,7 +85,10 @@ export class P2PService implements SyncNetwork {
 
   async start(): Promise<void> {
     const key = await loadOrCreatePeerKey(this.node.config.datadir);
-    this.host = await createHost(this.opts, key, (peer) => this.peerManager.isBanned(peer), [this.topics.blocks, this.topics.txs]);
+    // The gater also turns away peers of another network while they cool down: libp2p's bootstrap
+    // module dials its list by itself, past the checks in dialConfigured and onDiscovery.
+    const denied = (peer: string) => this.peerManager.isBanned(peer) || this.coolingDown(peer);
+    this.host = await createHost(this.opts, key, denied, [this.topics.blocks, this.topics.txs]);
     const host = this.host;
     const streamOpts = { maxInboundStreams: 32, maxOutboundStreams: 64 };
     await host.handle(this.ids.status, (stream, conn) => this.serve(stream, conn, (f, peer) => this.serveStatus(f, peer)), streamOpts);

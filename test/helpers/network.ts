@@ -6,11 +6,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { peerIdFromString } from '@libp2p/peer-id';
 import { TallyNode } from '../../src/node/node.js';
 import { resolveConfig } from '../../src/node/config.js';
 import { P2PService } from '../../src/p2p/p2p.js';
 import { defaultP2POptions, type P2POptions } from '../../src/p2p/options.js';
-import { regtest } from '../../src/consensus/params.js';
+import { getNetwork } from '../../src/consensus/params.js';
+import { Transaction } from '../../src/primitives/tx.js';
+import { signTaprootInputs } from '../../src/primitives/sign.js';
+import { payTo, testKey } from './chain.js';
 
 export interface TestNode {
   name: string;
@@ -26,6 +30,8 @@ export interface StartOptions {
   bootstrap?: string[];
   p2p?: Partial<P2POptions>;
   logLevel?: 'silent' | 'debug' | 'info';
+  /** Network name (default `regtest`); the p2p defaults follow it. */
+  network?: string;
 }
 
 export class TestNetwork {
@@ -38,12 +44,12 @@ export class TestNetwork {
     const name = opts.name ?? `node${this.count++}`;
     const datadir = opts.datadir ?? join(this.root, name);
     mkdirSync(datadir, { recursive: true });
-    const config = resolveConfig({ network: 'regtest', datadir, options: { 'miner-threads': ['0'] } });
+    const config = resolveConfig({ network: opts.network ?? 'regtest', datadir, options: { 'miner-threads': ['0'] } });
     const logger = pino({ level: opts.logLevel ?? 'silent', base: { node: name } });
     const node = new TallyNode(config, { logger });
     await node.start();
     const p2pOpts: P2POptions = {
-      ...defaultP2POptions(regtest),
+      ...defaultP2POptions(getNetwork(opts.network ?? 'regtest')),
       listen: ['/ip4/127.0.0.1/tcp/0'],
       bootstrap: opts.bootstrap ?? [],
       statusIntervalSeconds: 2,
@@ -64,6 +70,13 @@ export class TestNetwork {
     await target.node.stop();
   }
 
+  /** Stops `target` and starts it again on the same datadir (a fresh libp2p host, a new port). */
+  async restart(target: TestNode, opts: Omit<StartOptions, 'name' | 'datadir'> = {}): Promise<TestNode> {
+    const datadir = target.node.config.datadir;
+    await this.stop(target);
+    return this.start({ ...opts, name: target.name, datadir, network: opts.network ?? target.node.config.network.name });
+  }
+
   async stopAll(): Promise<void> {
     for (const n of this.nodes.splice(0).reverse()) {
       await n.p2p.stop().catch(() => undefined);
@@ -80,4 +93,45 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, what: s
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}
+
+/** Whether `a`'s libp2p host has an open connection to `b` (either direction). */
+export function isConnected(a: TestNode, b: TestNode): boolean {
+  return a.p2p.libp2p.getConnections(peerIdFromString(b.p2p.peerId)).length > 0;
+}
+
+/** Whether `a` counts `b` among its handshaken peers. */
+export function hasPeer(a: TestNode, b: TestNode): boolean {
+  return a.p2p.peers().some((p) => p.id === b.p2p.peerId);
+}
+
+/** Waits until every node has the same tip as `nodes[0]`. */
+export async function waitForSameTip(nodes: readonly TestNode[], ms = 20_000): Promise<void> {
+  const [first, ...rest] = nodes;
+  if (!first) return;
+  await waitUntil(
+    () => rest.every((n) => n.node.chain.tip.hashHex === first.node.chain.tip.hashHex),
+    `${nodes.map((n) => n.name).join(', ')} to share ${first.name}'s tip`,
+    ms,
+  );
+}
+
+/**
+ * A signed spend of the coinbase of the main-chain block at `height` on `on`,
+ * which must pay the BIP86 key of `testKey(keyIndex)` (as `generate(n, scriptFromSecret(testKey(keyIndex)))` does).
+ * Pays everything but `fee` to `testKey(to)`.
+ */
+export async function spendCoinbase(on: TestNode, height: number, keyIndex: number, opts: { to?: number; fee?: bigint } = {}): Promise<Transaction> {
+  const entry = on.node.chain.getEntryAtHeight(height);
+  if (!entry) throw new RangeError(`${on.name} has no block at height ${height}`);
+  const block = await on.node.chain.getBlock(entry.hashHex);
+  const coinbase = block!.transactions[0]!;
+  const output = coinbase.outputs[0]!;
+  const unsigned = new Transaction({
+    version: 2,
+    inputs: [{ prevout: { txid: coinbase.txidBytes, vout: 0 }, scriptSig: new Uint8Array(0), sequence: 0xfffffffd, witness: [] }],
+    outputs: [payTo(opts.to ?? keyIndex + 1, output.value - (opts.fee ?? 10_000n))],
+    locktime: 0,
+  });
+  return signTaprootInputs(unsigned, [output], [testKey(keyIndex)]);
 }

@@ -6,6 +6,9 @@ import { createLogger } from '../../node/logging.js';
 import { TallyNode } from '../../node/node.js';
 import { p2pOptionsFromConfig } from '../../p2p/config.js';
 import { P2PService } from '../../p2p/p2p.js';
+import { rpcOptionsFromConfig } from '../../rpc/config.js';
+import { Notifier } from '../../rpc/notifications.js';
+import { RpcServer } from '../../rpc/server.js';
 import type { CliIo } from '../program.js';
 
 /** CLI option names (camelCase, as commander gives them) and their config-file names. */
@@ -37,6 +40,12 @@ export function registerNodeCommand(program: Command, io: CliIo): void {
     .option('--mdns', 'discover peers on the local network')
     .option('--max-peers <n>', 'most peers to keep connected')
     .option('--no-p2p', 'run without networking')
+    .option('--rpc-bind <address>', 'address the JSON-RPC server binds (default 127.0.0.1)')
+    .option('--rpc-port <port>', 'JSON-RPC port (default per network; 0 picks a free one)')
+    .option('--rpc-user <user>', 'JSON-RPC user besides the cookie')
+    .option('--rpc-password <password>', 'JSON-RPC password for --rpc-user')
+    .option('--rpc-allow-ip <ip/cidr>', 'allow RPC clients from these addresses besides loopback (repeatable)', collect)
+    .option('--no-rpc', 'run without the JSON-RPC server')
     .addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]))
     .addOption(new Option('--log-format <format>', 'log format').choices(['pretty', 'json', 'auto']))
     .action(async (opts: Record<string, unknown>) => {
@@ -49,20 +58,29 @@ export function registerNodeCommand(program: Command, io: CliIo): void {
       const config = resolveConfig({ network: opts.network as string, datadir: opts.datadir as string | undefined, options });
       mkdirSync(config.datadir, { recursive: true });
       const p2pOptions = opts.p2p === false ? undefined : p2pOptionsFromConfig(config);
+      const rpcOptions = opts.rpc === false ? undefined : rpcOptionsFromConfig(config);
       const logger = createLogger(config.logLevel, config.logFormat);
       const node = new TallyNode(config, { logger });
       await node.start();
       const p2p = p2pOptions ? new P2PService(p2pOptions, { node, logger }) : undefined;
+      let stopRequested: () => void = () => undefined;
+      const rpcStop = new Promise<void>((resolve) => { stopRequested = resolve; });
+      const rpc = rpcOptions ? new RpcServer(rpcOptions, { node, ...(p2p ? { p2p } : {}), logger, requestStop: () => stopRequested() }) : undefined;
+      if (rpc) rpc.use(new Notifier({ node, logger, maxBuffer: rpcOptions!.maxSubscriberBuffer }));
       try {
         await p2p?.start();
+        await rpc?.start();
       } catch (err) {
+        await p2p?.stop().catch(() => undefined);
         await node.stop();
         throw err;
       }
       io.out(`Tally ${config.network.name} node: data in ${config.datadir}${node.minerKeyPath ? `, miner key in ${node.minerKeyPath}` : ''}`);
       if (p2p) io.out(`P2P addresses: ${p2p.localAddresses().join(' ')}`);
-      await waitForSignal();
+      if (rpc) io.out(`RPC: http://${rpc.address.host}:${rpc.address.port}/ (cookie in ${config.datadir}/.cookie)`);
+      await Promise.race([waitForSignal(), rpcStop]);
       logger.info({ module: 'node' }, 'shutting down');
+      await rpc?.stop();
       await p2p?.stop();
       await node.stop();
     });

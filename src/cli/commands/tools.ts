@@ -9,7 +9,7 @@ import { Transaction } from '../../primitives/tx.js';
 import { getGenesisBlock, type NetworkParams, regtest } from '../../consensus/params.js';
 import type { CliIo } from '../program.js';
 import { parseNetwork } from '../program.js';
-import { blockToJson, txToJson } from '../format.js';
+import { blockToJson, txToJson } from '../../rpc/format.js';
 
 const networkOption = ['-n, --network <name>', 'regtest or testnet', parseNetwork, regtest] as const;
 

@@ -40,6 +40,8 @@ class FakePeer implements SyncPeer {
   readonly blockRequests: string[][] = [];
   /** getBlocks replies that carried at least one block. */
   served = 0;
+  /** Blocks sent in getBlocks replies. */
+  delivered = 0;
   gone = false;
 
   constructor(
@@ -68,6 +70,7 @@ class FakePeer implements SyncPeer {
     this.blockRequests.push([...hashes]);
     const reply = this.opts.blocks ? this.opts.blocks(hashes, this) : honestBlocks(this, hashes);
     if (reply !== 'stall' && reply.length > 0) this.served++;
+    if (reply !== 'stall') this.delivered += reply.length;
     return reply;
   }
 }
@@ -166,6 +169,23 @@ function asSyncNode(chain: Chain): SyncNode {
   };
 }
 
+/** `node` with another submitBlock (spreading would freeze the getters' values). */
+function withSubmit(node: SyncNode, submitBlock: SyncNode['submitBlock']): SyncNode {
+  return {
+    get tip() {
+      return node.tip;
+    },
+    get bestHeader() {
+      return node.bestHeader;
+    },
+    locator: (from) => node.locator(from),
+    getEntry: (hash) => node.getEntry(hash),
+    processHeader: (header) => node.processHeader(header),
+    blocksToDownload: (limit) => node.blocksToDownload(limit),
+    submitBlock,
+  };
+}
+
 interface LogLine {
   level: string;
   obj: Record<string, unknown>;
@@ -194,13 +214,13 @@ interface Setup {
   logs: LogLine[];
 }
 
-async function startSync(peers: FakePeer[], opts: Partial<SyncOptions> = {}): Promise<Setup> {
+async function startSync(peers: FakePeer[], opts: Partial<SyncOptions> = {}, wrap: (node: SyncNode) => SyncNode = (n) => n): Promise<Setup> {
   const chain = new Chain({ path: join(root, `db${dbCount++}`), params: regtest }, { clock: () => main.now });
   await chain.open();
   cleanups.push(() => chain.close());
   const net = new FakeNetwork(peers);
   const logs: LogLine[] = [];
-  const sync = new SyncManager({ ...FAST, ...opts }, { network: net, node: asSyncNode(chain), logger: captureLogger(logs) });
+  const sync = new SyncManager({ ...FAST, ...opts }, { network: net, node: wrap(asSyncNode(chain)), logger: captureLogger(logs) });
   // Cleanups run last-in first-out: sync stops before its chain closes.
   cleanups.push(() => sync.stop());
   await sync.start();
@@ -247,6 +267,8 @@ describe('SyncManager', () => {
       return reachesTip(chain, main.tip)();
     });
     for (const p of peers) expect(p.served, `peer ${p.id} served ranges`).toBeGreaterThan(0);
+    // The fastest peer frees its slots first and picks first: it gets the most work.
+    expect(peers[0]!.served).toBeGreaterThan(peers[2]!.served);
     // No range is ever asked of two peers at once, so with 16-block ranges the requests add up.
     expect(peers.every((p) => p.blockRequests.every((r) => r.length <= 16))).toBe(true);
     expect(net.penalties).toEqual([]);
@@ -313,9 +335,14 @@ describe('SyncManager', () => {
   });
 
   it.each([
-    { name: 'bad proof of work', edit: (hs: BlockHeader[]) => hs.map((h, i) => (i === 4 ? withBadPow(h) : h)), penalty: { score: 100, reason: 'high-hash' } },
-    { name: 'a gap', edit: (hs: BlockHeader[]) => hs.filter((_h, i) => i !== 4), penalty: { score: 20, reason: 'non-continuous-headers' } },
-  ])('penalizes a peer whose headers have $name and syncs from the others', async ({ edit, penalty }) => {
+    {
+      name: 'headers with bad proof of work',
+      edit: (hs: BlockHeader[]): Reply<BlockHeader[]> => hs.map((h, i) => (i === 4 ? withBadPow(h) : h)),
+      penalty: { score: 100, reason: 'high-hash' },
+    },
+    { name: 'headers with a gap', edit: (hs: BlockHeader[]): Reply<BlockHeader[]> => hs.filter((_h, i) => i !== 4), penalty: { score: 20, reason: 'non-continuous-headers' } },
+    { name: 'headers that never come', edit: (): Reply<BlockHeader[]> => 'stall', penalty: { score: 5, reason: 'headers-download-stalled' } },
+  ])('$name: the peer is penalized and the others complete the sync', async ({ edit, penalty }) => {
     // It claims the most work, so it is asked for headers first.
     const liar = new FakePeer('liar', main.blocks, { headers: edit, extraWork: 1n });
     const { chain, net } = await startSync([liar, new FakePeer('a', main.blocks)]);
@@ -364,6 +391,29 @@ describe('SyncManager', () => {
     sync.onPeerStatus('b');
     await until("b's tip", reachesTip(chain, longer.tip));
     expect(net.penalties).toEqual([]);
+  });
+
+  it('pauses downloading while the node lags behind (bounded queue of received blocks)', async () => {
+    const chain150 = main.blocks.slice(0, 151);
+    const peers = ['a', 'b', 'c'].map((id) => new FakePeer(id, chain150, { latencyMs: 1 }));
+    let processed = 0;
+    let maxQueued = 0;
+    const slow = (node: SyncNode): SyncNode =>
+      withSubmit(node, async (block) => {
+        const delivered = peers.reduce((n, p) => n + p.delivered, 0);
+        maxQueued = Math.max(maxQueued, delivered - processed);
+        await sleep(2);
+        try {
+          return await node.submitBlock(block);
+        } finally {
+          processed++;
+        }
+      });
+    const opts = { maxQueuedBlocks: 16, rangeSize: 8, maxInFlightPerPeer: 1 };
+    const { chain } = await startSync(peers, opts, slow);
+    await until('the tip', reachesTip(chain, chain150[150]!));
+    // At most the cap plus what was already in flight when the cap was reached (3 peers × 1 × 8).
+    expect(maxQueued).toBeLessThanOrEqual(16 + 3 * 8);
   });
 
   it('stops cleanly in the middle of a sync: requests aborted, nothing runs afterwards', async () => {

@@ -1,0 +1,77 @@
+/**
+ * JSON-RPC request handling independent of HTTP: single requests and batches,
+ * 1.0 style (no `jsonrpc` field, `result` and `error` both present) and 2.0.
+ */
+import { RPC, RpcError, toRpcError } from './errors.js';
+import { validateParams } from './params.js';
+import type { RpcContext } from './types.js';
+
+export interface JsonRpcRequest {
+  jsonrpc?: unknown;
+  method?: unknown;
+  params?: unknown;
+  id?: unknown;
+}
+
+export interface Reply {
+  body: unknown;
+  /** The JSON-RPC error code of a single failed request (decides the HTTP status). */
+  errorCode?: number;
+  version2: boolean;
+}
+
+/** Bitcoin Core's rule: `null` ids and ids of any JSON type are echoed back as given. */
+function idOf(req: JsonRpcRequest): unknown {
+  return req.id === undefined ? null : req.id;
+}
+
+function errorBody(version2: boolean, id: unknown, err: RpcError): Record<string, unknown> {
+  const error: Record<string, unknown> = { code: err.code, message: err.message };
+  if (err.data !== undefined) error.data = err.data;
+  return version2 ? { jsonrpc: '2.0', error, id } : { result: null, error, id };
+}
+
+export async function handleOne(req: unknown, ctx: RpcContext, onStart?: (method: string) => () => void): Promise<Reply> {
+  if (typeof req !== 'object' || req === null || Array.isArray(req)) {
+    return { body: errorBody(false, null, new RpcError(RPC.INVALID_REQUEST, 'Invalid Request object')), errorCode: RPC.INVALID_REQUEST, version2: false };
+  }
+  const r = req as JsonRpcRequest;
+  const version2 = r.jsonrpc === '2.0';
+  const id = idOf(r);
+  try {
+    if (r.jsonrpc !== undefined && r.jsonrpc !== '1.0' && r.jsonrpc !== '2.0') throw new RpcError(RPC.INVALID_REQUEST, 'jsonrpc field must be "1.0" or "2.0"');
+    if (typeof r.method !== 'string') throw new RpcError(RPC.INVALID_REQUEST, 'Method must be a string');
+    const method = ctx.methods.get(r.method);
+    if (!method || (method.regtestOnly && !ctx.params.mineOnDemand)) throw new RpcError(RPC.METHOD_NOT_FOUND, 'Method not found');
+    const args = validateParams(method, r.params, ctx.params);
+    const done = onStart?.(method.name);
+    try {
+      const result = await method.handler(args, ctx);
+      return { body: version2 ? { jsonrpc: '2.0', result: result ?? null, id } : { result: result ?? null, error: null, id }, version2 };
+    } finally {
+      done?.();
+    }
+  } catch (err) {
+    const rpcErr = toRpcError(err);
+    return { body: errorBody(version2, id, rpcErr), errorCode: rpcErr.code, version2 };
+  }
+}
+
+/** Parses the body and answers a request or a batch; `maxBatch` bounds the work one body can ask for. */
+export async function handleBody(text: string, ctx: RpcContext, maxBatch: number, onStart?: (method: string) => () => void): Promise<Reply> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { body: errorBody(false, null, new RpcError(RPC.PARSE_ERROR, 'Parse error')), errorCode: RPC.PARSE_ERROR, version2: false };
+  }
+  if (!Array.isArray(parsed)) return handleOne(parsed, ctx, onStart);
+  if (parsed.length === 0) return { body: errorBody(false, null, new RpcError(RPC.INVALID_REQUEST, 'Empty batch')), errorCode: RPC.INVALID_REQUEST, version2: false };
+  if (parsed.length > maxBatch) {
+    return { body: errorBody(false, null, new RpcError(RPC.INVALID_REQUEST, `Batch of ${parsed.length} exceeds the limit of ${maxBatch}`)), errorCode: RPC.INVALID_REQUEST, version2: false };
+  }
+  const replies: unknown[] = [];
+  // In order, one at a time: a batch must not monopolize the node's shared resources.
+  for (const item of parsed) replies.push((await handleOne(item, ctx, onStart)).body);
+  return { body: replies, version2: false };
+}

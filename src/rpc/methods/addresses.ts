@@ -1,0 +1,4 @@
+/** addresses methods. */
+import type { RpcMethod } from '../types.js';
+
+export const addressesMethods: RpcMethod[] = [];

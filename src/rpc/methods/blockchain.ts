@@ -1,0 +1,4 @@
+/** blockchain methods. */
+import type { RpcMethod } from '../types.js';
+
+export const blockchainMethods: RpcMethod[] = [];

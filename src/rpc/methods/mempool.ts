@@ -1,0 +1,4 @@
+/** mempool methods. */
+import type { RpcMethod } from '../types.js';
+
+export const mempoolMethods: RpcMethod[] = [];

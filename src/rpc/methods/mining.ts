@@ -1,0 +1,4 @@
+/** mining methods. */
+import type { RpcMethod } from '../types.js';
+
+export const miningMethods: RpcMethod[] = [];

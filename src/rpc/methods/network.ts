@@ -1,0 +1,4 @@
+/** network methods. */
+import type { RpcMethod } from '../types.js';
+
+export const networkMethods: RpcMethod[] = [];

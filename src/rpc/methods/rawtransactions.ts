@@ -1,0 +1,4 @@
+/** rawtransactions methods. */
+import type { RpcMethod } from '../types.js';
+
+export const rawtransactionsMethods: RpcMethod[] = [];

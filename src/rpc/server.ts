@@ -1,0 +1,230 @@
+/**
+ * The HTTP JSON-RPC server (node:http: one POST endpoint needs no framework).
+ * Bitcoin Core's behaviour: Basic auth with the datadir cookie or configured
+ * credentials, HTTP 401 without them, JSON-RPC 1.0 and 2.0, batches, and
+ * bounds on body size, batch length, concurrency and slow clients.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { isIP, BlockList } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { TallyNode } from '../node/node.js';
+import type { NodeLogger } from '../node/logging.js';
+import type { P2PService } from '../p2p/p2p.js';
+import { checkBasicAuth, removeCookie, writeCookie, type Credentials } from './auth.js';
+import { handleBody } from './dispatch.js';
+import { RPC } from './errors.js';
+import { buildMethodTable } from './methods/index.js';
+import type { RpcOptions } from './options.js';
+import type { RpcContext, RpcMethod } from './types.js';
+
+export interface RpcModules {
+  node: TallyNode;
+  p2p?: P2PService;
+  logger: NodeLogger;
+  /** Called by the `stop` method. */
+  requestStop?: () => void;
+}
+
+/** Something that wants the raw HTTP server (the WebSocket notifier). */
+export interface ServerAttachment {
+  attach(server: Server, authorize: (req: IncomingMessage) => boolean): void;
+  close(): Promise<void>;
+}
+
+export class RpcServer {
+  readonly opts: RpcOptions;
+  readonly methods: Map<string, RpcMethod>;
+  private readonly modules: RpcModules;
+  private readonly log: NodeLogger;
+  private readonly credentials: Credentials[] = [];
+  private readonly allow = new BlockList();
+  private readonly active = new Map<number, { method: string; started: number }>();
+  private readonly attachments: ServerAttachment[] = [];
+  private server?: Server;
+  private cookiePath?: string;
+  private nextId = 0;
+  private inFlight = 0;
+  private startedAt = 0;
+  private readonly counters = new Map<string, number>();
+
+  constructor(opts: RpcOptions, modules: RpcModules) {
+    this.opts = opts;
+    this.modules = modules;
+    this.log = modules.logger.child({ module: 'rpc' });
+    this.methods = buildMethodTable();
+    this.allow.addSubnet('127.0.0.0', 8, 'ipv4');
+    this.allow.addAddress('::1', 'ipv6');
+    for (const entry of opts.allowIp) addAllowed(this.allow, entry);
+  }
+
+  /** Registers a component that shares the HTTP server (WebSocket notifications). */
+  use(attachment: ServerAttachment): void {
+    this.attachments.push(attachment);
+  }
+
+  /** Requests by method and HTTP status since start (metrics). */
+  requestCounts(): Map<string, number> {
+    return new Map(this.counters);
+  }
+
+  get address(): { host: string; port: number } {
+    const a = this.server?.address() as AddressInfo | null;
+    return { host: a?.address ?? this.opts.bind, port: a?.port ?? this.opts.port };
+  }
+
+  /** The context methods run with. */
+  context(): RpcContext {
+    return {
+      node: this.modules.node,
+      ...(this.modules.p2p ? { p2p: this.modules.p2p } : {}),
+      params: this.modules.node.config.network,
+      startedAt: this.startedAt,
+      activeCommands: () => [...this.active.values()].map((a) => ({ method: a.method, duration: Math.round((performance.now() - a.started) * 1000) })),
+      requestStop: () => this.modules.requestStop?.(),
+      methods: this.methods,
+    };
+  }
+
+  async start(): Promise<void> {
+    const cookie = writeCookie(this.modules.node.config.datadir);
+    this.cookiePath = cookie.path;
+    this.credentials.push(cookie);
+    if (this.opts.user && this.opts.password) this.credentials.push({ user: this.opts.user, password: this.opts.password });
+    this.startedAt = Math.floor(Date.now() / 1000);
+    const server = createServer({ requestTimeout: this.opts.requestTimeoutMs, headersTimeout: Math.min(this.opts.requestTimeoutMs, 20_000) }, (req, res) => void this.onRequest(req, res));
+    server.keepAliveTimeout = 30_000;
+    for (const a of this.attachments) a.attach(server, (req) => this.authorized(req));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.bind, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    this.log.info({ bind: this.address.host, port: this.address.port, cookie: cookie.path }, 'rpc listening');
+  }
+
+  async stop(): Promise<void> {
+    for (const a of this.attachments) await a.close();
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    }
+    if (this.cookiePath) removeCookie(this.cookiePath);
+  }
+
+  private clientAllowed(req: IncomingMessage): boolean {
+    const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const family = isIP(ip);
+    return family !== 0 && this.allow.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    return this.clientAllowed(req) && checkBasicAuth(req.headers.authorization, this.credentials);
+  }
+
+  private count(method: string, status: number): void {
+    const key = `${method} ${status}`;
+    this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.clientAllowed(req)) return this.plain(res, 403, 'Forbidden');
+    if (!checkBasicAuth(req.headers.authorization, this.credentials)) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="jsonrpc"');
+      this.count('-', 401);
+      return this.plain(res, 401, '');
+    }
+    if (req.method !== 'POST') return this.plain(res, 405, 'JSONRPC server handles only POST requests');
+    if (this.inFlight >= this.opts.maxConcurrent) {
+      this.count('-', 503);
+      return this.plain(res, 503, 'Work queue depth exceeded');
+    }
+    this.inFlight++;
+    try {
+      const body = await this.readBody(req);
+      if (body === undefined) return this.plain(res, 413, 'Request body too large');
+      const reply = await handleBody(body, this.context(), this.opts.maxBatch, (method) => this.track(method));
+      const status = reply.errorCode === undefined || reply.version2 ? (reply.errorCode === RPC.PARSE_ERROR ? 500 : 200) : httpStatusFor(reply.errorCode);
+      const method = Array.isArray(reply.body) ? 'batch' : String((safeMethod(body)) ?? '-');
+      this.count(method, status);
+      const text = JSON.stringify(reply.body, bigintReplacer);
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'rpc request failed');
+      if (!res.headersSent) this.plain(res, 500, 'Internal error');
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private track(method: string): () => void {
+    const id = this.nextId++;
+    this.active.set(id, { method, started: performance.now() });
+    return () => this.active.delete(id);
+  }
+
+  /** The body as text, or undefined when it exceeds the size limit (the rest is not read). */
+  private readBody(req: IncomingMessage): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > this.opts.maxBodyBytes) {
+        resolve(undefined);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > this.opts.maxBodyBytes) {
+          resolve(undefined);
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('error', reject);
+    });
+  }
+
+  private plain(res: ServerResponse, status: number, text: string): void {
+    res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text), ...(status === 413 ? { Connection: 'close' } : {}) });
+    res.end(text);
+  }
+}
+
+/** Core's legacy (JSON-RPC 1.0) HTTP statuses for a failed single request. */
+function httpStatusFor(code: number): number {
+  if (code === RPC.INVALID_REQUEST) return 400;
+  if (code === RPC.METHOD_NOT_FOUND) return 404;
+  return 500;
+}
+
+function safeMethod(body: string): unknown {
+  try {
+    return (JSON.parse(body) as { method?: unknown }).method;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Amounts and work are bigints internally; JSON gets numbers (or strings when too large to be exact). */
+export function bigintReplacer(_key: string, value: unknown): unknown {
+  if (typeof value !== 'bigint') return value;
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+}
+
+function addAllowed(list: BlockList, entry: string): void {
+  const [ip, bits] = entry.split('/');
+  const family = isIP(ip ?? '');
+  if (family === 0) throw new RangeError(`rpc-allow-ip: "${entry}" is not an IP address or CIDR range`);
+  const type = family === 6 ? 'ipv6' : 'ipv4';
+  if (bits === undefined) list.addAddress(ip!, type);
+  else list.addSubnet(ip!, Number(bits), type);
+}

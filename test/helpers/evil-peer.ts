@@ -1,0 +1,277 @@
+/**
+ * A misbehaving peer for adversarial p2p tests: a plain libp2p host (built by
+ * the node's own `createHost`, with a fresh key) that speaks Tally's protocols
+ * but sends whatever the test asks for. It can handshake honestly or claim
+ * another network, publish raw bytes on the gossip topics, open request
+ * streams and write arbitrary bytes (oversized length prefixes, truncated or
+ * undecodable frames), and flood a peer with requests.
+ *
+ * It talks to one target, the peer it last connected to. `stop()` closes
+ * everything it opened; tests keep every EvilPeer they start and stop them in
+ * afterAll/afterEach.
+ */
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { byteStream } from '@libp2p/utils';
+import { multiaddr } from '@multiformats/multiaddr';
+import type { PeerId, Stream } from '@libp2p/interface';
+import { regtest } from '../../src/consensus/params.js';
+import { topics } from '../../src/p2p/gossip.js';
+import type { PeerStatus } from '../../src/p2p/interface.js';
+import { createHost, type TallyLibp2p } from '../../src/p2p/libp2p.js';
+import { decodeStatus, encodeHashes, encodeStatus } from '../../src/p2p/messages.js';
+import { defaultP2POptions } from '../../src/p2p/options.js';
+import { Framed, protocolIds, timeoutSignal } from '../../src/p2p/protocols.js';
+
+/** What the evil peer claims in the status handshake; regtest at genesis unless overridden. */
+export type HandshakeOptions = Partial<PeerStatus>;
+
+/** How a raw request ended, as the evil peer saw it. */
+export interface RawReply {
+  /** The length-prefixed frames the target wrote back before the stream ended. */
+  frames: Uint8Array[];
+  /** `closed`: the target closed its side; `reset`: it aborted the stream (or refused it); `timeout`: nothing ended in time. */
+  end: 'closed' | 'reset' | 'timeout';
+  /** Name of the error the stream ended with, for diagnostics only. */
+  error?: string;
+}
+
+export interface FloodResult {
+  /** Requests answered with a headers frame. */
+  served: number;
+  /** Requests refused, reset or failed (rate limit, stream limit, ban). */
+  failed: number;
+  elapsedMs: number;
+}
+
+/** Unsigned LEB128, the length prefix of every frame (it-length-prefixed's encoding). */
+export function varint(n: number): Uint8Array {
+  const out: number[] = [];
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return Uint8Array.from(out);
+}
+
+/** `payload` as one well-formed frame. */
+export function frame(payload: Uint8Array): Uint8Array {
+  const prefix = varint(payload.length);
+  const out = new Uint8Array(prefix.length + payload.length);
+  out.set(prefix);
+  out.set(payload, prefix.length);
+  return out;
+}
+
+/** A frame header announcing `length` bytes, followed by only `body` (a truncated or oversized frame). */
+export function framePrefix(length: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const prefix = varint(length);
+  const out = new Uint8Array(prefix.length + body.length);
+  out.set(prefix);
+  out.set(body, prefix.length);
+  return out;
+}
+
+/** Deterministic pseudo-random bytes (an LCG; tests must be reproducible). */
+export function junk(length: number, seed: number): Uint8Array {
+  let s = seed >>> 0;
+  return Uint8Array.from({ length }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s >>> 24;
+  });
+}
+
+/** Splits concatenated length-prefixed frames; a trailing partial frame is dropped. */
+function splitFrames(bytes: Uint8Array): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    let len = 0;
+    let mul = 1;
+    let i = at;
+    for (; i < bytes.length; i++) {
+      len += (bytes[i]! & 0x7f) * mul;
+      mul *= 0x80;
+      if (bytes[i]! < 0x80) break;
+    }
+    if (i >= bytes.length || i + 1 + len > bytes.length) break;
+    frames.push(bytes.subarray(i + 1, i + 1 + len));
+    at = i + 1 + len;
+  }
+  return frames;
+}
+
+export class EvilPeer {
+  readonly network: string;
+  readonly ids: ReturnType<typeof protocolIds>;
+  readonly topics: ReturnType<typeof topics>;
+  private target?: PeerId;
+  private claimed: PeerStatus;
+
+  private constructor(readonly host: TallyLibp2p, network: string) {
+    this.network = network;
+    this.ids = protocolIds(network);
+    this.topics = topics(network);
+    this.claimed = { network, genesis: regtest.genesisHash, tipHash: regtest.genesisHash, height: 0, chainWork: 2n };
+  }
+
+  /**
+   * A started host with a fresh identity, no listen address (it only dials) and
+   * gossipsub allowed on `network`'s topics (regtest by default).
+   */
+  static async start(opts: { network?: string } = {}): Promise<EvilPeer> {
+    const network = opts.network ?? 'regtest';
+    const p2pOpts = { ...defaultP2POptions(regtest), listen: [], maxPeers: 8 };
+    const t = topics(network);
+    const host = await createHost(p2pOpts, await generateKeyPair('Ed25519'), () => false, [t.blocks, t.txs]);
+    const peer = new EvilPeer(host, network);
+    // Answer the target's periodic status requests with whatever we claim, so that
+    // only the misbehaviour a test chooses is visible.
+    await host.handle(peer.ids.status, async (stream) => {
+      const framed = new Framed(stream, p2pOpts.maxMessageSize);
+      try {
+        const signal = timeoutSignal(5_000);
+        await framed.read(signal);
+        await framed.write(encodeStatus(peer.claimed), signal);
+        await framed.close();
+      } catch {
+        framed.abort('evil status failed');
+      }
+    });
+    return peer;
+  }
+
+  get peerId(): string {
+    return this.host.peerId.toString();
+  }
+
+  private get remote(): PeerId {
+    if (!this.target) throw new Error('EvilPeer: connect() first');
+    return this.target;
+  }
+
+  /** Dials `addr` (a full multiaddr with /p2p/<id>) and makes it the target of every later call. */
+  async connect(addr: string): Promise<void> {
+    const ma = multiaddr(addr);
+    const id = ma.getComponents().find((c) => c.name === 'p2p')?.value;
+    if (!id) throw new Error(`EvilPeer: ${addr} has no /p2p/ component`);
+    this.target = peerIdFromString(id);
+    await this.host.dial(ma, { signal: AbortSignal.timeout(5_000) });
+  }
+
+  /** True while a connection to the target is open. */
+  isConnected(): boolean {
+    return this.target !== undefined && this.host.getConnections(this.target).length > 0;
+  }
+
+  /**
+   * Runs the status handshake as the dialer, claiming `opts` over regtest at genesis
+   * (use `network`/`genesis` to pretend to be on another network). Returns the target's status.
+   */
+  async handshake(opts: HandshakeOptions = {}): Promise<PeerStatus> {
+    this.claimed = { ...this.claimed, ...opts };
+    const stream = await this.host.dialProtocol(this.remote, this.ids.status, { signal: AbortSignal.timeout(5_000) });
+    const framed = new Framed(stream, defaultP2POptions(regtest).maxMessageSize);
+    try {
+      const signal = timeoutSignal(5_000);
+      await framed.write(encodeStatus(this.claimed), signal);
+      return decodeStatus(await framed.read(signal));
+    } finally {
+      await framed.close();
+    }
+  }
+
+  /** Publishes raw bytes on the blocks topic; returns how many peers it was sent to. */
+  gossipBlock(bytes: Uint8Array): Promise<number> {
+    return this.gossip(this.topics.blocks, bytes);
+  }
+
+  /** Publishes raw bytes on the transactions topic; returns how many peers it was sent to. */
+  gossipTx(bytes: Uint8Array): Promise<number> {
+    return this.gossip(this.topics.txs, bytes);
+  }
+
+  private async gossip(topic: string, bytes: Uint8Array): Promise<number> {
+    const pubsub = this.host.services.pubsub;
+    const target = this.remote.toString();
+    // Publishing before the target's subscription arrived would silently reach nobody.
+    const deadline = Date.now() + 5_000;
+    while (!pubsub.getSubscribers(topic).some((p) => p.toString() === target)) {
+      if (Date.now() > deadline) throw new Error(`EvilPeer: target never subscribed to ${topic}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const { recipients } = await pubsub.publish(topic, bytes);
+    return recipients.length;
+  }
+
+  /**
+   * Opens a stream for `protocol`, writes each chunk exactly as given (use
+   * {@link frame}, {@link framePrefix} or anything else), optionally half-closes,
+   * and collects the reply until the target ends the stream or `timeoutMs` passes.
+   */
+  async requestRaw(protocol: string, chunks: readonly Uint8Array[], opts: { closeWrite?: boolean; timeoutMs?: number } = {}): Promise<RawReply> {
+    const timeoutMs = opts.timeoutMs ?? 5_000;
+    let stream: Stream;
+    try {
+      stream = await this.host.dialProtocol(this.remote, protocol, { signal: AbortSignal.timeout(timeoutMs), maxOutboundStreams: 1024 });
+    } catch (err) {
+      return { frames: [], end: 'reset', error: (err as Error).name };
+    }
+    const bytes = byteStream(stream);
+    const received: Uint8Array[] = [];
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      for (const chunk of chunks) await bytes.write(chunk, { signal });
+      if (opts.closeWrite ?? true) await stream.close({ signal });
+      for (;;) {
+        const list = await bytes.read({ signal });
+        if (list === null) break;
+        received.push(list.subarray());
+      }
+      return { frames: splitFrames(concat(received)), end: 'closed' };
+    } catch (err) {
+      const name = (err as Error).name;
+      stream.abort(new Error('evil peer done'));
+      return { frames: splitFrames(concat(received)), end: signal.aborted ? 'timeout' : 'reset', error: name };
+    }
+  }
+
+  /**
+   * Sends `n` well-formed headers requests (locator: genesis) as fast as it can,
+   * `concurrency` at a time (32 by default: the target's inbound stream limit per
+   * protocol, so the requests reach its handler instead of being reset by libp2p).
+   */
+  async floodRequests(n: number, opts: { concurrency?: number; locator?: string[] } = {}): Promise<FloodResult> {
+    const started = Date.now();
+    const request = [frame(encodeHashes(opts.locator ?? [regtest.genesisHash]))];
+    let next = 0;
+    let served = 0;
+    let failed = 0;
+    const worker = async () => {
+      while (next < n) {
+        next++;
+        const reply = await this.requestRaw(this.ids.headers, request, { timeoutMs: 5_000 });
+        if (reply.end === 'closed' && reply.frames.length === 1) served++;
+        else failed++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(n, opts.concurrency ?? 32) }, worker));
+    return { served, failed, elapsedMs: Date.now() - started };
+  }
+
+  async stop(): Promise<void> {
+    await this.host.stop();
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
