@@ -17,7 +17,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,10 +24,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
-/** How long a node may take to print its P2P address. */
+/** How long a node may take to print its addresses. */
 const START_TIMEOUT_MS = 30_000;
 /** How long the nodes get to shut down after SIGTERM before they are killed. */
 const STOP_TIMEOUT_MS = 10_000;
+/** Signals closer together than this count as one Ctrl-C. */
+const SIGNAL_DEBOUNCE_MS = 1_000;
 /** Lines of a node's stderr kept for the report when it dies. */
 const STDERR_TAIL = 20;
 
@@ -90,9 +91,12 @@ class DevnetNode {
   readonly exited: Promise<number | null>;
   readonly stderrTail: string[] = [];
   address?: string;
-  private addressWaiter?: (address: string) => void;
+  /** `http://127.0.0.1:PORT/`, once the node printed it. */
+  rpcUrl?: string;
+  private printedAddresses = false;
+  private readyWaiter?: () => void;
 
-  constructor(readonly name: string, readonly datadir: string, readonly mining: boolean, readonly rpcPort: number | undefined,
+  constructor(readonly name: string, readonly datadir: string, readonly mining: boolean, private readonly expectRpc: boolean,
     args: string[], onLog: (node: DevnetNode, line: LogLine) => void) {
     // Own process group: a terminal's Ctrl-C reaches only the devnet, which then stops each node exactly once.
     this.child = spawn(process.execPath, [CLI, 'node', ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -110,6 +114,11 @@ class DevnetNode {
         onLog(this, line);
       } else if (text.startsWith('P2P addresses: ')) {
         this.setAddress(text.slice('P2P addresses: '.length).split(' ')[0]!);
+        this.printedAddresses = true;
+        this.checkReady();
+      } else if (text.startsWith('RPC: ')) {
+        this.rpcUrl = text.slice('RPC: '.length).split(' ')[0];
+        this.checkReady();
       }
     });
     createInterface({ input: this.child.stderr! }).on('line', (text) => {
@@ -128,17 +137,25 @@ class DevnetNode {
 
   setAddress(address: string): void {
     this.address ??= address;
-    this.addressWaiter?.(this.address);
   }
 
-  /** The node's first P2P address; rejects if it exits or stays silent for `ms`. */
-  waitForAddress(ms: number): Promise<string> {
-    if (this.address) return Promise.resolve(this.address);
+  /** The node printed its P2P address (and its RPC address, when it has an RPC server): it is fully started. */
+  private get ready(): boolean {
+    return this.printedAddresses && this.address !== undefined && (!this.expectRpc || this.rpcUrl !== undefined);
+  }
+
+  private checkReady(): void {
+    if (this.ready) this.readyWaiter?.();
+  }
+
+  /** Resolves once the node is fully started; rejects if it exits or stays silent for `ms`. */
+  waitUntilReady(ms: number): Promise<void> {
+    if (this.ready) return Promise.resolve();
     return new Promise((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`${this.name} printed no P2P address within ${ms / 1000} s`)), ms);
-      this.addressWaiter = (address) => {
+      const timer = setTimeout(() => fail(new Error(`${this.name} did not print its addresses within ${ms / 1000} s`)), ms);
+      this.readyWaiter = () => {
         clearTimeout(timer);
-        done(address);
+        done();
       };
       void this.exited.then((code) => {
         clearTimeout(timer);
@@ -148,22 +165,13 @@ class DevnetNode {
   }
 }
 
-/** `tally node --help` tells which RPC options this build has (the RPC server is newer than this script). */
-function rpcSupport(): { port: boolean; bind: boolean } {
+/**
+ * Whether this build of `tally node` runs a JSON-RPC server (`--rpc-port` in its help): every
+ * node then needs a port of its own, and `--rpc-port 0` lets the OS pick one.
+ */
+function hasRpc(): boolean {
   const help = spawnSync(process.execPath, [CLI, 'node', '--help'], { encoding: 'utf8', timeout: 15_000 }).stdout ?? '';
-  return { port: help.includes('--rpc-port'), bind: help.includes('--rpc-bind') };
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
+  return help.includes('--rpc-port');
 }
 
 class Devnet {
@@ -174,38 +182,38 @@ class Devnet {
 
   /** Starts node 0, then each further node bootstrapping to all the nodes before it. */
   async start(): Promise<void> {
-    const rpc = rpcSupport();
+    const rpc = hasRpc();
     for (let i = 0; i < this.opts.nodes && !this.stopping; i++) {
       const name = `node${i}`;
       const datadir = join(this.baseDir, name);
       mkdirSync(datadir, { recursive: true });
       const mining = i < this.opts.miners;
-      const rpcPort = rpc.port ? await freePort() : undefined;
-      const args = this.nodeArgs(datadir, mining, rpcPort, rpc.bind);
-      const node = new DevnetNode(name, datadir, mining, rpcPort, args, (n, line) => this.onLog(n, line));
+      const node = new DevnetNode(name, datadir, mining, rpc, this.nodeArgs(datadir, mining, rpc), (n, line) => this.onLog(n, line));
       this.nodes.push(node);
       void node.exited.then((code) => this.onExit(node, code));
-      await node.waitForAddress(START_TIMEOUT_MS);
+      await node.waitUntilReady(START_TIMEOUT_MS);
     }
   }
 
-  private nodeArgs(datadir: string, mining: boolean, rpcPort: number | undefined, rpcBind: boolean): string[] {
+  private nodeArgs(datadir: string, mining: boolean, rpc: boolean): string[] {
     const args = ['--network', this.opts.network, '--datadir', datadir, '--listen', '/ip4/127.0.0.1/tcp/0', '--log-format', 'json', '--log-level', 'info'];
     for (const earlier of this.nodes) args.push('--bootstrap', earlier.address!);
     // Regtest proof of work is trivial: mining on the node's main thread costs less than waking workers.
     if (mining) args.push('--mine', '--block-interval', String(this.opts.blockInterval), ...(this.opts.network === 'regtest' ? ['--miner-threads', '0'] : []));
-    if (rpcPort !== undefined) args.push('--rpc-port', String(rpcPort), ...(rpcBind ? ['--rpc-bind', '127.0.0.1'] : []));
+    if (rpc) args.push('--rpc-bind', '127.0.0.1', '--rpc-port', '0');
     return args;
   }
 
   printTable(): void {
     const rows = [['name', 'pid', 'role', 'P2P address', 'datadir', 'RPC']];
     for (const n of this.nodes) {
-      rows.push([n.name, String(n.child.pid), n.mining ? 'miner' : 'relay', n.address ?? '-', n.datadir, n.rpcPort ? `http://127.0.0.1:${n.rpcPort}` : '-']);
+      rows.push([n.name, String(n.child.pid), n.mining ? 'miner' : 'relay', n.address ?? '-', n.datadir, n.rpcUrl ?? '-']);
     }
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     for (const row of rows) out(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
-    if (!this.nodes.some((n) => n.rpcPort)) out('RPC: not yet available (this build of `tally node` has no --rpc-port)');
+    const first = this.nodes.find((n) => n.rpcUrl);
+    if (first) out(`RPC (credentials in each datadir's .cookie): curl --user "$(cat ${join(first.datadir, '.cookie')})" --data '{"jsonrpc":"2.0","id":1,"method":"help"}' ${first.rpcUrl}`);
+    else out('RPC: not available in this build of `tally node`');
     const every = this.opts.network === 'regtest' ? ` every ${this.opts.blockInterval} s` : '';
     out(`devnet: ${this.nodes.length} nodes up, ${this.opts.miners} mining${every}; data in ${this.baseDir}; Ctrl-C stops them`);
   }
@@ -305,14 +313,19 @@ async function main(): Promise<void> {
   }
   const baseDir = opts.dir ?? mkdtempSync(join(tmpdir(), 'tally-devnet-'));
   const devnet = new Devnet(opts, baseDir, opts.dir === undefined);
-  let signals = 0;
-  const onSignal = () => {
-    // A second Ctrl-C while stopping does not wait any longer.
-    if (++signals > 1) {
-      devnet.killAll();
-      process.exit(130);
+  let firstSignalAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstSignalAt === undefined) {
+      firstSignalAt = Date.now();
+      void devnet.stop(0);
+      return;
     }
-    void devnet.stop(0);
+    // Ctrl-C under `npm run` can arrive twice at once (from the terminal and relayed by tsx): only a
+    // later, deliberate second one stops waiting for the nodes.
+    if (Date.now() - firstSignalAt < SIGNAL_DEBOUNCE_MS) return;
+    err(`devnet: ${signal} again; killing the nodes`);
+    devnet.killAll();
+    process.exit(130);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

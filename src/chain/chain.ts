@@ -67,6 +67,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly blockCache = new Map<string, Block>();
   private readonly orphans: OrphanBlocks;
   private sequence = 0;
+  private bestHeaderCache?: ChainEntry;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(opts: ChainOptions, modules: ChainModules = {}) {
@@ -231,6 +232,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     entry.status |= BlockStatus.HAVE_DATA;
     entry.sequence = ++this.sequence;
     this.entries.set(entry.hashHex, entry);
+    this.noteEntry(entry);
     this.cacheBlock(block);
     await this.db.batch([
       { type: 'put', key: keys.block(entry.hash), value: block.toBytes() },
@@ -256,6 +258,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       checkHeaderContext(header, ctx);
       const entry = new ChainEntry(header, parent!, 0);
       this.entries.set(entry.hashHex, entry);
+      this.noteEntry(entry);
       await this.db.batch([{ type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) }]);
       return entry;
     });
@@ -268,6 +271,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private async rememberInvalid(header: BlockHeader, parent: ChainEntry, err: RuleError, flag: number = BlockStatus.FAILED): Promise<void> {
     const entry = this.entries.get(header.hash) ?? new ChainEntry(header, parent, 0);
     this.entries.set(entry.hashHex, entry);
+    this.noteEntry(entry);
     await this.markInvalid(entry, err, flag);
   }
 
@@ -409,11 +413,25 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** The known header with the most work that is not known to be invalid (what sync aims for). */
   get bestHeader(): ChainEntry {
-    let best = this.tip;
-    for (const e of this.entries.values()) {
-      if (!e.failed && (e.chainWork > best.chainWork || (e.chainWork === best.chainWork && e.haveData && !best.haveData))) best = e;
+    // Cached: sync reads this on every pass. Invalidation (rare) forces a rescan.
+    let best = this.bestHeaderCache;
+    if (!best || best.failed || !this.entries.has(best.hashHex)) {
+      best = this.tip;
+      for (const e of this.entries.values()) if (this.betterHeader(e, best)) best = e;
+    } else if (this.betterHeader(this.tip, best)) {
+      best = this.tip;
     }
+    this.bestHeaderCache = best;
     return best;
+  }
+
+  private betterHeader(e: ChainEntry, than: ChainEntry): boolean {
+    return !e.failed && (e.chainWork > than.chainWork || (e.chainWork === than.chainWork && e.haveData && !than.haveData));
+  }
+
+  /** Keeps the best-header cache current as entries are added. */
+  private noteEntry(entry: ChainEntry): void {
+    if (this.bestHeaderCache && this.betterHeader(entry, this.bestHeaderCache)) this.bestHeaderCache = entry;
   }
 
   /**

@@ -152,13 +152,26 @@ export class EvilPeer {
     return this.target;
   }
 
-  /** Dials `addr` (a full multiaddr with /p2p/<id>) and makes it the target of every later call. */
-  async connect(addr: string): Promise<void> {
+  /**
+   * Dials `addr` (a full multiaddr with /p2p/<id>) and makes it the target of every later call.
+   * libp2p refuses more than 5 inbound connections a second from one IP, and every test peer
+   * is on 127.0.0.1, so a refused dial is retried for up to `timeoutMs` unless `retry` is false.
+   */
+  async connect(addr: string, opts: { retry?: boolean; timeoutMs?: number } = {}): Promise<void> {
     const ma = multiaddr(addr);
     const id = ma.getComponents().find((c) => c.name === 'p2p')?.value;
     if (!id) throw new Error(`EvilPeer: ${addr} has no /p2p/ component`);
     this.target = peerIdFromString(id);
-    await this.host.dial(ma, { signal: AbortSignal.timeout(5_000) });
+    const deadline = Date.now() + (opts.timeoutMs ?? 5_000);
+    for (;;) {
+      try {
+        await this.host.dial(ma, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+        return;
+      } catch (err) {
+        if (opts.retry === false || Date.now() + 250 > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   }
 
   /** True while a connection to the target is open. */
@@ -213,9 +226,12 @@ export class EvilPeer {
    */
   async requestRaw(protocol: string, chunks: readonly Uint8Array[], opts: { closeWrite?: boolean; timeoutMs?: number } = {}): Promise<RawReply> {
     const timeoutMs = opts.timeoutMs ?? 5_000;
+    // Streams go over the open connection only: a dropped (banned) evil peer does not redial.
+    const connection = this.host.getConnections(this.remote)[0];
+    if (!connection) return { frames: [], end: 'reset', error: 'NotConnected' };
     let stream: Stream;
     try {
-      stream = await this.host.dialProtocol(this.remote, protocol, { signal: AbortSignal.timeout(timeoutMs), maxOutboundStreams: 1024 });
+      stream = await connection.newStream(protocol, { signal: AbortSignal.timeout(timeoutMs), maxOutboundStreams: 1024 });
     } catch (err) {
       return { frames: [], end: 'reset', error: (err as Error).name };
     }
