@@ -1,21 +1,29 @@
 /**
  * Runs the benchmarks in sequence and prints one JSON object on stdout:
- * `{ machine, mining, verify, connect }`. Progress goes to stderr.
+ * `{ machine, mining, verify, connect, rpc, propagation, sync }`. Progress goes to stderr.
  *
  *   npm run bench                                  # all sections
- *   npx tsx scripts/bench.ts --only connect        # one section (mining | verify | connect)
+ *   npx tsx scripts/bench.ts --only connect        # one section (mining | verify | connect | rpc | propagation | sync)
  *
  * Exits 1 with a message on stderr when a section throws, 2 on a bad argument.
  */
+// Before anything that loads libp2p (Promise.withResolvers on Node 20), as the CLI does.
+import '../src/polyfills.js';
 import { availableParallelism, loadavg } from 'node:os';
 import { runConnectBench } from './bench/connect.js';
 import { runMiningBench } from './bench/mining.js';
+import { runPropagationBench } from './bench/propagation.js';
+import { runRpcBench } from './bench/rpc.js';
+import { runSyncBench } from './bench/sync.js';
 import { runVerifyBench } from './bench/verify.js';
 
 const SECTIONS = {
   mining: runMiningBench,
   verify: runVerifyBench,
   connect: runConnectBench,
+  rpc: runRpcBench,
+  propagation: runPropagationBench,
+  sync: runSyncBench,
 } as const satisfies Record<string, () => Promise<object>>;
 
 type Section = keyof typeof SECTIONS;

@@ -7,15 +7,17 @@ import { isTallyError } from '../primitives/errors.js';
 import { getNetwork, type NetworkParams } from '../consensus/params.js';
 import { registerNodeCommand } from './commands/node.js';
 import { registerToolCommands } from './commands/tools.js';
+import { registerRpcCommand } from './commands/rpc.js';
+import { registerWalletCommand } from './commands/wallet.js';
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input. */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-/** An error meant for the user: printed as its message alone. */
+/** An error meant for the user: printed as its message alone (after "error: " unless `raw`). */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = EXIT_USAGE) {
+  constructor(message: string, readonly exitCode = EXIT_USAGE, readonly raw = false) {
     super(message);
   }
 }
@@ -49,6 +51,8 @@ export function buildProgram(io: CliIo = defaultIo): Command {
     .showHelpAfterError('(run with --help for usage)');
   registerNodeCommand(program, io);
   registerToolCommands(program, io);
+  registerRpcCommand(program, io);
+  registerWalletCommand(program, io);
   return program;
 }
 
@@ -64,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (err instanceof CliError) {
-      io.err(`error: ${err.message}`);
+      io.err(err.raw ? err.message : `error: ${err.message}`);
       return err.exitCode;
     }
     if (isTallyError(err)) {

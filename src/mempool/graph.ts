@@ -29,6 +29,18 @@ export class TxGraph {
     return this.byWtxid.has(wtxid);
   }
 
+  /** An independent copy, entries included, for staging a package without touching the pool. */
+  clone(): TxGraph {
+    const copy = new TxGraph();
+    for (const [txid, e] of this.entries) copy.entries.set(txid, { ...e, parents: new Set(e.parents), children: new Set(e.children) });
+    for (const [wtxid, txid] of this.byWtxid) copy.byWtxid.set(wtxid, txid);
+    for (const [key, txid] of this.spenders) copy.spenders.set(key, txid);
+    copy.usage = this.usage;
+    copy.vbytes = this.vbytes;
+    copy.totalFee = this.totalFee;
+    return copy;
+  }
+
   /** Txid of the pool transaction spending `prevout`, if any. */
   spenderOf(prevout: OutPoint): string | undefined {
     return this.spenders.get(outpointKey(prevout));

@@ -7,3 +7,4 @@ export { dustThreshold, isDust, checkStandard, checkFinalForNextBlock } from './
 export { FeeEstimator, defaultFeeEstimatorOptions, type FeeEstimatorOptions } from './fee-estimator.js';
 export { feeForVsize, feeRate, compareFeeRates, estimateUsage } from './entry.js';
 export { MEMPOOL_FILE_FORMAT, MEMPOOL_FILE_VERSION, readMempoolFile, writeMempoolFile, type LoadResult, type MempoolDump, type SavedTx } from './persist.js';
+export { MAX_PACKAGE_COUNT, MAX_PACKAGE_WEIGHT, checkPackageShape, type TestAcceptResult } from './test-accept.js';

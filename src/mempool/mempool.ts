@@ -21,6 +21,7 @@ import type {
 import { resolveMempoolOptions, type MempoolOptions } from './options.js';
 import { loadMempool, saveMempool, type LoadResult } from './persist.js';
 import { SerialQueue } from './serial.js';
+import { testAccept, type TestAcceptResult } from './test-accept.js';
 
 /**
  * The mempool service. Emits `added` (entry) and `removed` (entry, reason).
@@ -35,6 +36,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   private readonly core: PoolCore;
   private readonly queue = new SerialQueue();
   private timer: ReturnType<typeof setInterval> | undefined;
+  private seq = 1;
 
   /** @param opts overrides of {@link defaultMempoolOptions}. */
   constructor(opts: Partial<MempoolOptions>, modules: MempoolModules) {
@@ -42,7 +44,10 @@ export class Mempool extends EventEmitter<MempoolEvents> {
     this.opts = resolveMempoolOptions(opts);
     // EventEmitter's typed emit cannot follow a generic key through a spread, hence the widened call.
     const emit = this.emit.bind(this) as (event: keyof MempoolEvents, ...args: unknown[]) => boolean;
-    this.core = new PoolCore(this.opts, modules, (event, ...args) => void emit(event, ...args));
+    this.core = new PoolCore(this.opts, modules, (event, ...args) => {
+      this.seq++;
+      emit(event, ...args);
+    });
   }
 
   get chain(): MempoolChain {
@@ -87,6 +92,18 @@ export class Mempool extends EventEmitter<MempoolEvents> {
       if (result.status === 'accepted') result.resolvedOrphans = await this.core.retryOrphans(result.entry.txid);
       return result;
     });
+  }
+
+  /**
+   * Dry run (testmempoolaccept): every check of {@link acceptTransaction} on `txs`,
+   * in order, as a package when there are several (later ones may spend earlier
+   * ones), leaving the pool, the orphans and the listeners untouched. Nothing is
+   * queued as an orphan: missing inputs are `bad-txns-inputs-missingorspent`.
+   * @returns one result per transaction; after the first `invalid`, the rest are `unchecked`.
+   * @throws MempoolError `package-*` / `conflict-in-package` for a malformed package (test-accept.ts)
+   */
+  testAccept(txs: readonly Transaction[]): Promise<TestAcceptResult[]> {
+    return this.queue.run(() => testAccept(this.core.ctx, txs, this.core.now()));
   }
 
   /** A block connected at `height` (the tip by default): drops what it confirmed and what conflicts with it. */
@@ -171,6 +188,11 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 
   get size(): number {
     return this.core.graph.size;
+  }
+
+  /** Counts additions and removals, starting at 1 (Core's mempool sequence number, for getrawmempool). */
+  get sequence(): number {
+    return this.seq;
   }
 
   /** The fee rate needed to enter now, sat/vB: the relay minimum, or the rolling one after evictions. */

@@ -29,6 +29,12 @@ export interface NodeEvents {
   /** A transaction entered the mempool. */
   tx: [entry: MempoolEntry];
   txRemoved: [entry: MempoolEntry, reason: RemovalReason];
+  /**
+   * `submitBlock` finished `chain.processBlock` (metrics): wall time in ms, including any
+   * wait behind blocks already queued and any orphans or reorg the block set off;
+   * `rejected` when processBlock threw.
+   */
+  blockProcessed: [info: { hash: string; ms: number; status: ProcessResult['status'] | 'rejected' }];
 }
 
 export interface NodeModules {
@@ -181,9 +187,14 @@ export class TallyNode extends EventEmitter<NodeEvents> {
    * and miner up to date with whatever the chain did.
    */
   async submitBlock(block: Block): Promise<ProcessResult> {
+    const started = performance.now();
+    let status: ProcessResult['status'] | 'rejected' = 'rejected';
     try {
-      return await this.chain.processBlock(block);
+      const result = await this.chain.processBlock(block);
+      status = result.status;
+      return result;
     } finally {
+      this.emit('blockProcessed', { hash: block.hash, ms: performance.now() - started, status });
       await this.flushChainEvents();
     }
   }

@@ -249,8 +249,12 @@ export class BlockDownloader {
     return this.inFlight.size;
   }
 
-  /** Hands out ranges to every peer with a free slot, cheapest peer first. */
-  assign(): void {
+  /**
+   * Hands out ranges to every peer with a free slot, cheapest peer first.
+   * While headers are still arriving, only full ranges go out: otherwise each
+   * new header would become a one-block request and trip peers' rate limits.
+   */
+  assign(headersArriving = false): void {
     const { node, clock } = this.ctx;
     const tip = node.tip;
     const best = node.bestHeader;
@@ -274,6 +278,10 @@ export class BlockDownloader {
         if (peer.requests.size >= peer.maxInFlight(this.opts)) continue;
         const range = this.pickRange(peer, wanted, taken, best);
         if (range.length === 0) continue;
+        if (headersArriving && range.length < this.opts.rangeSize) {
+          for (const e of range) taken.delete(e.hashHex);
+          continue;
+        }
         this.dispatch(peer, range);
         dispatched = true;
       }

@@ -20,12 +20,13 @@ export function topics(network: string): { blocks: string; txs: string } {
 }
 
 /**
- * Message id = the object's hash: the block hash (sha256d of the 80-byte
- * header) or the wtxid (sha256d of the whole transaction). Duplicates of the
- * same object are then dropped by gossipsub itself, whoever sends them.
+ * Message id = sha256d of the whole message: the wtxid for a transaction, and
+ * for a block the hash of all its bytes, not just the header. A header-hash id
+ * would let a mutated copy (same header, altered transactions), which is
+ * rejected, make gossipsub drop the real block as already seen. Identical
+ * copies are still dropped by gossipsub itself, whoever sends them.
  */
-export function messageId(topic: string, data: Uint8Array): Uint8Array {
-  if (topic.endsWith('/blocks/1') && data.length >= 80) return sha256d(data.subarray(0, 80));
+export function messageId(_topic: string, data: Uint8Array): Uint8Array {
   return sha256d(data);
 }
 

@@ -45,9 +45,19 @@ export function encodeStatus(s: PeerStatus): Uint8Array {
   return w.finish();
 }
 
+/** The network name; invalid UTF-8 is a malformed message like any other undecodable byte. */
+function readNetworkName(r: BufferReader): string {
+  const bytes = r.varBytes(MAX_NETWORK_NAME);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new P2PError('malformed-message', 'bad status: the network name is not UTF-8');
+  }
+}
+
 export function decodeStatus(bytes: Uint8Array): PeerStatus {
   return decodeExactly(bytes, 'status', (r) => {
-    const network = new TextDecoder('utf-8', { fatal: true }).decode(r.varBytes(MAX_NETWORK_NAME));
+    const network = readNetworkName(r);
     return { network, genesis: hashToHex(r.bytesN(32)), tipHash: hashToHex(r.bytesN(32)), height: r.u32(), chainWork: readWork(r) };
   });
 }

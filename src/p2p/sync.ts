@@ -175,7 +175,7 @@ export class SyncManager {
     try {
       this.refreshPeers();
       this.startHeaderSyncs();
-      this.downloader.assign();
+      this.downloader.assign(this.headerSyncs.size > 0);
       this.checkProgress();
     } catch (err) {
       this.log.error({ err: (err as Error).message }, 'sync pass failed');

@@ -1,4 +1,7 @@
-/** JSON views of transactions and blocks, shaped like Bitcoin Core's decoderawtransaction and getblock. */
+/**
+ * JSON views shared by the RPC methods, shaped like Bitcoin Core's: amounts,
+ * 256-bit numbers, compact bits, difficulty, scripts, transactions and blocks.
+ */
 import type { Block } from '../primitives/block.js';
 import { hashToHex, toHex } from '../primitives/bytes.js';
 import { scriptPubKeyToAddress } from '../primitives/address.js';
@@ -6,6 +9,7 @@ import { classifyOutput } from '../primitives/script.js';
 import type { Transaction } from '../primitives/tx.js';
 import { COIN } from '../consensus/constants.js';
 import type { NetworkParams } from '../consensus/params.js';
+import { decodeBits } from '../consensus/pow.js';
 
 /** Satoshis as a decimal coin amount string-free number (8 decimals), as Core prints amounts. */
 export function formatAmount(sats: bigint): number {
@@ -14,20 +18,56 @@ export function formatAmount(sats: bigint): number {
   return sign * Number(`${abs / COIN}.${(abs % COIN).toString().padStart(8, '0')}`);
 }
 
-export function txToJson(tx: Transaction, params?: NetworkParams): Record<string, unknown> {
+/** A fee rate in sat/vB as Core shows fee rates: coins per 1000 virtual bytes (CFeeRate keeps whole sat/kvB). */
+export function formatFeeRate(satPerVb: number): number {
+  return formatAmount(BigInt(Math.round(satPerVb * 1000)));
+}
+
+/** A 256-bit number (chain work, a target) as 64 hex digits, as Core prints `arith_uint256`. */
+export function formatUint256(n: bigint): string {
+  return n.toString(16).padStart(64, '0');
+}
+
+/** Compact bits as Core prints them: 8 hex digits. */
+export function formatBits(bits: number): string {
+  return (bits >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Difficulty of `bits`: how many times harder than the network's easiest
+ * target (powLimit / target), so 1 on regtest. Core measures against Bitcoin
+ * mainnet's limit instead; Tally's networks each have their own.
+ */
+export function formatDifficulty(bits: number, params: Pick<NetworkParams, 'powLimit'>): number {
+  const { target, negative, overflow } = decodeBits(bits);
+  if (negative || overflow || target === 0n) return 0;
+  return Number(params.powLimit) / Number(target);
+}
+
+/** Core's output type names for Tally's output kinds. */
+export function scriptType(script: Uint8Array): string {
+  const kind = classifyOutput(script).type;
+  return kind === 'taproot' ? 'witness_v1_taproot' : kind;
+}
+
+/** Core's `scriptPubKey` object (no `asm` or `desc`: Tally has no script interpreter or descriptors). */
+export function scriptPubKeyToJson(script: Uint8Array, params?: NetworkParams): Record<string, unknown> {
+  const address = params ? scriptPubKeyToAddress(params.addressPrefix, script) : null;
+  return { hex: toHex(script), ...(address ? { address } : {}), type: scriptType(script) };
+}
+
+/**
+ * Core's decoderawtransaction / getblock (verbosity 2) view of a transaction.
+ * `fee` (satoshis) is added after `vout`, as Core adds it when the spent coins are known.
+ */
+export function txToJson(tx: Transaction, params?: NetworkParams, fee?: bigint): Record<string, unknown> {
   return {
     txid: tx.txid, hash: tx.wtxid, version: tx.version, size: tx.totalSize, vsize: tx.vsize, weight: tx.weight, locktime: tx.locktime,
     vin: tx.inputs.map((input) => tx.isCoinbase()
       ? { coinbase: toHex(input.scriptSig), sequence: input.sequence, ...(input.witness.length ? { txinwitness: input.witness.map(toHex) } : {}) }
       : { txid: hashToHex(input.prevout.txid), vout: input.prevout.vout, scriptSig: { hex: toHex(input.scriptSig) }, txinwitness: input.witness.map(toHex), sequence: input.sequence }),
-    vout: tx.outputs.map((output, n) => {
-      const kind = classifyOutput(output.scriptPubKey).type;
-      const address = params ? scriptPubKeyToAddress(params.addressPrefix, output.scriptPubKey) : null;
-      return {
-        value: formatAmount(output.value), n,
-        scriptPubKey: { hex: toHex(output.scriptPubKey), type: kind === 'taproot' ? 'witness_v1_taproot' : kind, ...(address ? { address } : {}) },
-      };
-    }),
+    vout: tx.outputs.map((output, n) => ({ value: formatAmount(output.value), n, scriptPubKey: scriptPubKeyToJson(output.scriptPubKey, params) })),
+    ...(fee !== undefined ? { fee: formatAmount(fee) } : {}),
     hex: tx.toHex(),
   };
 }
@@ -36,7 +76,7 @@ export function blockToJson(block: Block, params: NetworkParams): Record<string,
   const h = block.header;
   return {
     hash: h.hash, version: h.version, previousblockhash: h.prevHash, merkleroot: h.merkleRoot, time: h.time,
-    bits: h.bits.toString(16).padStart(8, '0'), nonce: h.nonce, size: block.size, strippedsize: block.strippedSize, weight: block.weight,
+    bits: formatBits(h.bits), nonce: h.nonce, size: block.size, strippedsize: block.strippedSize, weight: block.weight,
     nTx: block.transactions.length, tx: block.transactions.map((tx) => txToJson(tx, params)),
   };
 }

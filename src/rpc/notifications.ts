@@ -2,24 +2,355 @@
  * WebSocket notifications on the RPC port (same credentials): clients
  * subscribe to blocks, reorgs, mempool transactions and address activity.
  * Slow subscribers are dropped rather than allowed to buffer without bound.
+ *
+ * Protocol (JSON-RPC 2.0 over WebSocket, path `/ws`):
+ * - client → server: `{"jsonrpc":"2.0","id":1,"method":"subscribe","params":{"topics":["blocks","reorgs","mempool"],"addresses":["tlr1p..."]}}`;
+ *   `unsubscribe` takes the same params (none: drop everything). Both answer
+ *   `{"jsonrpc":"2.0","id":1,"result":{"topics":[...],"addresses":[...]}}`, the subscription now.
+ * - server → client, as notifications (no id):
+ *   `block` (topic blocks), `reorg` then one `disconnected` per block that left the chain (topic reorgs),
+ *   `tx` and `txremoved` (topic mempool), and `address` for every transaction, in the mempool or in a
+ *   connected block, that pays or spends a subscribed address. Amounts are coins, as in the RPC.
+ *   In a reorganization `reorg` comes first, then the `disconnected` blocks (newest first), then the new `block`s.
  */
 import type { IncomingMessage, Server } from 'node:http';
-import type { TallyNode } from '../node/node.js';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Block } from '../primitives/block.js';
+import { addressToScriptPubKey, scriptPubKeyToAddress } from '../primitives/address.js';
+import { hashToHex, toHex } from '../primitives/bytes.js';
+import type { OutPoint, Transaction, TxOutput } from '../primitives/tx.js';
+import type { ChainEntry } from '../chain/entry.js';
+import type { MempoolEntry } from '../mempool/interface.js';
+import type { NodeEvents, TallyNode } from '../node/node.js';
 import type { NodeLogger } from '../node/logging.js';
+import { RPC } from './errors.js';
+import { formatAmount } from './format.js';
 import type { ServerAttachment } from './server.js';
 
 export interface NotifierModules {
   node: TallyNode;
   logger: NodeLogger;
+  /** Bytes a subscriber may have queued before it is dropped. */
   maxBuffer: number;
 }
 
-export class Notifier implements ServerAttachment {
-  constructor(private readonly modules: NotifierModules) {}
+export const WS_PATH = '/ws';
+export const TOPICS = ['blocks', 'reorgs', 'mempool'] as const;
+export type Topic = (typeof TOPICS)[number];
+/** Bounds on what one client may ask for. */
+const MAX_CLIENTS = 100;
+const MAX_ADDRESSES = 1000;
+const MAX_MESSAGE_BYTES = 256 * 1024;
+const HEARTBEAT_MS = 30_000;
 
-  attach(_server: Server, _authorize: (req: IncomingMessage) => boolean): void {
-    void this.modules;
+interface Client {
+  ws: WebSocket;
+  topics: Set<Topic>;
+  /** scriptPubKey hex → address. */
+  addresses: Map<string, string>;
+  alive: boolean;
+}
+
+/** What one transaction did to one address. */
+interface AddressActivity {
+  received: bigint;
+  spent: bigint;
+  outputs: { vout: number; value: number }[];
+  inputs: { txid: string; vout: number; value: number }[];
+}
+
+class ProtocolError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+export class Notifier implements ServerAttachment {
+  private readonly clients = new Set<Client>();
+  private readonly log: NodeLogger;
+  private readonly off: (() => void)[] = [];
+  private wss?: WebSocketServer;
+  private heartbeat?: NodeJS.Timeout;
+  /** Events are handled one at a time, in the order the node emitted them. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly modules: NotifierModules) {
+    this.log = modules.logger.child({ module: 'ws' });
   }
 
-  async close(): Promise<void> {}
+  /** Subscribers connected now. */
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  attach(server: Server, authorize: (req: IncomingMessage) => boolean): void {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head, authorize));
+    this.watchNode();
+    this.heartbeat = setInterval(() => this.checkAlive(), HEARTBEAT_MS).unref();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const off of this.off.splice(0)) off();
+    for (const c of this.clients) c.ws.terminate();
+    this.clients.clear();
+    await this.queue;
+    const wss = this.wss;
+    this.wss = undefined;
+    if (wss) await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+
+  // ---- connections ----------------------------------------------------------
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, authorize: (req: IncomingMessage) => boolean): void {
+    socket.on('error', () => undefined);
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== WS_PATH || !this.wss) return refuse(socket, 404, 'Not Found');
+    if (!authorize(req)) return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Basic realm="jsonrpc"\r\n');
+    if (this.clients.size >= MAX_CLIENTS) return refuse(socket, 503, 'Too many subscribers');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+  }
+
+  private onConnection(ws: WebSocket): void {
+    const client: Client = { ws, topics: new Set(), addresses: new Map(), alive: true };
+    this.clients.add(client);
+    ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
+    ws.on('pong', () => { client.alive = true; });
+    ws.on('close', () => this.clients.delete(client));
+    ws.on('error', (err) => {
+      this.log.debug({ err: err.message }, 'subscriber error');
+      this.drop(client);
+    });
+  }
+
+  private checkAlive(): void {
+    for (const c of this.clients) {
+      if (!c.alive) {
+        this.drop(c);
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }
+
+  private drop(client: Client): void {
+    this.clients.delete(client);
+    client.ws.terminate();
+  }
+
+  // ---- requests -------------------------------------------------------------
+
+  private onMessage(client: Client, data: RawData, isBinary: boolean): void {
+    let id: unknown = null;
+    try {
+      let req: { id?: unknown; method?: unknown; params?: unknown };
+      try {
+        req = JSON.parse(isBinary ? '' : rawText(data)) as typeof req;
+      } catch {
+        throw new ProtocolError(RPC.PARSE_ERROR, 'Parse error');
+      }
+      if (typeof req !== 'object' || req === null || Array.isArray(req)) throw new ProtocolError(RPC.INVALID_REQUEST, 'Invalid Request object');
+      id = req.id ?? null;
+      if (req.method !== 'subscribe' && req.method !== 'unsubscribe') throw new ProtocolError(RPC.METHOD_NOT_FOUND, 'Method not found');
+      const { topics, scripts } = this.parseSubscription(req.params);
+      if (req.method === 'subscribe') this.subscribe(client, topics, scripts);
+      else this.unsubscribe(client, req.params === undefined || req.params === null ? undefined : { topics, scripts });
+      this.send(client, JSON.stringify({ jsonrpc: '2.0', id, result: { topics: [...client.topics], addresses: [...client.addresses.values()] } }));
+    } catch (err) {
+      const e = err instanceof ProtocolError ? err : new ProtocolError(RPC.INTERNAL_ERROR, 'Internal error');
+      this.send(client, JSON.stringify({ jsonrpc: '2.0', id, error: { code: e.code, message: e.message } }));
+    }
+  }
+
+  private parseSubscription(params: unknown): { topics: Topic[]; scripts: Map<string, string> } {
+    const p = (params ?? {}) as { topics?: unknown; addresses?: unknown };
+    if (typeof p !== 'object' || Array.isArray(p)) throw new ProtocolError(RPC.INVALID_PARAMS, 'params must be an object { topics?, addresses? }');
+    const topics = p.topics ?? [];
+    const addresses = p.addresses ?? [];
+    if (!Array.isArray(topics) || !Array.isArray(addresses)) throw new ProtocolError(RPC.INVALID_PARAMS, 'topics and addresses must be arrays');
+    for (const t of topics) {
+      if (!TOPICS.includes(t as Topic)) throw new ProtocolError(RPC.INVALID_PARAMS, `unknown topic ${JSON.stringify(t)} (expected ${TOPICS.join(', ')})`);
+    }
+    if (addresses.length > MAX_ADDRESSES) throw new ProtocolError(RPC.INVALID_PARAMETER, `at most ${MAX_ADDRESSES} addresses`);
+    const scripts = new Map<string, string>();
+    const prefix = this.modules.node.config.network.addressPrefix;
+    for (const a of addresses) {
+      try {
+        scripts.set(toHex(addressToScriptPubKey(prefix, a as string)), a as string);
+      } catch (err) {
+        throw new ProtocolError(RPC.INVALID_ADDRESS_OR_KEY, `Invalid address ${JSON.stringify(a)}: ${(err as Error).message}`);
+      }
+    }
+    return { topics: topics as Topic[], scripts };
+  }
+
+  private subscribe(client: Client, topics: Topic[], scripts: Map<string, string>): void {
+    if (client.addresses.size + scripts.size > MAX_ADDRESSES && [...scripts.keys()].some((s) => !client.addresses.has(s))) {
+      throw new ProtocolError(RPC.INVALID_PARAMETER, `at most ${MAX_ADDRESSES} addresses`);
+    }
+    for (const t of topics) client.topics.add(t);
+    for (const [script, address] of scripts) client.addresses.set(script, address);
+  }
+
+  private unsubscribe(client: Client, what?: { topics: Topic[]; scripts: Map<string, string> }): void {
+    if (!what) {
+      client.topics.clear();
+      client.addresses.clear();
+      return;
+    }
+    for (const t of what.topics) client.topics.delete(t);
+    for (const script of what.scripts.keys()) client.addresses.delete(script);
+  }
+
+  // ---- events ---------------------------------------------------------------
+
+  private watchNode(): void {
+    const node = this.modules.node;
+    const listen = <K extends keyof NodeEvents>(event: K, handler: (...args: NodeEvents[K]) => Promise<void> | void) => {
+      const listener = (...args: NodeEvents[K]) => {
+        if (this.clients.size > 0) this.enqueue(() => handler(...args));
+      };
+      node.on(event as never, listener as never);
+      this.off.push(() => node.off(event as never, listener as never));
+    };
+    listen('block', (block, entry) => this.onBlock(block, entry));
+    listen('disconnect', (block, entry) => this.publish('reorgs', 'disconnected', {
+      hash: entry.hashHex, height: entry.height, previousblockhash: block.header.prevHash, txids: block.transactions.map((t) => t.txid),
+    }));
+    listen('reorg', ({ oldTip, newTip, fork }) => this.publish('reorgs', 'reorg', {
+      oldTip: tipJson(oldTip), newTip: tipJson(newTip), fork: tipJson(fork), forkheight: fork.height, depth: oldTip.height - fork.height,
+    }));
+    listen('tx', (entry) => this.onTx(entry));
+    listen('txRemoved', (entry, reason) => this.publish('mempool', 'txremoved', { txid: entry.txid, wtxid: entry.wtxid, reason }));
+  }
+
+  private enqueue(task: () => Promise<void> | void): void {
+    this.queue = this.queue.then(task).catch((err: Error) => this.log.warn({ err: err.message }, 'notification failed'));
+  }
+
+  private async onBlock(block: Block, entry: ChainEntry): Promise<void> {
+    this.publish('blocks', 'block', {
+      hash: entry.hashHex, height: entry.height, time: block.header.time, mediantime: entry.medianTimePast,
+      previousblockhash: block.header.prevHash, chainwork: entry.chainWork.toString(16).padStart(64, '0'),
+      size: block.size, weight: block.weight, nTx: block.transactions.length, txids: block.transactions.map((t) => t.txid),
+    });
+    if (!this.anyAddresses()) return;
+    // The block's spent coins are gone from the UTXO set; its undo record still has them.
+    const spent = new Map<string, TxOutput>();
+    try {
+      for (const u of await this.modules.node.chain.db.getUndo(entry.hash)) spent.set(outpointId(u.prevout), u.coin);
+    } catch {
+      // Disconnected again before we got here: report what the outputs show.
+    }
+    for (const tx of block.transactions) {
+      this.publishAddressActivity(tx, (p) => spent.get(outpointId(p)), { confirmed: true, height: entry.height, blockhash: entry.hashHex });
+    }
+  }
+
+  private async onTx(entry: MempoolEntry): Promise<void> {
+    const tx = entry.tx;
+    this.publish('mempool', 'tx', {
+      txid: entry.txid, wtxid: entry.wtxid, fee: formatAmount(entry.fee), vsize: entry.vsize, weight: entry.weight, time: entry.time,
+      inputs: tx.inputs.map((i) => ({ txid: hashToHex(i.prevout.txid), vout: i.prevout.vout })),
+      outputs: this.outputsJson(tx),
+    });
+    if (!this.anyAddresses()) return;
+    const { chain, mempool } = this.modules.node;
+    const spent = new Map<string, TxOutput>();
+    for (const input of tx.inputs) {
+      const parent = mempool.get(hashToHex(input.prevout.txid))?.tx.outputs[input.prevout.vout];
+      const coin = parent ?? (await chain.getCoin(input.prevout));
+      if (coin) spent.set(outpointId(input.prevout), coin);
+    }
+    this.publishAddressActivity(tx, (p) => spent.get(outpointId(p)), { confirmed: false });
+  }
+
+  private outputsJson(tx: Transaction): Record<string, unknown>[] {
+    const prefix = this.modules.node.config.network.addressPrefix;
+    return tx.outputs.map((o, n) => {
+      const address = scriptPubKeyToAddress(prefix, o.scriptPubKey);
+      return { n, value: formatAmount(o.value), scriptPubKey: toHex(o.scriptPubKey), ...(address ? { address } : {}) };
+    });
+  }
+
+  private publishAddressActivity(tx: Transaction, spentCoin: (p: OutPoint) => TxOutput | undefined, where: Record<string, unknown>): void {
+    const activity = new Map<string, AddressActivity>();
+    const touch = (script: string) => {
+      let a = activity.get(script);
+      if (!a) activity.set(script, (a = { received: 0n, spent: 0n, outputs: [], inputs: [] }));
+      return a;
+    };
+    tx.outputs.forEach((o, vout) => {
+      const a = touch(toHex(o.scriptPubKey));
+      a.received += o.value;
+      a.outputs.push({ vout, value: formatAmount(o.value) });
+    });
+    if (!tx.isCoinbase()) {
+      for (const input of tx.inputs) {
+        const coin = spentCoin(input.prevout);
+        if (!coin) continue;
+        const a = touch(toHex(coin.scriptPubKey));
+        a.spent += coin.value;
+        a.inputs.push({ txid: hashToHex(input.prevout.txid), vout: input.prevout.vout, value: formatAmount(coin.value) });
+      }
+    }
+    for (const client of [...this.clients]) {
+      for (const [script, a] of activity) {
+        const address = client.addresses.get(script);
+        if (address === undefined) continue;
+        this.send(client, notification('address', {
+          address, txid: tx.txid, ...where, received: formatAmount(a.received), spent: formatAmount(a.spent), outputs: a.outputs, inputs: a.inputs,
+        }));
+      }
+    }
+  }
+
+  private anyAddresses(): boolean {
+    for (const c of this.clients) if (c.addresses.size > 0) return true;
+    return false;
+  }
+
+  private publish(topic: Topic, method: string, params: Record<string, unknown>): void {
+    let text: string | undefined;
+    for (const client of [...this.clients]) {
+      if (client.topics.has(topic)) this.send(client, (text ??= notification(method, params)));
+    }
+  }
+
+  /** Sends, or drops a subscriber whose unread backlog exceeds the limit: the node never waits for a client. */
+  private send(client: Client, text: string): void {
+    if (client.ws.readyState !== WebSocket.OPEN) return;
+    if (client.ws.bufferedAmount + text.length > this.modules.maxBuffer) {
+      this.log.info({ buffered: client.ws.bufferedAmount, limit: this.modules.maxBuffer }, 'dropping a slow subscriber');
+      this.drop(client);
+      return;
+    }
+    client.ws.send(text);
+  }
+}
+
+function notification(method: string, params: Record<string, unknown>): string {
+  return JSON.stringify({ jsonrpc: '2.0', method, params });
+}
+
+function tipJson(entry: ChainEntry): { hash: string; height: number } {
+  return { hash: entry.hashHex, height: entry.height };
+}
+
+function outpointId(p: OutPoint): string {
+  return `${hashToHex(p.txid)}:${p.vout}`;
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
+}
+
+/** Answers an upgrade request with a plain HTTP error and closes the socket. */
+function refuse(socket: Duplex, status: number, text: string, headers = ''): void {
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${headers}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
 }

@@ -16,7 +16,9 @@ export function parseAmount(value: unknown, name = 'amount'): bigint {
   if (typeof value !== 'number' && typeof value !== 'string') throw new RpcError(RPC.TYPE_ERROR, `${name}: amount is not a number or string`);
   const text = typeof value === 'number' ? value.toFixed(8) : value.trim();
   const m = /^(\d+)(?:\.(\d{1,8}))?$/.exec(text);
-  if (!m || (typeof value === 'number' && Math.abs(Number(text) - value) > 1e-9)) throw new RpcError(RPC.TYPE_ERROR, `${name}: invalid amount`);
+  // A number with more than 8 decimals would be silently rounded by toFixed: refuse it instead.
+  const subSatoshi = typeof value === 'number' && Math.abs(value * 1e8 - Math.round(value * 1e8)) > 1e-4;
+  if (!m || subSatoshi || (typeof value === 'number' && value < 0)) throw new RpcError(RPC.TYPE_ERROR, `${name}: invalid amount`);
   const sats = BigInt(m[1]!) * COIN + BigInt((m[2] ?? '').padEnd(8, '0'));
   if (sats > MAX_MONEY) throw new RpcError(RPC.TYPE_ERROR, `${name}: amount out of range`);
   return sats;

@@ -91,7 +91,12 @@ export class RpcServer {
     this.credentials.push(cookie);
     if (this.opts.user && this.opts.password) this.credentials.push({ user: this.opts.user, password: this.opts.password });
     this.startedAt = Math.floor(Date.now() / 1000);
-    const server = createServer({ requestTimeout: this.opts.requestTimeoutMs, headersTimeout: Math.min(this.opts.requestTimeoutMs, 20_000) }, (req, res) => void this.onRequest(req, res));
+    const server = createServer({
+      requestTimeout: this.opts.requestTimeoutMs,
+      headersTimeout: Math.min(this.opts.requestTimeoutMs, 20_000),
+      // Node checks those timeouts only this often (30 s by default), which would let a slow client stay up to twice as long.
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(this.opts.requestTimeoutMs / 2))),
+    }, (req, res) => void this.onRequest(req, res));
     server.keepAliveTimeout = 30_000;
     for (const a of this.attachments) a.attach(server, (req) => this.authorized(req));
     await new Promise<void>((resolve, reject) => {
@@ -182,8 +187,10 @@ export class RpcServer {
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > this.opts.maxBodyBytes) {
+          // Stop reading but keep the socket: destroying it here would lose the 413 (sent with Connection: close).
+          req.removeAllListeners('data');
+          req.pause();
           resolve(undefined);
-          req.destroy();
           return;
         }
         chunks.push(chunk);

@@ -10,11 +10,15 @@ import { resolveConfig } from '../../src/node/config.js';
 import { RpcServer } from '../../src/rpc/server.js';
 import { Notifier } from '../../src/rpc/notifications.js';
 import { defaultRpcOptions, type RpcOptions } from '../../src/rpc/options.js';
-import type { P2PService } from '../../src/p2p/p2p.js';
+import { P2PService } from '../../src/p2p/p2p.js';
+import { defaultP2POptions, type P2POptions } from '../../src/p2p/options.js';
 
 export interface RpcTestNode {
   node: TallyNode;
   rpc: RpcServer;
+  notifier: Notifier;
+  /** The p2p service started by the `withP2P` option (or the one passed as `p2p`). */
+  p2p?: P2PService;
   url: string;
   /** `__cookie__:<password>` */
   cookie: string;
@@ -27,15 +31,29 @@ export interface RpcTestNode {
   stop(): Promise<void>;
 }
 
-export async function startRpcNode(datadir: string, opts: { rpc?: Partial<RpcOptions>; p2p?: P2PService } = {}): Promise<RpcTestNode> {
+export interface StartRpcNodeOptions {
+  rpc?: Partial<RpcOptions>;
+  /** A p2p service to serve network methods with (it needs the node, so it cannot be built before this call; see `withP2P`). */
+  p2p?: P2PService;
+  /** Builds, starts (on 127.0.0.1, an OS-chosen port) and stops a p2p service for the node with these options. */
+  withP2P?: Partial<P2POptions>;
+}
+
+export async function startRpcNode(datadir: string, opts: StartRpcNodeOptions = {}): Promise<RpcTestNode> {
   mkdirSync(datadir, { recursive: true });
   const config = resolveConfig({ network: 'regtest', datadir, options: { 'miner-threads': ['0'] } });
   const logger = pino({ level: 'silent' });
   const node = new TallyNode(config, { logger });
   await node.start();
+  const ownP2P = opts.withP2P
+    ? new P2PService({ ...defaultP2POptions(config.network), listen: ['/ip4/127.0.0.1/tcp/0'], statusIntervalSeconds: 2, requestTimeoutMs: 5_000, ...opts.withP2P }, { node, logger })
+    : undefined;
+  await ownP2P?.start();
+  const p2p = ownP2P ?? opts.p2p;
   const rpcOpts = { ...defaultRpcOptions(config.network), port: 0, ...opts.rpc };
-  const rpc = new RpcServer(rpcOpts, { node, ...(opts.p2p ? { p2p: opts.p2p } : {}), logger });
-  rpc.use(new Notifier({ node, logger, maxBuffer: rpcOpts.maxSubscriberBuffer }));
+  const rpc = new RpcServer(rpcOpts, { node, ...(p2p ? { p2p } : {}), logger });
+  const notifier = new Notifier({ node, logger, maxBuffer: rpcOpts.maxSubscriberBuffer });
+  rpc.use(notifier);
   await rpc.start();
   const url = `http://127.0.0.1:${rpc.address.port}/`;
   const cookie = readFileSync(join(datadir, '.cookie'), 'utf8');
@@ -57,9 +75,10 @@ export async function startRpcNode(datadir: string, opts: { rpc?: Partial<RpcOpt
     return r.body.result as T;
   };
   return {
-    node, rpc, url, cookie, call, result, raw,
+    node, rpc, notifier, ...(p2p ? { p2p } : {}), url, cookie, call, result, raw,
     stop: async () => {
       await rpc.stop();
+      await ownP2P?.stop();
       await node.stop();
     },
   };

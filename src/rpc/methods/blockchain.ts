@@ -1,4 +1,529 @@
-/** blockchain methods. */
-import type { RpcMethod } from '../types.js';
+/**
+ * Blockchain methods, shaped like Bitcoin Core's (src/rpc/blockchain.cpp):
+ * chain state, blocks and headers, chain tips, UTXO queries and statistics.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Block } from '../../primitives/block.js';
+import { hashFromHex } from '../../primitives/bytes.js';
+import { BufferReader, varintSize } from '../../primitives/encoding.js';
+import { classifyOutput } from '../../primitives/script.js';
+import { outpointKey, type Transaction, type TxOutput } from '../../primitives/tx.js';
+import { decodeBits } from '../../consensus/pow.js';
+import { getBlockSubsidy } from '../../consensus/subsidy.js';
+import type { Chain } from '../../chain/chain.js';
+import type { ChainEntry } from '../../chain/entry.js';
+import { invalidParameter as invalid, RPC, RpcError } from '../errors.js';
+import { formatAmount, formatBits, formatDifficulty, formatUint256, scriptPubKeyToJson, txToJson } from '../format.js';
+import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
 
-export const blockchainMethods: RpcMethod[] = [];
+/** Core's DEFAULT_MAX_TIP_AGE: a tip older than this means the node is still catching up. */
+const MAX_TIP_AGE = 24 * 60 * 60;
+/** Core's PER_UTXO_OVERHEAD (outpoint, height and coinbase flag), for getblockstats' utxo_size_inc. */
+const PER_UTXO_OVERHEAD = 41;
+/** Core's MAX_BLOCK_SERIALIZED_SIZE, the starting minimum of getblockstats' mintxsize. */
+const MAX_BLOCK_SERIALIZED_SIZE = 4_000_000;
+/** Bytes Core's GetBogoSize counts per coin besides its script (txid, vout, height, amount, script length). */
+const BOGO_COIN_OVERHEAD = 50;
+
+const notFound = (): RpcError => new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'Block not found');
+
+/** The entry of a known header, or Core's -5 "Block not found". */
+function lookupEntry(chain: Chain, hash: string): ChainEntry {
+  const entry = chain.getEntry(hash);
+  if (!entry) throw notFound();
+  return entry;
+}
+
+/** The block of an entry, or Core's -1 when only its header is known. */
+async function loadBlock(chain: Chain, entry: ChainEntry): Promise<Block> {
+  const block = entry.haveData ? await chain.getBlock(entry.hashHex) : undefined;
+  if (!block) throw new RpcError(RPC.MISC_ERROR, 'Block not available (not fully downloaded)');
+  return block;
+}
+
+/** Transactions in a stored block (read from the count after the header, without decoding the block); 0 without data. */
+async function blockTxCount(chain: Chain, entry: ChainEntry): Promise<number> {
+  if (!entry.haveData) return 0;
+  const bytes = await chain.db.getBlockBytes(entry.hash);
+  return bytes ? new BufferReader(bytes, 80).varint() : 0;
+}
+
+/**
+ * Cumulative transaction counts (Core's nChainTx) by block hash, kept every
+ * CHAIN_TX_STRIDE heights and for blocks asked about, so that memory stays
+ * small on a long chain while a query reads at most a stride of blocks.
+ * A block's count depends only on its ancestry, so entries never go stale.
+ */
+const chainTxCache = new WeakMap<Chain, Map<string, number>>();
+const CHAIN_TX_STRIDE = 1000;
+
+/** Transactions in the chain up to and including `entry`, or undefined when a block on the way is missing. */
+async function chainTxCount(chain: Chain, entry: ChainEntry): Promise<number | undefined> {
+  let cache = chainTxCache.get(chain);
+  if (!cache) chainTxCache.set(chain, (cache = new Map()));
+  const path: ChainEntry[] = [];
+  let e: ChainEntry | null = entry;
+  for (; e && !cache.has(e.hashHex); e = e.prev) path.push(e);
+  let total = e ? cache.get(e.hashHex)! : 0;
+  for (const step of path.reverse()) {
+    if (!step.haveData) return undefined;
+    total += await blockTxCount(chain, step);
+    if (step.height % CHAIN_TX_STRIDE === 0 || step === entry) cache.set(step.hashHex, total);
+  }
+  return total;
+}
+
+/** Core's blockheaderToJSON. */
+async function headerToJson(ctx: RpcContext, entry: ChainEntry): Promise<Record<string, unknown>> {
+  const chain = ctx.node.chain;
+  const h = entry.header;
+  const main = chain.isMain(entry);
+  const next = main ? chain.getEntryAtHeight(entry.height + 1) : undefined;
+  return {
+    hash: entry.hashHex,
+    confirmations: main ? chain.height - entry.height + 1 : -1,
+    height: entry.height,
+    version: h.version,
+    versionHex: formatBits(h.version),
+    merkleroot: h.merkleRoot,
+    time: h.time,
+    mediantime: entry.medianTimePast,
+    nonce: h.nonce,
+    bits: formatBits(h.bits),
+    target: formatUint256(decodeBits(h.bits).target),
+    difficulty: formatDifficulty(h.bits, ctx.params),
+    chainwork: formatUint256(entry.chainWork),
+    nTx: await blockTxCount(chain, entry),
+    ...(entry.prev ? { previousblockhash: entry.prev.hashHex } : {}),
+    ...(next ? { nextblockhash: next.hashHex } : {}),
+  };
+}
+
+/**
+ * The outputs a block's inputs spend, by outpoint: its undo data plus its own
+ * outputs (Tally's undo omits coins created and spent within the block).
+ * Undefined when the block has no undo data (not on the best chain).
+ */
+async function spentOutputs(chain: Chain, block: Block, entry: ChainEntry): Promise<Map<string, TxOutput> | undefined> {
+  const spent = new Map<string, TxOutput>();
+  if (block.transactions.length === 1) return spent;
+  if (!chain.isMain(entry) || !(await chain.db.hasUndo(entry.hash))) return undefined;
+  // A reorganization may disconnect the block (and delete its undo data) meanwhile.
+  const undo = await chain.db.getUndo(entry.hash).catch(() => undefined);
+  if (!undo) return undefined;
+  for (const { prevout, coin } of undo) spent.set(outpointKey(prevout), { value: coin.value, scriptPubKey: coin.scriptPubKey });
+  for (const tx of block.transactions) tx.outputs.forEach((output, vout) => spent.set(outpointKey({ txid: tx.txidBytes, vout }), output));
+  return spent;
+}
+
+/** The fee of a non-coinbase transaction from the outputs it spends. */
+function txFee(tx: Transaction, spent: Map<string, TxOutput>): bigint | undefined {
+  let fee = 0n;
+  for (const input of tx.inputs) {
+    const output = spent.get(outpointKey(input.prevout));
+    if (!output) return undefined;
+    fee += output.value;
+  }
+  for (const output of tx.outputs) fee -= output.value;
+  return fee;
+}
+
+/** Core's getblock verbosity 1 (txids) or 2 (decoded transactions, with fees where the undo data has them). */
+async function blockToJson(ctx: RpcContext, entry: ChainEntry, block: Block, verbosity: number): Promise<Record<string, unknown>> {
+  let tx: unknown[];
+  if (verbosity === 1) {
+    tx = block.transactions.map((t) => t.txid);
+  } else {
+    const spent = await spentOutputs(ctx.node.chain, block, entry);
+    tx = block.transactions.map((t, i) => txToJson(t, ctx.params, i > 0 && spent ? txFee(t, spent) : undefined));
+  }
+  return { ...(await headerToJson(ctx, entry)), strippedsize: block.strippedSize, size: block.size, weight: block.weight, tx };
+}
+
+/** Core's IsInitialBlockDownload, latched: once caught up, a node stays out of it. */
+const caughtUp = new WeakSet<Chain>();
+function initialBlockDownload(chain: Chain): boolean {
+  if (caughtUp.has(chain)) return false;
+  if (chain.tip.header.time < Math.floor(Date.now() / 1000) - MAX_TIP_AGE) return true;
+  caughtUp.add(chain);
+  return false;
+}
+
+/** Bytes under `dir`, or 0 when it cannot be read. */
+async function folderSize(dir: string): Promise<number> {
+  try {
+    let total = 0;
+    for (const item of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, item.name);
+      total += item.isDirectory() ? await folderSize(path) : (await stat(path)).size;
+    }
+    return total;
+  } catch {
+    return 0;
+  }
+}
+
+/** Core's getchaintips status of a tip. */
+function tipStatus(chain: Chain, tip: ChainEntry): string {
+  if (chain.isMain(tip)) return 'active';
+  if (tip.failed) return 'invalid';
+  for (let e: ChainEntry | null = tip; e && !chain.isMain(e); e = e.prev) if (!e.haveData) return 'headers-only';
+  return tip.valid ? 'valid-fork' : 'valid-headers';
+}
+
+/** Every tip of the block tree (entries off the best chain that nothing builds on) and the active tip, highest first. */
+function chainTips(chain: Chain): Record<string, unknown>[] {
+  const side = [...chain.allEntries()].filter((e) => !chain.isMain(e));
+  const parents = new Set(side.map((e) => e.prev));
+  const tips = [chain.tip, ...side.filter((e) => !parents.has(e))].sort((a, b) => b.height - a.height);
+  return tips.map((tip) => {
+    let fork: ChainEntry | null = tip;
+    while (fork && !chain.isMain(fork)) fork = fork.prev;
+    return { height: tip.height, hash: tip.hashHex, branchlen: tip.height - (fork?.height ?? 0), status: tipStatus(chain, tip) };
+  });
+}
+
+/** A best-chain entry by height or any known entry by hash (getblockstats' hash_or_height). */
+function entryByHashOrHeight(chain: Chain, value: unknown): ChainEntry {
+  if (typeof value === 'number') {
+    if (value < 0) throw invalid(`Target block height ${value} is negative`);
+    if (value > chain.height) throw invalid(`Target block height ${value} after current tip ${chain.height}`);
+    return chain.getEntryAtHeight(value)!;
+  }
+  return lookupEntry(chain, value as string);
+}
+
+/** Core's CalculateTruncatedMedian. */
+function truncatedMedian(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 0 ? Math.floor((s[mid - 1]! + s[mid]!) / 2) : s[mid]!;
+}
+
+/** Core's CalculatePercentilesByWeight: the 10th, 25th, 50th, 75th and 90th percentile fee rates by weight. */
+function percentilesByWeight(scores: [feerate: number, weight: number][], totalWeight: number): number[] {
+  const result = [0, 0, 0, 0, 0];
+  if (scores.length === 0) return result;
+  scores.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const marks = [totalWeight / 10, totalWeight / 4, totalWeight / 2, (totalWeight * 3) / 4, (totalWeight * 9) / 10];
+  let next = 0;
+  let cumulative = 0;
+  for (const [feerate, weight] of scores) {
+    cumulative += weight;
+    while (next < 5 && cumulative >= marks[next]!) result[next++] = feerate;
+  }
+  for (; next < 5; next++) result[next] = scores[scores.length - 1]![0];
+  return result;
+}
+
+const outputSize = (o: TxOutput): number => 8 + varintSize(o.scriptPubKey.length) + o.scriptPubKey.length + PER_UTXO_OVERHEAD;
+
+/** Every statistic of Core's getblockstats; amounts in satoshis, as Core gives them. */
+async function blockStats(ctx: RpcContext, entry: ChainEntry): Promise<Record<string, unknown>> {
+  const chain = ctx.node.chain;
+  const block = await loadBlock(chain, entry);
+  const spent = await spentOutputs(chain, block, entry);
+  if (!spent) throw new RpcError(RPC.MISC_ERROR, 'Undo data not available: the block is not on the best chain');
+  const s = { ins: 0, outs: 0, totalOut: 0n, totalSize: 0, totalWeight: 0, swtxs: 0, swSize: 0, swWeight: 0, utxos: 0, sizeInc: 0, sizeIncActual: 0 };
+  const fees: bigint[] = [];
+  const feerates: [number, number][] = [];
+  const sizes: number[] = [];
+  for (const [i, tx] of block.transactions.entries()) {
+    s.outs += tx.outputs.length;
+    for (const output of tx.outputs) {
+      s.sizeInc += outputSize(output);
+      if (entry.height === 0 || classifyOutput(output.scriptPubKey).type !== 'taproot') continue;
+      s.utxos++;
+      s.sizeIncActual += outputSize(output);
+    }
+    if (i === 0) continue;
+    s.ins += tx.inputs.length;
+    s.totalOut += tx.outputs.reduce((a, o) => a + o.value, 0n);
+    sizes.push(tx.totalSize);
+    s.totalSize += tx.totalSize;
+    s.totalWeight += tx.weight;
+    if (tx.hasWitness) {
+      s.swtxs++;
+      s.swSize += tx.totalSize;
+      s.swWeight += tx.weight;
+    }
+    for (const input of tx.inputs) {
+      const size = outputSize(spent.get(outpointKey(input.prevout))!);
+      s.sizeInc -= size;
+      s.sizeIncActual -= size;
+    }
+    const fee = txFee(tx, spent)!;
+    fees.push(fee);
+    feerates.push([Number((fee * 4n) / BigInt(tx.weight)), tx.weight]);
+  }
+  const others = BigInt(block.transactions.length - 1);
+  const totalFee = fees.reduce((a, b) => a + b, 0n);
+  const rates = feerates.map(([r]) => r);
+  return {
+    avgfee: others > 0n ? Number(totalFee / others) : 0,
+    avgfeerate: s.totalWeight ? Number((totalFee * 4n) / BigInt(s.totalWeight)) : 0,
+    avgtxsize: others > 0n ? Math.floor(s.totalSize / Number(others)) : 0,
+    blockhash: entry.hashHex,
+    feerate_percentiles: percentilesByWeight(feerates, s.totalWeight),
+    height: entry.height,
+    ins: s.ins,
+    maxfee: fees.length ? Number(fees.reduce((a, b) => (b > a ? b : a))) : 0,
+    maxfeerate: rates.length ? Math.max(...rates) : 0,
+    maxtxsize: sizes.length ? Math.max(...sizes) : 0,
+    medianfee: truncatedMedian(fees.map(Number)),
+    mediantime: entry.medianTimePast,
+    mediantxsize: truncatedMedian(sizes),
+    minfee: fees.length ? Number(fees.reduce((a, b) => (b < a ? b : a))) : 0,
+    minfeerate: rates.length ? Math.min(...rates) : 0,
+    mintxsize: sizes.length ? Math.min(MAX_BLOCK_SERIALIZED_SIZE, ...sizes) : 0,
+    outs: s.outs,
+    subsidy: Number(getBlockSubsidy(entry.height, ctx.params)),
+    swtotal_size: s.swSize,
+    swtotal_weight: s.swWeight,
+    swtxs: s.swtxs,
+    time: entry.header.time,
+    total_out: Number(s.totalOut),
+    total_size: s.totalSize,
+    total_weight: s.totalWeight,
+    totalfee: Number(totalFee),
+    txs: block.transactions.length,
+    utxo_increase: s.outs - s.ins,
+    utxo_size_inc: s.sizeInc,
+    utxo_increase_actual: s.utxos - s.ins,
+    utxo_size_inc_actual: s.sizeIncActual,
+  };
+}
+
+/** An output for gettxout: confirmed, or (with the mempool) created by a pool transaction; null when spent or unknown. */
+async function findTxOut(ctx: RpcContext, txid: string, n: number, includeMempool: boolean): Promise<{ output: TxOutput; height?: number; coinbase: boolean } | null> {
+  const { chain, mempool } = ctx.node;
+  const prevout = { txid: hashFromHex(txid), vout: n };
+  if (includeMempool) {
+    const key = outpointKey(prevout);
+    if (mempool.entries().some((e) => e.tx.inputs.some((input) => outpointKey(input.prevout) === key))) return null;
+    const output = mempool.get(txid)?.tx.outputs[n];
+    if (output) return { output, coinbase: false };
+  }
+  const coin = await chain.getCoin(prevout);
+  return coin ? { output: { value: coin.value, scriptPubKey: coin.scriptPubKey }, height: coin.height, coinbase: coin.coinbase } : null;
+}
+
+const hashParam = (name: string, description: string) => ({ name, type: 'hash' as const, required: true, description });
+
+export const blockchainMethods: RpcMethod[] = [
+  defineMethod({
+    name: 'getblockchaininfo',
+    category: 'blockchain',
+    description: 'State of the block chain: tip, headers, difficulty, work and sync progress.',
+    params: [],
+    result: '{ chain, blocks, headers, bestblockhash, bits, target, difficulty, time, mediantime, verificationprogress, initialblockdownload, chainwork, size_on_disk, pruned, warnings }',
+    handler: async (_args, ctx) => {
+      const chain = ctx.node.chain;
+      const tip = chain.tip;
+      const headers = Math.max(chain.bestHeader.height, tip.height);
+      return {
+        chain: ctx.params.name,
+        blocks: tip.height,
+        headers,
+        bestblockhash: tip.hashHex,
+        bits: formatBits(tip.header.bits),
+        target: formatUint256(decodeBits(tip.header.bits).target),
+        difficulty: formatDifficulty(tip.header.bits, ctx.params),
+        time: tip.header.time,
+        mediantime: tip.medianTimePast,
+        verificationprogress: headers > tip.height ? tip.height / headers : 1,
+        initialblockdownload: initialBlockDownload(chain),
+        chainwork: formatUint256(tip.chainWork),
+        size_on_disk: await folderSize(chain.db.path),
+        pruned: false,
+        warnings: '',
+      };
+    },
+  }),
+  defineMethod({
+    name: 'getblockcount',
+    category: 'blockchain',
+    description: 'Height of the best chain.',
+    params: [],
+    result: 'height (integer)',
+    handler: (_args, ctx) => ctx.node.chain.height,
+  }),
+  defineMethod({
+    name: 'getbestblockhash',
+    category: 'blockchain',
+    description: 'Hash of the tip of the best chain.',
+    params: [],
+    result: 'hash (hex)',
+    handler: (_args, ctx) => ctx.node.chain.tip.hashHex,
+  }),
+  defineMethod({
+    name: 'getblockhash',
+    category: 'blockchain',
+    description: 'Hash of the best-chain block at a height.',
+    params: [{ name: 'height', type: 'integer', required: true, description: 'the height' }],
+    result: 'hash (hex)',
+    handler: ({ height }, ctx) => {
+      const entry = ctx.node.chain.getEntryAtHeight(height as number);
+      if ((height as number) < 0 || !entry) throw invalid('Block height out of range');
+      return entry.hashHex;
+    },
+  }),
+  defineMethod({
+    name: 'getblock',
+    category: 'blockchain',
+    description: 'A block: verbosity 0 gives its hex, 1 its header fields and txids, 2 its decoded transactions with fees.',
+    params: [
+      hashParam('blockhash', 'the block hash'),
+      // Integer last: a number out of range then reports -8, not the boolean type error.
+      { name: 'verbosity', type: ['boolean', 'integer'], default: 1, min: 0, max: 2, description: '0 hex, 1 object with txids, 2 object with transactions (true = 1, false = 0)' },
+    ],
+    result: 'hex (verbosity 0) | { hash, confirmations, height, version, versionHex, merkleroot, time, mediantime, nonce, bits, target, difficulty, chainwork, nTx, previousblockhash, nextblockhash, strippedsize, size, weight, tx }',
+    handler: async ({ blockhash, verbosity }, ctx) => {
+      const level = typeof verbosity === 'boolean' ? Number(verbosity) : (verbosity as number);
+      const entry = lookupEntry(ctx.node.chain, blockhash as string);
+      const block = await loadBlock(ctx.node.chain, entry);
+      return level === 0 ? block.toHex() : blockToJson(ctx, entry, block, level);
+    },
+  }),
+  defineMethod({
+    name: 'getblockheader',
+    category: 'blockchain',
+    description: 'A block header: an object, or its 80 bytes as hex.',
+    params: [hashParam('blockhash', 'the block hash'), { name: 'verbose', type: 'boolean', default: true, description: 'true for an object, false for hex' }],
+    result: '{ hash, confirmations, height, version, versionHex, merkleroot, time, mediantime, nonce, bits, target, difficulty, chainwork, nTx, previousblockhash, nextblockhash } | hex',
+    handler: async ({ blockhash, verbose }, ctx) => {
+      const entry = lookupEntry(ctx.node.chain, blockhash as string);
+      return verbose ? headerToJson(ctx, entry) : entry.header.toHex();
+    },
+  }),
+  defineMethod({
+    name: 'getchaintips',
+    category: 'blockchain',
+    description: 'Every tip of the block tree: the active chain and each branch off it.',
+    params: [],
+    result: '[{ height, hash, branchlen, status: active | valid-fork | valid-headers | headers-only | invalid }]',
+    handler: (_args, ctx) => chainTips(ctx.node.chain),
+  }),
+  defineMethod({
+    name: 'getdifficulty',
+    category: 'blockchain',
+    description: 'Difficulty of the tip: how many times the easiest target of the network its target is.',
+    params: [],
+    result: 'difficulty (number)',
+    handler: (_args, ctx) => formatDifficulty(ctx.node.chain.tip.header.bits, ctx.params),
+  }),
+  defineMethod({
+    name: 'gettxout',
+    category: 'blockchain',
+    description: 'An unspent transaction output, or null when it is spent or unknown.',
+    params: [
+      hashParam('txid', 'the transaction id'),
+      { name: 'n', type: 'integer', required: true, min: 0, max: 0xffffffff, description: 'the output index' },
+      { name: 'include_mempool', type: 'boolean', default: true, description: 'also see outputs of pool transactions, and outputs they spend as spent' },
+    ],
+    result: '{ bestblock, confirmations, value, scriptPubKey: { hex, address, type }, coinbase } | null',
+    handler: async ({ txid, n, include_mempool: includeMempool }, ctx) => {
+      const found = await findTxOut(ctx, txid as string, n as number, includeMempool as boolean);
+      if (!found) return null;
+      const tip = ctx.node.chain.tip;
+      return {
+        bestblock: tip.hashHex,
+        confirmations: found.height === undefined ? 0 : tip.height - found.height + 1,
+        value: formatAmount(found.output.value),
+        scriptPubKey: scriptPubKeyToJson(found.output.scriptPubKey, ctx.params),
+        coinbase: found.coinbase,
+      };
+    },
+  }),
+  defineMethod({
+    name: 'gettxoutsetinfo',
+    category: 'blockchain',
+    description: 'Statistics of the UTXO set at the tip, with a digest that equal sets share on every node.',
+    params: [
+      { name: 'hash_type', type: 'string', default: 'hash_serialized_3', description: 'hash_serialized_3 or none' },
+      { name: 'hash_or_height', type: ['integer', 'hash'], description: 'only the tip can be asked for (no coinstatsindex)' },
+      { name: 'use_index', type: 'boolean', default: true, description: 'accepted for compatibility; there is no index' },
+    ],
+    result: '{ height, bestblock, txouts, bogosize, hash_serialized_3, total_amount }',
+    handler: async ({ hash_type: hashType, hash_or_height: at }, ctx) => {
+      if (hashType !== 'hash_serialized_3' && hashType !== 'none') throw invalid(`'${String(hashType)}' is not a valid hash_type`);
+      const chain = ctx.node.chain;
+      if (at !== undefined && entryByHashOrHeight(chain, at) !== chain.tip) throw invalid('Querying specific block heights requires coinstatsindex');
+      // The digest waits for chain changes in flight; retry (a few times) if the tip moved meanwhile.
+      for (let attempt = 1; ; attempt++) {
+        const tip = chain.tip;
+        const digest = await chain.utxoDigest();
+        if (chain.tip !== tip && attempt < 3) continue;
+        return {
+          height: tip.height,
+          bestblock: tip.hashHex,
+          txouts: digest.txouts,
+          // Every coin Tally stores is a 34-byte taproot output: nothing else enters the UTXO set.
+          bogosize: digest.txouts * (BOGO_COIN_OVERHEAD + 34),
+          ...(hashType === 'none' ? {} : { hash_serialized_3: digest.hash }),
+          total_amount: formatAmount(digest.totalAmount),
+        };
+      }
+    },
+  }),
+  defineMethod({
+    name: 'getblockstats',
+    category: 'blockchain',
+    description: 'Statistics of a block (fees, sizes, UTXO changes); amounts in satoshis and fee rates in sat/vB, as Core.',
+    params: [
+      { name: 'hash_or_height', type: ['integer', 'hash'], required: true, description: 'block hash or best-chain height' },
+      { name: 'stats', type: 'array', description: 'names of the statistics to return (default all)' },
+    ],
+    result: '{ avgfee, avgfeerate, avgtxsize, blockhash, feerate_percentiles, height, ins, maxfee, maxfeerate, maxtxsize, medianfee, mediantime, mediantxsize, minfee, minfeerate, mintxsize, outs, subsidy, swtotal_size, swtotal_weight, swtxs, time, total_out, total_size, total_weight, totalfee, txs, utxo_increase, utxo_size_inc, utxo_increase_actual, utxo_size_inc_actual }',
+    handler: async ({ hash_or_height: at, stats }, ctx) => {
+      const entry = entryByHashOrHeight(ctx.node.chain, at);
+      const selected = (stats as unknown[] | undefined) ?? [];
+      for (const name of selected) if (typeof name !== 'string') throw new RpcError(RPC.TYPE_ERROR, 'stats: expected an array of strings');
+      const all = await blockStats(ctx, entry);
+      if (selected.length === 0) return all;
+      const out: Record<string, unknown> = {};
+      for (const name of selected as string[]) {
+        if (!Object.hasOwn(all, name)) throw invalid(`Invalid selected statistic '${name}'`);
+        out[name] = all[name];
+      }
+      return out;
+    },
+  }),
+  defineMethod({
+    name: 'getchaintxstats',
+    category: 'blockchain',
+    description: 'Transaction counts and rate over a window of best-chain blocks.',
+    params: [
+      { name: 'nblocks', type: 'integer', description: 'window size in blocks (default: one month of blocks)' },
+      { name: 'blockhash', type: 'hash', description: 'the window\'s last block (default: the tip)' },
+    ],
+    result: '{ time, txcount, window_final_block_hash, window_final_block_height, window_block_count, window_interval, window_tx_count, txrate }',
+    handler: async ({ nblocks, blockhash }, ctx) => {
+      const chain = ctx.node.chain;
+      const entry = blockhash === undefined ? chain.tip : lookupEntry(chain, blockhash as string);
+      if (!chain.isMain(entry)) throw invalid('Block is not in main chain');
+      let count = Math.max(0, Math.min(Math.floor((30 * 24 * 60 * 60) / ctx.params.targetSpacing), entry.height - 1));
+      if (nblocks !== undefined) {
+        count = nblocks as number;
+        if (count < 0 || (count > 0 && count >= entry.height)) throw invalid("Invalid block count: should be between 0 and the block's height - 1");
+      }
+      const past = entry.ancestor(entry.height - count)!;
+      const interval = entry.medianTimePast - past.medianTimePast;
+      const txcount = await chainTxCount(chain, entry);
+      const pastCount = await chainTxCount(chain, past);
+      const windowTx = txcount !== undefined && pastCount !== undefined ? txcount - pastCount : undefined;
+      return {
+        time: entry.header.time,
+        ...(txcount !== undefined ? { txcount } : {}),
+        window_final_block_hash: entry.hashHex,
+        window_final_block_height: entry.height,
+        window_block_count: count,
+        ...(count > 0 ? { window_interval: interval } : {}),
+        ...(count > 0 && windowTx !== undefined ? { window_tx_count: windowTx } : {}),
+        ...(count > 0 && windowTx !== undefined && interval > 0 ? { txrate: windowTx / interval } : {}),
+      };
+    },
+  }),
+];

@@ -1,4 +1,327 @@
-/** network methods. */
-import type { RpcMethod } from '../types.js';
+/**
+ * Network methods, shaped like Bitcoin Core's: peers, totals, bans and manual
+ * connections. Peers are libp2p peers, so where Core takes an IP address or
+ * subnet these take a multiaddr or a peer id. Without p2p (`--no-p2p`) every
+ * method but `getnetworkinfo` fails with Core's code -9 (-31 for the ones
+ * Core reports as "P2P disabled").
+ */
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import { RPC, RpcError } from '../errors.js';
+import { formatAmount } from '../format.js';
+import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
 
-export const networkMethods: RpcMethod[] = [];
+export const SUBVERSION = '/Tally:0.1.0/';
+const PROTOCOL_VERSION = 1;
+const DEFAULT_BAN_SECONDS = 24 * 60 * 60;
+/** Core's RPC_CLIENT_NODE_NOT_ADDED, for `addnode remove` of a node never added. */
+const CLIENT_NODE_NOT_ADDED = -24;
+
+type P2P = NonNullable<RpcContext['p2p']>;
+
+/** Per-service state the RPC layer keeps about peers: Core-style small numeric ids and ping round trips. */
+interface PeerBook {
+  ids: Map<string, number>;
+  nextId: number;
+  pings: Map<string, number>;
+}
+const books = new WeakMap<P2P, PeerBook>();
+
+function book(p2p: P2P): PeerBook {
+  let b = books.get(p2p);
+  if (!b) {
+    b = { ids: new Map(), nextId: 0, pings: new Map() };
+    books.set(p2p, b);
+  }
+  return b;
+}
+
+/** The numeric id of a peer, stable for the life of the process (Core's `id`). */
+function numericId(p2p: P2P, peer: string): number {
+  const b = book(p2p);
+  let id = b.ids.get(peer);
+  if (id === undefined) {
+    id = b.nextId++;
+    b.ids.set(peer, id);
+  }
+  return id;
+}
+
+function requireP2P(ctx: RpcContext, code: number = RPC.CLIENT_P2P_DISABLED): P2P {
+  if (!ctx.p2p) throw new RpcError(code, 'Error: Peer-to-peer functionality missing or disabled');
+  return ctx.p2p;
+}
+
+/** Core's network names for the first protocol of an address. */
+function networkOf(addr: string | undefined): string {
+  if (!addr) return 'not_publicly_routable';
+  if (addr.startsWith('/ip4/')) return 'ipv4';
+  if (addr.startsWith('/ip6/')) return 'ipv6';
+  return 'not_publicly_routable';
+}
+
+function parseMultiaddr(text: string): Multiaddr {
+  try {
+    return multiaddr(text);
+  } catch (err) {
+    throw new RpcError(RPC.INVALID_PARAMETER, `invalid multiaddr "${text}": ${(err as Error).message}`);
+  }
+}
+
+function checkPeerId(text: string): string {
+  try {
+    return peerIdFromString(text).toString();
+  } catch {
+    throw new RpcError(RPC.CLIENT_INVALID_IP_OR_SUBNET, `Error: Invalid peer id "${text}"`);
+  }
+}
+
+/** The peer id a `disconnectnode` address names: a bare peer id, or a multiaddr ending in /p2p/<id>. */
+function peerOfAddress(p2p: P2P, address: string): string | undefined {
+  if (!address.startsWith('/')) return address;
+  const id = parseMultiaddr(address).getComponents().find((c) => c.name === 'p2p')?.value;
+  if (id) return id;
+  // A bare transport address: the peer connected from it, as Core matches by IP:port.
+  return p2p.peerInfo().find((p) => p.addresses.includes(address))?.id;
+}
+
+function peerInfo(p2p: P2P): Record<string, unknown>[] {
+  const pings = book(p2p).pings;
+  return p2p.peerInfo().map((p) => {
+    const ping = pings.get(p.id);
+    return {
+      id: numericId(p2p, p.id),
+      addr: p.addresses[0] ?? '',
+      network: networkOf(p.addresses[0]),
+      services: '',
+      relaytxes: true,
+      lastsend: 0,
+      lastrecv: 0,
+      bytessent: 0,
+      bytesrecv: 0,
+      conntime: Math.floor(p.connectedAt / 1000),
+      ...(ping !== undefined ? { pingtime: ping / 1000 } : {}),
+      version: PROTOCOL_VERSION,
+      subver: SUBVERSION,
+      inbound: p.direction === 'inbound',
+      startingheight: p.status.height,
+      synced_headers: p.status.height,
+      synced_blocks: p.status.height,
+      banscore: p.score,
+      peer_id: p.id,
+      addresses: p.addresses,
+    };
+  });
+}
+
+/** Core reports fee rates in coins per 1000 virtual bytes; the mempool keeps sat/vB. */
+function perKvB(satPerVb: number): number {
+  return formatAmount(BigInt(Math.round(satPerVb * 1000)));
+}
+
+function networkInfo(ctx: RpcContext): Record<string, unknown> {
+  const peers = ctx.p2p?.peerInfo() ?? [];
+  const inbound = peers.filter((p) => p.direction === 'inbound').length;
+  const mempool = ctx.node.mempool.opts;
+  return {
+    version: 100,
+    subversion: SUBVERSION,
+    protocolversion: PROTOCOL_VERSION,
+    localservices: '',
+    localrelay: true,
+    timeoffset: 0,
+    networkactive: ctx.p2p !== undefined,
+    connections: peers.length,
+    connections_in: inbound,
+    connections_out: peers.length - inbound,
+    networks: [],
+    relayfee: perKvB(mempool.minRelayFeeRate),
+    incrementalfee: perKvB(mempool.incrementalRelayFeeRate),
+    // Full multiaddrs with /p2p/<id>: what an operator hands out as --bootstrap addresses.
+    localaddresses: ctx.p2p?.localAddresses() ?? [],
+    ...(ctx.p2p ? { peer_id: ctx.p2p.peerId } : {}),
+    warnings: '',
+  };
+}
+
+async function addNode(p2p: P2P, node: string, command: string): Promise<null> {
+  const ma = parseMultiaddr(node);
+  const list = p2p.opts.bootstrap;
+  if (command === 'remove') {
+    const i = list.indexOf(node);
+    if (i < 0) throw new RpcError(CLIENT_NODE_NOT_ADDED, 'Error: Node could not be removed. It has not been added previously.');
+    list.splice(i, 1);
+    return null;
+  }
+  if (command === 'add') {
+    if (list.includes(node)) throw new RpcError(RPC.CLIENT_NODE_ALREADY_ADDED, 'Error: Node already added');
+    // The service re-dials its bootstrap list every few seconds, which is what Core's added nodes get.
+    list.push(node);
+    await p2p.connect(ma.toString()).catch(() => undefined);
+    return null;
+  }
+  try {
+    await p2p.connect(ma.toString());
+  } catch (err) {
+    throw new RpcError(RPC.CLIENT_NODE_NOT_CONNECTED, `Error: could not connect to ${node}: ${(err as Error).message}`);
+  }
+  return null;
+}
+
+async function disconnectNode(p2p: P2P, address: string | undefined, nodeid: number | string | undefined): Promise<null> {
+  if ((address === undefined || address === '') === (nodeid === undefined)) {
+    throw new RpcError(RPC.INVALID_PARAMS, 'Only one of address and nodeid should be provided.');
+  }
+  let peer: string | undefined;
+  if (typeof nodeid === 'number') peer = [...book(p2p).ids].find(([, n]) => n === nodeid)?.[0];
+  else if (typeof nodeid === 'string') peer = nodeid;
+  else peer = peerOfAddress(p2p, address!);
+  if (!peer || !p2p.peerInfo().some((p) => p.id === peer)) throw new RpcError(RPC.CLIENT_NODE_NOT_CONNECTED, 'Node not found in connected nodes');
+  await p2p.disconnectPeer(peer);
+  return null;
+}
+
+function setBan(p2p: P2P, target: string, command: string, bantime: number, absolute: boolean): null {
+  const peer = checkPeerId(target);
+  const bans = p2p.peerManager;
+  if (command === 'remove') {
+    if (!bans.unban(peer)) throw new RpcError(RPC.CLIENT_INVALID_IP_OR_SUBNET, 'Error: Unban failed. Requested peer was not previously manually banned.');
+    return null;
+  }
+  if (bans.isBanned(peer)) throw new RpcError(RPC.CLIENT_NODE_ALREADY_ADDED, 'Error: Peer already banned');
+  const now = Math.floor(Date.now() / 1000);
+  const seconds = absolute ? bantime - now : bantime === 0 ? DEFAULT_BAN_SECONDS : bantime;
+  if (seconds <= 0) throw new RpcError(RPC.INVALID_PARAMETER, 'Error: Absolute timestamp is in the past');
+  // The peer manager disconnects a banned peer at once, as Core does.
+  bans.ban(peer, seconds, 'manually added');
+  return null;
+}
+
+function listBanned(p2p: P2P): Record<string, unknown>[] {
+  const now = Math.floor(Date.now() / 1000);
+  return p2p.peerManager.listBans().map((b) => ({
+    address: b.peer,
+    ban_created: b.bannedAt,
+    banned_until: b.until,
+    ban_duration: b.until - b.bannedAt,
+    time_remaining: Math.max(0, b.until - now),
+    reason: b.reason,
+  }));
+}
+
+/** Pings every peer in the background; round trips show up as `pingtime` in getpeerinfo. */
+function pingAll(p2p: P2P): null {
+  const pings = book(p2p).pings;
+  for (const p of p2p.peerInfo()) {
+    p2p.libp2p.services.ping.ping(peerIdFromString(p.id), { signal: AbortSignal.timeout(10_000) })
+      .then((ms) => pings.set(p.id, ms))
+      .catch(() => pings.delete(p.id));
+  }
+  return null;
+}
+
+export const networkMethods: RpcMethod[] = [
+  defineMethod({
+    name: 'getpeerinfo',
+    category: 'network',
+    description: 'Connected peers that completed the handshake.',
+    params: [],
+    result: '[{ id, addr, network, services, relaytxes, conntime, pingtime?, version, subver, inbound, startingheight, synced_blocks, banscore, peer_id, ... }]',
+    handler: (_args, ctx) => peerInfo(requireP2P(ctx, RPC.CLIENT_NOT_CONNECTED)),
+  }),
+  defineMethod({
+    name: 'getconnectioncount',
+    category: 'network',
+    description: 'How many peers are connected.',
+    params: [],
+    result: 'count (integer)',
+    handler: (_args, ctx) => requireP2P(ctx, RPC.CLIENT_NOT_CONNECTED).peerInfo().length,
+  }),
+  defineMethod({
+    name: 'getnetworkinfo',
+    category: 'network',
+    description: 'The node\'s networking state, including its own full multiaddrs to hand out as bootstrap addresses.',
+    params: [],
+    result: '{ version, subversion, protocolversion, localservices, networkactive, connections, connections_in, connections_out, networks, relayfee, incrementalfee, localaddresses, warnings }',
+    handler: (_args, ctx) => networkInfo(ctx),
+  }),
+  defineMethod({
+    name: 'getnettotals',
+    category: 'network',
+    description: 'Bytes received and sent in block transfers.',
+    params: [],
+    result: '{ totalbytesrecv, totalbytessent, timemillis }',
+    handler: (_args, ctx) => {
+      const t = requireP2P(ctx, RPC.CLIENT_NOT_CONNECTED).totals();
+      return { totalbytesrecv: t.bytesIn, totalbytessent: t.bytesOut, timemillis: Date.now() };
+    },
+  }),
+  defineMethod({
+    name: 'addnode',
+    category: 'network',
+    description: 'Connects to a peer: "add" keeps it in the list to reconnect to, "remove" takes it out, "onetry" dials once.',
+    params: [
+      { name: 'node', type: 'string', required: true, description: 'full multiaddr of the peer, with /p2p/<peer id>' },
+      { name: 'command', type: 'string', required: true, description: '"add", "remove" or "onetry"' },
+    ],
+    result: 'null',
+    handler: ({ node, command }, ctx) => {
+      if (!['add', 'remove', 'onetry'].includes(command as string)) throw new RpcError(RPC.INVALID_PARAMETER, 'command must be "add", "remove" or "onetry"');
+      return addNode(requireP2P(ctx), node as string, command as string);
+    },
+  }),
+  defineMethod({
+    name: 'disconnectnode',
+    category: 'network',
+    description: 'Disconnects a peer, named by address (multiaddr or peer id) or by nodeid (getpeerinfo id or peer id).',
+    params: [
+      { name: 'address', type: 'string', description: 'multiaddr (with /p2p/<id>) or peer id' },
+      { name: 'nodeid', type: ['integer', 'string'], description: 'the id or peer_id from getpeerinfo' },
+    ],
+    result: 'null',
+    handler: ({ address, nodeid }, ctx) => disconnectNode(requireP2P(ctx), address as string | undefined, nodeid as number | string | undefined),
+  }),
+  defineMethod({
+    name: 'setban',
+    category: 'network',
+    description: 'Bans a peer id (and disconnects it) or lifts a ban.',
+    params: [
+      { name: 'subnet', type: 'string', required: true, description: 'the peer id' },
+      { name: 'command', type: 'string', required: true, description: '"add" or "remove"' },
+      { name: 'bantime', type: 'integer', default: DEFAULT_BAN_SECONDS, min: 0, description: 'seconds (0: the default 24 hours), or a unix time with absolute' },
+      { name: 'absolute', type: 'boolean', default: false, description: 'bantime is an absolute unix time' },
+    ],
+    result: 'null',
+    handler: ({ subnet, command, bantime, absolute }, ctx) => {
+      if (command !== 'add' && command !== 'remove') throw new RpcError(RPC.INVALID_PARAMETER, 'command must be "add" or "remove"');
+      return setBan(requireP2P(ctx), subnet as string, command, bantime as number, absolute as boolean);
+    },
+  }),
+  defineMethod({
+    name: 'listbanned',
+    category: 'network',
+    description: 'Banned peers.',
+    params: [],
+    result: '[{ address, ban_created, banned_until, ban_duration, time_remaining, reason }]',
+    handler: (_args, ctx) => listBanned(requireP2P(ctx)),
+  }),
+  defineMethod({
+    name: 'clearbanned',
+    category: 'network',
+    description: 'Lifts every ban.',
+    params: [],
+    result: 'null',
+    handler: (_args, ctx) => {
+      requireP2P(ctx).peerManager.clearBans();
+      return null;
+    },
+  }),
+  defineMethod({
+    name: 'ping',
+    category: 'network',
+    description: 'Pings every peer; the round trips appear as pingtime in getpeerinfo.',
+    params: [],
+    result: 'null',
+    handler: (_args, ctx) => pingAll(requireP2P(ctx, RPC.CLIENT_NOT_CONNECTED)),
+  }),
+];

@@ -45,7 +45,7 @@ describe('a line of four nodes', () => {
     const key = 2;
     const start = n0.node.chain.height;
     await n0.node.generate(101, scriptFromSecret(testKey(key)));
-    await waitForSameTip(nodes);
+    await waitForSameTip(nodes, 30_000);
     expect(n3.node.chain.height).toBe(start + 101);
 
     // The coinbase of n0's first block to testKey(2) is mature now; n3 (the far end) gets the spend.
@@ -86,7 +86,7 @@ describe('peers', () => {
       expect(hasPeer(reg, other) || hasPeer(other, reg)).toBe(false);
       expect(isConnected(reg, other) || isConnected(other, reg)).toBe(false);
       return Date.now() >= until;
-    }, 'the cool-down window', 5_000);
+    }, 'the cool-down window', 10_000);
     expect(reg.p2p.peers()).toEqual([]);
     expect(other.p2p.peers()).toEqual([]);
     expect(dials()).toBe(1);
@@ -94,7 +94,7 @@ describe('peers', () => {
     // A regtest node is still welcome.
     const friend = await net.start({ name: 'regtest-friend', bootstrap: [reg.address] });
     await waitUntil(() => hasPeer(reg, friend) && hasPeer(friend, reg), 'a same-network peer to handshake');
-  }, 30_000);
+  }, 45_000);
 
   it('keeps its peer id across a restart on the same datadir', async () => {
     const a = await net.start({ name: 'persistent' });
@@ -112,5 +112,5 @@ describe('peers', () => {
 
     // A node that was not restarted, on a different datadir, has a different id.
     expect(b.p2p.peerId).not.toBe(id);
-  }, 30_000);
+  }, 45_000);
 });

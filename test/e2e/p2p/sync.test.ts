@@ -51,10 +51,8 @@ describe('initial sync', () => {
     // Served bytes only grow in the blocks protocol: a rise on a peer means the late node downloaded from it.
     const servers = [a, b, c];
     const before = servers.map((n) => n.p2p.totals().bytesOut);
-    const t0 = Date.now();
-    const d = await net.start({ name: 'sync-d', logLevel: 'debug', bootstrap: servers.map((n) => n.address) });
+    const d = await net.start({ name: 'sync-d', bootstrap: servers.map((n) => n.address) });
     await waitForSameTip([a, b, c, d], 30_000);
-    console.log("DIAG d sync ms", Date.now() - t0);
     await waitUntil(() => d.p2p.peers().length === 3, 'the late node to know all three peers');
 
     expect(d.node.chain.height).toBe(HEIGHT);
@@ -64,7 +62,6 @@ describe('initial sync', () => {
       expect((await d.node.chain.findTransaction(txid))?.entry.height).toBe((await a.node.chain.findTransaction(txid))?.entry.height);
     }
     const served = servers.filter((n, i) => n.p2p.totals().bytesOut > before[i]!).map((n) => n.name);
-    console.log("DIAG", served, servers.map((n, i) => n.p2p.totals().bytesOut - before[i]!));
     expect(served.length, `peers that served blocks: ${served.join(', ')}`).toBeGreaterThan(1);
     expect(d.p2p.syncStatus()).toMatchObject({ syncing: false, height: HEIGHT, bestHeight: HEIGHT, inFlight: 0 });
   }, 60_000);
