@@ -443,6 +443,11 @@ export class P2PService implements SyncNetwork {
     await this.libp2p.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) });
   }
 
+  /** Round-trip time to a peer in milliseconds (libp2p ping). */
+  async ping(id: string): Promise<number> {
+    return this.libp2p.services.ping.ping(peerIdFromString(id), { signal: AbortSignal.timeout(10_000) });
+  }
+
   async disconnectPeer(id: string): Promise<void> {
     await this.disconnect(id);
   }

@@ -188,7 +188,8 @@ export class Notifier implements ServerAttachment {
   }
 
   private subscribe(client: Client, topics: Topic[], scripts: Map<string, string>): void {
-    if (client.addresses.size + scripts.size > MAX_ADDRESSES && [...scripts.keys()].some((s) => !client.addresses.has(s))) {
+    const added = [...scripts.keys()].filter((s) => !client.addresses.has(s)).length;
+    if (client.addresses.size + added > MAX_ADDRESSES) {
       throw new ProtocolError(RPC.INVALID_PARAMETER, `at most ${MAX_ADDRESSES} addresses`);
     }
     for (const t of topics) client.topics.add(t);

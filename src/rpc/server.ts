@@ -9,25 +9,28 @@ import { isIP, BlockList } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { TallyNode } from '../node/node.js';
 import type { NodeLogger } from '../node/logging.js';
-import type { P2PService } from '../p2p/p2p.js';
 import { checkBasicAuth, removeCookie, writeCookie, type Credentials } from './auth.js';
 import { handleBody } from './dispatch.js';
 import { RPC } from './errors.js';
 import { buildMethodTable } from './methods/index.js';
 import type { RpcOptions } from './options.js';
-import type { RpcContext, RpcMethod } from './types.js';
+import type { RpcContext, RpcMethod, RpcNetwork } from './types.js';
 
 export interface RpcModules {
   node: TallyNode;
-  p2p?: P2PService;
+  p2p?: RpcNetwork;
   logger: NodeLogger;
   /** Called by the `stop` method. */
   requestStop?: () => void;
 }
 
-/** Something that wants the raw HTTP server (the WebSocket notifier). */
+/** Something that wants the raw HTTP server (the WebSocket notifier, the explorer). */
 export interface ServerAttachment {
   attach(server: Server, authorize: (req: IncomingMessage) => boolean): void;
+  /** Answers an authorized non-POST request it serves (true); false leaves it to the server (405). */
+  route?(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Vouches for a WebSocket upgrade that has no Basic credentials (a browser's session token); the client address and origin are still checked. */
+  authorizeUpgrade?(req: IncomingMessage): boolean;
   close(): Promise<void>;
 }
 
@@ -57,9 +60,10 @@ export class RpcServer {
     for (const entry of opts.allowIp) addAllowed(this.allow, entry);
   }
 
-  /** Registers a component that shares the HTTP server (WebSocket notifications). */
+  /** Registers a component that shares the HTTP server (WebSocket notifications, the explorer); after start it attaches at once. */
   use(attachment: ServerAttachment): void {
     this.attachments.push(attachment);
+    if (this.server) attachment.attach(this.server, (req) => this.authorized(req));
   }
 
   /** Requests by method and HTTP status since start (metrics). */
@@ -129,7 +133,8 @@ export class RpcServer {
   }
 
   private authorized(req: IncomingMessage): boolean {
-    return this.clientAllowed(req) && checkBasicAuth(req.headers.authorization, this.credentials);
+    if (!this.clientAllowed(req) || !sameOrigin(req)) return false;
+    return checkBasicAuth(req.headers.authorization, this.credentials) || this.attachments.some((a) => a.authorizeUpgrade?.(req) ?? false);
   }
 
   private count(method: string, status: number): void {
@@ -139,12 +144,16 @@ export class RpcServer {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.clientAllowed(req)) return this.plain(res, 403, 'Forbidden');
+    if (!sameOrigin(req)) return this.plain(res, 403, 'Cross-origin requests are refused');
     if (!checkBasicAuth(req.headers.authorization, this.credentials)) {
       res.setHeader('WWW-Authenticate', 'Basic realm="jsonrpc"');
       this.count('-', 401);
       return this.plain(res, 401, '');
     }
-    if (req.method !== 'POST') return this.plain(res, 405, 'JSONRPC server handles only POST requests');
+    if (req.method !== 'POST') {
+      if (this.attachments.some((a) => a.route?.(req, res) ?? false)) return;
+      return this.plain(res, 405, 'JSONRPC server handles only POST requests');
+    }
     if (this.inFlight >= this.opts.maxConcurrent) {
       this.count('-', 503);
       return this.plain(res, 503, 'Work queue depth exceeded');
@@ -211,6 +220,22 @@ function httpStatusFor(code: number): number {
   if (code === RPC.INVALID_REQUEST) return 400;
   if (code === RPC.METHOD_NOT_FOUND) return 404;
   return 500;
+}
+
+/**
+ * False for a request a browser sent from another site: browsers add `Origin` to
+ * cross-site POSTs and WebSocket upgrades, and attach any Basic credentials they
+ * cached for this server (an operator who opened the explorer), so without this
+ * any web page could call the RPC. Clients that send no Origin (curl, libraries) pass.
+ */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === (req.headers.host ?? '').toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 function safeMethod(body: string): unknown {

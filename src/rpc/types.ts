@@ -4,7 +4,29 @@
  */
 import type { NetworkParams } from '../consensus/params.js';
 import type { TallyNode } from '../node/node.js';
-import type { P2PService } from '../p2p/p2p.js';
+
+/**
+ * What RPC needs of the p2p adapter. Adapters do not import each other; the
+ * CLI hands the P2P service in, and it satisfies this shape.
+ */
+export interface RpcNetwork {
+  readonly peerId: string;
+  readonly opts: { bootstrap: string[] };
+  localAddresses(): string[];
+  peerInfo(): { id: string; direction: string; status: { height: number; tipHash: string; chainWork: bigint }; connectedAt: number; score: number; addresses: string[] }[];
+  totals(): { bytesIn: number; bytesOut: number; gossip: { accept: number; ignore: number; reject: number } };
+  connect(addr: string): Promise<void>;
+  disconnectPeer(id: string): Promise<void>;
+  /** Round-trip time to a peer in milliseconds. */
+  ping(id: string): Promise<number>;
+  readonly peerManager: {
+    listBans(): { peer: string; bannedAt: number; until: number; reason: string }[];
+    ban(peer: string, seconds: number, reason: string): void;
+    unban(peer: string): boolean;
+    clearBans(): void;
+    isBanned(peer: string): boolean;
+  };
+}
 
 export type ParamType =
   | 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'any'
@@ -32,7 +54,7 @@ export type RpcCategory = 'blockchain' | 'rawtransactions' | 'mempool' | 'mining
 
 export interface RpcContext {
   node: TallyNode;
-  p2p?: P2PService;
+  p2p?: RpcNetwork;
   params: NetworkParams;
   /** Seconds since the epoch when the server started. */
   startedAt: number;

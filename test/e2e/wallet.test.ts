@@ -65,9 +65,9 @@ beforeAll(async () => {
   writeFileSync(passwordFile, 'hunter2 with spaces\n');
   writeFileSync(wrongPasswordFile, 'hunter3\n');
   node = new NodeProcess(['--network', 'regtest', '--datadir', datadir, '--rpc-port', '0', '--no-p2p', '--miner-threads', '0']);
-  const line = await node.waitFor((l) => l.msg === 'rpc listening', 20_000);
+  const line = await node.waitFor((l) => l.msg === 'rpc listening', 60_000);
   port = Number(line.port);
-}, 30_000);
+}, 90_000);
 
 afterAll(async () => {
   await node?.kill();

@@ -213,7 +213,7 @@ function listBanned(p2p: P2P): Record<string, unknown>[] {
 function pingAll(p2p: P2P): null {
   const pings = book(p2p).pings;
   for (const p of p2p.peerInfo()) {
-    p2p.libp2p.services.ping.ping(peerIdFromString(p.id), { signal: AbortSignal.timeout(10_000) })
+    p2p.ping(p.id)
       .then((ms) => pings.set(p.id, ms))
       .catch(() => pings.delete(p.id));
   }

@@ -1,0 +1,11 @@
+/**
+ * The block explorer adapter: `new Explorer(opts, modules)` attached to the
+ * RPC server with `rpc.use(explorer)` (`tally node --explorer`). It serves a
+ * plain HTML/JS page (`static/`) that reads the node through the JSON-RPC and
+ * the `/ws` notifications only.
+ */
+export { Explorer, EXPLORER_PATH, SESSION_PATH, type ExplorerModules } from './explorer.js';
+export { explorerOptionsFromConfig } from './config.js';
+export { defaultExplorerOptions, type ExplorerOptions } from './options.js';
+export { SessionTokens } from './sessions.js';
+export { loadStaticFiles, STATIC_DIR, type StaticFile } from './static-files.js';
