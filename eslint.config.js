@@ -7,8 +7,12 @@ const IO_MODULES = ['level', 'classic-level', 'libp2p', '@libp2p/*', '@chainsafe
   'worker_threads', 'node:fs', 'fs', 'node:fs/promises', 'node:net', 'node:http', 'node:child_process'];
 
 /** Layers, lowest first. A layer may import only from layers before it (and itself). */
-const LAYERS = ['primitives', 'consensus', 'chain', 'mempool', 'mining', 'node', 'p2p', 'rpc', 'metrics', 'cli'];
-const ADAPTERS = new Set(['p2p', 'rpc', 'metrics', 'cli']);
+const LAYERS = ['primitives', 'consensus', 'chain', 'mempool', 'mining', 'node', 'p2p', 'rpc', 'metrics', 'explorer', 'cli'];
+const ADAPTERS = new Set(['p2p', 'rpc', 'metrics', 'explorer', 'cli']);
+
+/** Globals of the explorer's page scripts (plain browser JavaScript, served as is). */
+const BROWSER_GLOBALS = Object.fromEntries(['window', 'document', 'location', 'fetch', 'WebSocket', 'EventTarget', 'CustomEvent',
+  'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'URL', 'console'].map((name) => [name, 'readonly']));
 
 /** Patterns of `src/<layer>` folders that a given layer must not import. */
 function forbiddenFor(layer) {
@@ -64,6 +68,12 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**'],
+    rules: { 'no-console': 'error' },
+  },
+  // The explorer's page: browser ES modules, not TypeScript and not Node.
+  {
+    files: ['src/explorer/static/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: BROWSER_GLOBALS },
     rules: { 'no-console': 'error' },
   },
   // Tool config files (eslint, vitest) must default-export their config.

@@ -281,6 +281,11 @@ class Devnet {
   killAll(): void {
     for (const n of this.nodes) if (n.alive) n.child.kill('SIGKILL');
   }
+
+  /** After killAll(): a temporary base folder goes too (best effort; a killed node may still be closing files). */
+  removeTemporaryDir(): void {
+    if (this.removeBaseDir) rmSync(this.baseDir, { recursive: true, force: true, maxRetries: 3 });
+  }
 }
 
 function out(line: string): void {
@@ -325,6 +330,7 @@ async function main(): Promise<void> {
     if (Date.now() - firstSignalAt < SIGNAL_DEBOUNCE_MS) return;
     err(`devnet: ${signal} again; killing the nodes`);
     devnet.killAll();
+    devnet.removeTemporaryDir();
     process.exit(130);
   };
   process.on('SIGINT', onSignal);

@@ -62,7 +62,10 @@ export class Chain extends EventEmitter<ChainEvents> {
   private readonly log: Logger;
   private readonly entries = new Map<string, ChainEntry>();
   private readonly mainChain: ChainEntry[] = [];
+  /** Linked entries (whole branch stored) off the best chain that could become the tip. */
   private readonly candidates = new Set<ChainEntry>();
+  /** Stored blocks waiting for an ancestor's data, by parent hash (Core's mapBlocksUnlinked). */
+  private readonly unlinked = new Map<string, ChainEntry[]>();
   private readonly failures = new Map<ChainEntry, RuleError>();
   private readonly blockCache = new Map<string, Block>();
   private readonly orphans: OrphanBlocks;
@@ -162,9 +165,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     if (!atHeight || hashToHex(atHeight) !== tip.hashHex || (tip.height > 0 && !(await this.db.hasUndo(tip.hash)))) {
       throw new ChainError('db-corrupt', `chain state at height ${tip.height} is inconsistent; run with --reindex`);
     }
-    for (const entry of this.entries.values()) {
-      if (entry.haveData && !entry.failed && !this.isMain(entry)) this.candidates.add(entry);
-    }
+    this.linkAll();
     this.log.info({ height: tip.height, tip: tip.hashHex }, 'chain loaded');
   }
 
@@ -238,8 +239,51 @@ export class Chain extends EventEmitter<ChainEvents> {
       { type: 'put', key: keys.block(entry.hash), value: block.toBytes() },
       { type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) },
     ]);
-    this.candidates.add(entry);
+    this.link(entry);
     return { status: 'side', entry };
+  }
+
+  /**
+   * Marks `entry` linked when its parent is, and with it every stored descendant
+   * that was waiting for it; linked entries become candidates. Keeping this
+   * incremental makes choosing the best candidate independent of how many
+   * blocks arrived out of order.
+   */
+  private link(entry: ChainEntry): void {
+    if (!entry.prev || !entry.prev.linked) {
+      const key = entry.header.prevHash;
+      const waiting = this.unlinked.get(key) ?? [];
+      if (!waiting.includes(entry)) waiting.push(entry);
+      this.unlinked.set(key, waiting);
+      return;
+    }
+    const queue = [entry];
+    while (queue.length > 0) {
+      const e = queue.pop()!;
+      e.linked = true;
+      if (!e.failed && !this.isMain(e)) this.candidates.add(e);
+      const children = this.unlinked.get(e.hashHex);
+      if (children) {
+        this.unlinked.delete(e.hashHex);
+        queue.push(...children);
+      }
+    }
+  }
+
+  /** Recomputes links for every stored entry (after loading or reindexing), in height order. */
+  private linkAll(): void {
+    this.candidates.clear();
+    this.unlinked.clear();
+    const byHeight = [...this.entries.values()].sort((a, b) => a.height - b.height);
+    for (const e of byHeight) e.linked = false;
+    for (const e of byHeight) {
+      if (!e.haveData) continue;
+      if (!e.prev) {
+        e.linked = true;
+        continue;
+      }
+      this.link(e);
+    }
   }
 
   /**
@@ -303,14 +347,9 @@ export class Chain extends EventEmitter<ChainEvents> {
     for (const c of this.candidates) {
       if (c.failed || !betterThan(c, this.tip)) continue;
       if (best && !betterThan(c, best)) continue;
-      if (this.branchComplete(c)) best = c;
+      best = c;
     }
     return best;
-  }
-
-  private branchComplete(entry: ChainEntry): boolean {
-    for (let e: ChainEntry | null = entry; e && !this.isMain(e); e = e.prev) if (!e.haveData || e.failed) return false;
-    return true;
   }
 
   private async activateBestChain(): Promise<void> {
@@ -384,15 +423,12 @@ export class Chain extends EventEmitter<ChainEvents> {
       await this.db.clearChainState();
       const genesis = this.getGenesisEntry();
       const best = [...this.entries.values()].reduce((a, b) => (b.chainWork > a.chainWork && b.haveData ? b : a), genesis);
-      this.candidates.clear();
       this.failures.clear();
-      for (const entry of this.entries.values()) {
-        entry.status &= BlockStatus.HAVE_DATA;
-        if (entry !== genesis && entry.haveData) this.candidates.add(entry);
-      }
+      for (const entry of this.entries.values()) entry.status &= BlockStatus.HAVE_DATA;
       genesis.status |= BlockStatus.VALID;
       this.mainChain.length = 1;
       this.mainChain[0] = genesis;
+      this.linkAll();
       // Verdicts are re-derived from the blocks themselves, so the stored ones are reset too.
       await this.db.batch([
         ...[...this.entries.values()].map((e) => ({ type: 'put' as const, key: keys.header(e.hash), value: encodeHeaderRecord(e.toRecord()) })),

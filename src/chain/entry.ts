@@ -17,6 +17,8 @@ export class ChainEntry {
   status: number;
   /** Order in which the block's data arrived: the first seen wins a tie in work. */
   sequence = 0;
+  /** This block and every ancestor have their data: the branch could be connected up to here. */
+  linked = false;
 
   constructor(header: BlockHeader, prev: ChainEntry | null, status: number) {
     this.header = header;

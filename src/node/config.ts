@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { TallyError } from '../primitives/errors.js';
 import { getNetwork, type NetworkParams } from '../consensus/params.js';
 import { decodeAddress } from '../primitives/address.js';
+import { parseLogLevels } from './logging.js';
 
 /** A bad option or config file. Codes: `bad-config`, `bad-option`. */
 export class ConfigError extends TallyError {}
@@ -28,7 +29,8 @@ export interface NodeConfig {
   /** Seconds between paced blocks (regtest `--mine`). */
   blockInterval: number;
   reindex: boolean;
-  logLevel: LogLevel;
+  /** A level, or a default plus per-module levels: `chain=debug,p2p=warn,info`. */
+  logLevel: string;
   logFormat: 'pretty' | 'json' | 'auto';
   /** Any further options, for adapters that read them (p2p, rpc). */
   extra: Record<string, string[]>;
@@ -108,8 +110,12 @@ export function resolveConfig(cli: { network?: string; datadir?: string; options
   }
   const merged: Record<string, string[]> = { ...file, ...cli.options };
   const last = (name: string) => merged[name]?.[merged[name]!.length - 1];
-  const logLevel = (last('log-level') ?? 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('bad-option', `log-level: expected one of ${LOG_LEVELS.join(', ')}`);
+  const logLevel = last('log-level') ?? 'info';
+  try {
+    parseLogLevels(logLevel);
+  } catch (err) {
+    throw new ConfigError('bad-option', `log-level: ${(err as Error).message}`);
+  }
   const logFormat = (last('log-format') ?? 'auto') as NodeConfig['logFormat'];
   if (!['pretty', 'json', 'auto'].includes(logFormat)) throw new ConfigError('bad-option', 'log-format: expected pretty, json or auto');
   const threads = last('miner-threads');

@@ -1,15 +1,7 @@
 /** `tally node`: runs a full node until interrupted. */
 import { mkdirSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { metricsOptionsFromConfig, MetricsServer } from '../../metrics/index.js';
-import { LOG_LEVELS, resolveConfig } from '../../node/config.js';
-import { createLogger } from '../../node/logging.js';
-import { TallyNode } from '../../node/node.js';
-import { p2pOptionsFromConfig } from '../../p2p/config.js';
-import { P2PService } from '../../p2p/p2p.js';
-import { rpcOptionsFromConfig } from '../../rpc/config.js';
-import { Notifier } from '../../rpc/notifications.js';
-import { RpcServer } from '../../rpc/server.js';
+import { resolveConfig } from '../../node/config.js';
 import type { CliIo } from '../program.js';
 
 /** CLI option names (camelCase, as commander gives them) and their config-file names. */
@@ -49,7 +41,8 @@ export function registerNodeCommand(program: Command, io: CliIo): void {
     .option('--no-rpc', 'run without the JSON-RPC server')
     .option('--metrics', 'serve Prometheus metrics at http://127.0.0.1:<port>/metrics')
     .option('--metrics-port <port>', 'metrics port (default per network; 0 picks a free one)')
-    .addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]))
+    .option('--explorer', 'serve the block explorer web page on the RPC port (at / and /explorer/, same credentials)')
+    .option('--log-level <spec>', 'log level, or per module: chain=debug,p2p=warn,info')
     .addOption(new Option('--log-format <format>', 'log format').choices(['pretty', 'json', 'auto']))
     .action(async (opts: Record<string, unknown>) => {
       const options: Record<string, string[]> = {};
@@ -60,50 +53,8 @@ export function registerNodeCommand(program: Command, io: CliIo): void {
       }
       const config = resolveConfig({ network: opts.network as string, datadir: opts.datadir as string | undefined, options });
       mkdirSync(config.datadir, { recursive: true });
-      const p2pOptions = opts.p2p === false ? undefined : p2pOptionsFromConfig(config);
-      const rpcOptions = opts.rpc === false ? undefined : rpcOptionsFromConfig(config);
-      const metricsOptions = metricsOptionsFromConfig(config);
-      const logger = createLogger(config.logLevel, config.logFormat);
-      const node = new TallyNode(config, { logger });
-      await node.start();
-      const p2p = p2pOptions ? new P2PService(p2pOptions, { node, logger }) : undefined;
-      let stopRequested: () => void = () => undefined;
-      const rpcStop = new Promise<void>((resolve) => { stopRequested = resolve; });
-      const rpc = rpcOptions ? new RpcServer(rpcOptions, { node, ...(p2p ? { p2p } : {}), logger, requestStop: () => stopRequested() }) : undefined;
-      if (rpc) rpc.use(new Notifier({ node, logger, maxBuffer: rpcOptions!.maxSubscriberBuffer }));
-      const metrics = metricsOptions ? new MetricsServer(metricsOptions, { node, ...(p2p ? { p2p } : {}), ...(rpc ? { rpc } : {}), logger }) : undefined;
-      try {
-        await p2p?.start();
-        await rpc?.start();
-        await metrics?.start();
-      } catch (err) {
-        await rpc?.stop().catch(() => undefined);
-        await p2p?.stop().catch(() => undefined);
-        await node.stop();
-        throw err;
-      }
-      io.out(`Tally ${config.network.name} node: data in ${config.datadir}${node.minerKeyPath ? `, miner key in ${node.minerKeyPath}` : ''}`);
-      if (p2p) io.out(`P2P addresses: ${p2p.localAddresses().join(' ')}`);
-      if (rpc) io.out(`RPC: http://${rpc.address.host}:${rpc.address.port}/ (cookie in ${config.datadir}/.cookie)`);
-      if (metrics) io.out(`Metrics: http://${metrics.address.host}:${metrics.address.port}/metrics`);
-      await Promise.race([waitForSignal(), rpcStop]);
-      logger.info({ module: 'node' }, 'shutting down');
-      await metrics?.stop();
-      await rpc?.stop();
-      await p2p?.stop();
-      await node.stop();
+      const { runNode } = await import('../run-node.js');
+      await runNode(config, { p2p: opts.p2p !== false, rpc: opts.rpc !== false }, io);
     });
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
-}
