@@ -93,6 +93,7 @@ class DevnetNode {
   address?: string;
   /** `http://127.0.0.1:PORT/`, once the node printed it. */
   rpcUrl?: string;
+  metricsUrl?: string;
   private printedAddresses = false;
   private readyWaiter?: () => void;
 
@@ -116,6 +117,8 @@ class DevnetNode {
         this.setAddress(text.slice('P2P addresses: '.length).split(' ')[0]!);
         this.printedAddresses = true;
         this.checkReady();
+      } else if (text.startsWith('Metrics: ')) {
+        this.metricsUrl = text.slice('Metrics: '.length).trim();
       } else if (text.startsWith('RPC: ')) {
         this.rpcUrl = text.slice('RPC: '.length).split(' ')[0];
         this.checkReady();
@@ -200,7 +203,7 @@ class Devnet {
     for (const earlier of this.nodes) args.push('--bootstrap', earlier.address!);
     // Regtest proof of work is trivial: mining on the node's main thread costs less than waking workers.
     if (mining) args.push('--mine', '--block-interval', String(this.opts.blockInterval), ...(this.opts.network === 'regtest' ? ['--miner-threads', '0'] : []));
-    if (rpc) args.push('--rpc-bind', '127.0.0.1', '--rpc-port', '0');
+    if (rpc) args.push('--rpc-bind', '127.0.0.1', '--rpc-port', '0', '--explorer', '--metrics', '--metrics-port', '0');
     return args;
   }
 
@@ -212,6 +215,7 @@ class Devnet {
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     for (const row of rows) out(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
     const first = this.nodes.find((n) => n.rpcUrl);
+    for (const n of this.nodes) if (n.metricsUrl) out(`${n.name} metrics: ${n.metricsUrl}   explorer: ${n.rpcUrl ?? '-'}`);
     if (first) out(`RPC (credentials in each datadir's .cookie): curl --user "$(cat ${join(first.datadir, '.cookie')})" --data '{"jsonrpc":"2.0","id":1,"method":"help"}' ${first.rpcUrl}`);
     else out('RPC: not available in this build of `tally node`');
     const every = this.opts.network === 'regtest' ? ` every ${this.opts.blockInterval} s` : '';

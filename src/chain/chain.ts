@@ -145,7 +145,10 @@ export class Chain extends EventEmitter<ChainEvents> {
   }
 
   private async loadEntries(): Promise<void> {
-    const records = (await this.db.loadHeaderRecords()).sort((a, b) => a.height - b.height);
+    const started = Date.now();
+    this.log.info('loading block index');
+    const records = (await this.db.loadHeaderRecords((n) => this.log.info({ headers: n }, 'loading block index')))
+      .sort((a, b) => a.height - b.height);
     this.entries.clear();
     for (const rec of records) {
       const prev = rec.height === 0 ? null : this.entries.get(rec.header.prevHash);
@@ -153,6 +156,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       const entry = new ChainEntry(rec.header, prev ?? null, rec.status);
       this.entries.set(entry.hashHex, entry);
     }
+    this.log.info({ headers: this.entries.size, ms: Date.now() - started }, 'block index loaded');
   }
 
   private async loadTip(): Promise<void> {

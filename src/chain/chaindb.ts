@@ -126,10 +126,13 @@ export class ChainDB {
   }
 
   /** Every header index record (loaded once at start). */
-  async loadHeaderRecords(): Promise<HeaderRecord[]> {
+  async loadHeaderRecords(onProgress?: (loaded: number) => void): Promise<HeaderRecord[]> {
     const out: HeaderRecord[] = [];
     const range = keys.prefixRange(Uint8Array.of(PREFIX.header));
-    for await (const value of this.db.values(range)) out.push(decodeHeaderRecord(value));
+    for await (const value of this.db.values(range)) {
+      out.push(decodeHeaderRecord(value));
+      if (out.length % 100_000 === 0) onProgress?.(out.length);
+    }
     return out;
   }
 

@@ -14,8 +14,9 @@ export const utilMethods: RpcMethod[] = [
     params: [{ name: 'command', type: 'string', description: 'the method to explain' }],
     result: 'text',
     handler: ({ command }, ctx) => {
-      if (command === undefined) return formatHelp([...ctx.methods.values()]);
-      const method = ctx.methods.get(command as string);
+      const available = [...ctx.methods.values()].filter((m) => !m.regtestOnly || ctx.params.mineOnDemand);
+      if (command === undefined) return formatHelp(available);
+      const method = available.find((m) => m.name === command);
       if (!method) throw new RpcError(RPC.MISC_ERROR, `help: unknown command: ${String(command)}`);
       return formatHelp([method], true);
     },
@@ -26,7 +27,7 @@ export const utilMethods: RpcMethod[] = [
     description: 'The method table as an OpenRPC document.',
     params: [],
     result: 'OpenRPC document (object)',
-    handler: (_args, ctx) => openRpcDocument([...ctx.methods.values()], ctx.params.name),
+    handler: (_args, ctx) => openRpcDocument([...ctx.methods.values()].filter((m) => !m.regtestOnly || ctx.params.mineOnDemand), ctx.params.name),
   }),
   defineMethod({
     name: 'uptime',
