@@ -32,6 +32,10 @@ export interface NodeConfig {
   /** A level, or a default plus per-module levels: `chain=debug,p2p=warn,info`. */
   logLevel: string;
   logFormat: 'pretty' | 'json' | 'auto';
+  /** Minimum relay fee rate in sat/vB (`min-relay-fee`). */
+  minRelayFeeRate?: number;
+  /** Mempool size cap in megabytes (`max-mempool`). */
+  maxMempoolMB?: number;
   /** Any further options, for adapters that read them (p2p, rpc). */
   extra: Record<string, string[]>;
 }
@@ -129,6 +133,8 @@ export function resolveConfig(cli: { network?: string; datadir?: string; options
     logFormat,
     extra: merged,
   };
+  if (last('min-relay-fee') !== undefined) config.minRelayFeeRate = parseNumber('min-relay-fee', last('min-relay-fee')!, 0);
+  if (last('max-mempool') !== undefined) config.maxMempoolMB = parseNumber('max-mempool', last('max-mempool')!, 5);
   const minerAddress = last('miner-address');
   if (minerAddress !== undefined) {
     try {

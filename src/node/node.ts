@@ -69,7 +69,11 @@ export class TallyNode extends EventEmitter<NodeEvents> {
       { path: join(config.datadir, 'chain'), params: config.network },
       { verifier: this.verifyPool, clock: this.clock, logger: this.log.child({ module: 'chain' }) },
     );
-    this.mempool = new Mempool({}, { chain: this.mempoolChain(), clock: this.clock, logger: this.log.child({ module: 'mempool' }) });
+    const mempoolOpts = {
+      ...(config.minRelayFeeRate !== undefined ? { minRelayFeeRate: config.minRelayFeeRate } : {}),
+      ...(config.maxMempoolMB !== undefined ? { maxMempoolBytes: config.maxMempoolMB * 1_000_000 } : {}),
+    };
+    this.mempool = new Mempool(mempoolOpts, { chain: this.mempoolChain(), clock: this.clock, logger: this.log.child({ module: 'mempool' }) });
     const minerOpts = config.minerThreads === undefined ? {} : { threads: config.minerThreads };
     this.miner = new Miner(minerOpts, { logger: this.log.child({ module: 'miner' }), now: this.clock, onBlock: (b) => this.onMinedBlock(b) });
   }

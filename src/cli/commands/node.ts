@@ -10,7 +10,7 @@ const PASS_THROUGH: Record<string, string> = {
   reindex: 'reindex', logLevel: 'log-level', logFormat: 'log-format', bootstrap: 'bootstrap', connect: 'connect',
   listen: 'listen', announce: 'announce', mdns: 'mdns', maxPeers: 'max-peers', rpcBind: 'rpc-bind', rpcPort: 'rpc-port',
   rpcUser: 'rpc-user', rpcPassword: 'rpc-password', rpcAllowIp: 'rpc-allow-ip', metrics: 'metrics', metricsPort: 'metrics-port',
-  explorer: 'explorer',
+  explorer: 'explorer', minRelayFee: 'min-relay-fee', maxMempool: 'max-mempool',
 };
 
 /** Collects repeatable options into arrays. */
@@ -41,6 +41,8 @@ export function registerNodeCommand(program: Command, io: CliIo): void {
     .option('--no-rpc', 'run without the JSON-RPC server')
     .option('--metrics', 'serve Prometheus metrics at http://127.0.0.1:<port>/metrics')
     .option('--metrics-port <port>', 'metrics port (default per network; 0 picks a free one)')
+    .option('--min-relay-fee <sat/vB>', 'minimum fee rate to relay and accept transactions (default 1)')
+    .option('--max-mempool <MB>', 'mempool size cap in megabytes (default 300)')
     .option('--explorer', 'serve the block explorer web page on the RPC port (at / and /explorer/, same credentials)')
     .option('--log-level <spec>', 'log level, or per module: chain=debug,p2p=warn,info')
     .addOption(new Option('--log-format <format>', 'log format').choices(['pretty', 'json', 'auto']))
