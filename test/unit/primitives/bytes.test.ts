@@ -14,18 +14,11 @@ import {
   toHex,
 } from '../../../src/primitives/bytes.js';
 import { EncodingError } from '../../../src/primitives/errors.js';
+import { thrownCode } from '../../helpers/errors.js';
 
 const GENESIS = '000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f';
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EncodingError);
-    return (err as EncodingError).code;
-  }
-  throw new Error('expected an EncodingError, nothing was thrown');
-}
+const codeOf = (fn: () => unknown): string => thrownCode(fn, EncodingError);
 
 describe('toHex / fromHex', () => {
   it('encodes lower-case hex', () => {

@@ -3,16 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../../src/primitives/bytes.js';
 import { BufferReader, BufferWriter, MAX_COMPACT_SIZE, varintSize } from '../../../src/primitives/encoding.js';
 import { EncodingError } from '../../../src/primitives/errors.js';
+import { thrownCode } from '../../helpers/errors.js';
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EncodingError);
-    return (err as EncodingError).code;
-  }
-  throw new Error('expected an EncodingError, nothing was thrown');
-}
+const codeOf = (fn: () => unknown): string => thrownCode(fn, EncodingError);
 
 const reader = (hex: string): BufferReader => new BufferReader(fromHex(hex));
 

@@ -9,20 +9,12 @@ import { concatBytes, equalBytes, hashToHex, toHex } from '../../../src/primitiv
 import { EncodingError } from '../../../src/primitives/errors.js';
 import { merkleRoot } from '../../../src/primitives/merkle.js';
 import { GENESIS_HASH, MAINNET_BLOCK_COUNT, loadMainnetBlocks, loadMainnetHeaders } from '../../helpers/bitcoin-blocks.js';
+import { thrownCode } from '../../helpers/errors.js';
 
 /** Bitcoin mainnet's proof-of-work limit: the target of bits 0x1d00ffff. */
 const MAINNET_POW_LIMIT = (1n << 224n) - 1n;
 
-/** Runs `fn` and returns the EncodingError code it throws (fails if it throws anything else). */
-function encodingErrorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EncodingError);
-    return (err as EncodingError).code;
-  }
-  throw new Error('expected an EncodingError, nothing was thrown');
-}
+const encodingErrorCode = (fn: () => unknown): string => thrownCode(fn, EncodingError);
 
 describe('mainnet blocks 1..255', () => {
   let raw: Uint8Array[];

@@ -20,6 +20,7 @@ import {
   type TxInput,
 } from '../../../src/primitives/tx.js';
 import { vectorPath } from '../../helpers/vectors.js';
+import { thrownCode } from '../../helpers/errors.js';
 
 interface Bip341Vectors {
   keyPathSpending: {
@@ -47,15 +48,7 @@ function scureView(bytes: Uint8Array): { txid: string; wtxid: string; full: Uint
   return { txid: tx.id, wtxid: hashToHex(sha256d(full)), full, stripped: tx.toBytes(true, false), tx };
 }
 
-function encodingErrorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(EncodingError);
-    return (err as EncodingError).code;
-  }
-  throw new Error('expected an EncodingError, nothing was thrown');
-}
+const encodingErrorCode = (fn: () => unknown): string => thrownCode(fn, EncodingError);
 
 describe('BIP341 unsigned transaction (legacy encoding)', () => {
   const bytes = fromHex(UNSIGNED_HEX);
