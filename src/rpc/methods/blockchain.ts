@@ -129,15 +129,32 @@ function txFee(tx: Transaction, spent: Map<string, TxOutput>): bigint | undefine
   return fee;
 }
 
+/**
+ * Decoded transactions of recently requested blocks. Explorers ask for the same
+ * blocks again and again, and decoding a full block is most of getblock's cost;
+ * the transactions of a block never change (fees depend only on whether it is
+ * on the best chain, which is part of the key). A few blocks per chain suffice.
+ */
+const decodedCache = new WeakMap<Chain, Map<string, unknown[]>>();
+const DECODED_CACHE_BLOCKS = 8;
+
+async function decodedTransactions(ctx: RpcContext, entry: ChainEntry, block: Block): Promise<unknown[]> {
+  const chain = ctx.node.chain;
+  let cache = decodedCache.get(chain);
+  if (!cache) decodedCache.set(chain, (cache = new Map()));
+  const key = `${entry.hashHex}:${chain.isMain(entry)}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const spent = await spentOutputs(chain, block, entry);
+  const tx = block.transactions.map((t, i) => txToJson(t, ctx.params, i > 0 && spent ? txFee(t, spent) : undefined));
+  cache.set(key, tx);
+  if (cache.size > DECODED_CACHE_BLOCKS) cache.delete(cache.keys().next().value!);
+  return tx;
+}
+
 /** Core's getblock verbosity 1 (txids) or 2 (decoded transactions, with fees where the undo data has them). */
 async function blockToJson(ctx: RpcContext, entry: ChainEntry, block: Block, verbosity: number): Promise<Record<string, unknown>> {
-  let tx: unknown[];
-  if (verbosity === 1) {
-    tx = block.transactions.map((t) => t.txid);
-  } else {
-    const spent = await spentOutputs(ctx.node.chain, block, entry);
-    tx = block.transactions.map((t, i) => txToJson(t, ctx.params, i > 0 && spent ? txFee(t, spent) : undefined));
-  }
+  const tx = verbosity === 1 ? block.transactions.map((t) => t.txid) : await decodedTransactions(ctx, entry, block);
   return { ...(await headerToJson(ctx, entry)), strippedsize: block.strippedSize, size: block.size, weight: block.weight, tx };
 }
 
