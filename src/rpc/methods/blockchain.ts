@@ -6,41 +6,21 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Block } from '../../primitives/block.js';
 import { hashFromHex } from '../../primitives/bytes.js';
-import { BufferReader, varintSize } from '../../primitives/encoding.js';
-import { classifyOutput } from '../../primitives/script.js';
-import { outpointKey, type Transaction, type TxOutput } from '../../primitives/tx.js';
+import { BufferReader } from '../../primitives/encoding.js';
+import { outpointKey, type TxOutput } from '../../primitives/tx.js';
 import { decodeBits } from '../../consensus/pow.js';
-import { getBlockSubsidy } from '../../consensus/subsidy.js';
 import type { Chain } from '../../chain/chain.js';
 import type { ChainEntry } from '../../chain/entry.js';
 import { invalidParameter as invalid, RPC, RpcError } from '../errors.js';
 import { formatAmount, formatBits, formatDifficulty, formatUint256, scriptPubKeyToJson, txToJson } from '../format.js';
 import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
+import { blockStats } from './block-stats.js';
+import { entryByHashOrHeight, loadBlock, lookupEntry, spentOutputs, txFee } from './chain-lookup.js';
 
 /** Core's DEFAULT_MAX_TIP_AGE: a tip older than this means the node is still catching up. */
 const MAX_TIP_AGE = 24 * 60 * 60;
-/** Core's PER_UTXO_OVERHEAD (outpoint, height and coinbase flag), for getblockstats' utxo_size_inc. */
-const PER_UTXO_OVERHEAD = 41;
-/** Core's MAX_BLOCK_SERIALIZED_SIZE, the starting minimum of getblockstats' mintxsize. */
-const MAX_BLOCK_SERIALIZED_SIZE = 4_000_000;
 /** Bytes Core's GetBogoSize counts per coin besides its script (txid, vout, height, amount, script length). */
 const BOGO_COIN_OVERHEAD = 50;
-
-const notFound = (): RpcError => new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'Block not found');
-
-/** The entry of a known header, or Core's -5 "Block not found". */
-function lookupEntry(chain: Chain, hash: string): ChainEntry {
-  const entry = chain.getEntry(hash);
-  if (!entry) throw notFound();
-  return entry;
-}
-
-/** The block of an entry, or Core's -1 when only its header is known. */
-async function loadBlock(chain: Chain, entry: ChainEntry): Promise<Block> {
-  const block = entry.haveData ? await chain.getBlock(entry.hashHex) : undefined;
-  if (!block) throw new RpcError(RPC.MISC_ERROR, 'Block not available (not fully downloaded)');
-  return block;
-}
 
 /** Transactions in a stored block (read from the count after the header, without decoding the block); 0 without data. */
 async function blockTxCount(chain: Chain, entry: ChainEntry): Promise<number> {
@@ -98,35 +78,6 @@ async function headerToJson(ctx: RpcContext, entry: ChainEntry): Promise<Record<
     ...(entry.prev ? { previousblockhash: entry.prev.hashHex } : {}),
     ...(next ? { nextblockhash: next.hashHex } : {}),
   };
-}
-
-/**
- * The outputs a block's inputs spend, by outpoint: its undo data plus its own
- * outputs (Tally's undo omits coins created and spent within the block).
- * Undefined when the block has no undo data (not on the best chain).
- */
-async function spentOutputs(chain: Chain, block: Block, entry: ChainEntry): Promise<Map<string, TxOutput> | undefined> {
-  const spent = new Map<string, TxOutput>();
-  if (block.transactions.length === 1) return spent;
-  if (!chain.isMain(entry) || !(await chain.db.hasUndo(entry.hash))) return undefined;
-  // A reorganization may disconnect the block (and delete its undo data) meanwhile.
-  const undo = await chain.db.getUndo(entry.hash).catch(() => undefined);
-  if (!undo) return undefined;
-  for (const { prevout, coin } of undo) spent.set(outpointKey(prevout), { value: coin.value, scriptPubKey: coin.scriptPubKey });
-  for (const tx of block.transactions) tx.outputs.forEach((output, vout) => spent.set(outpointKey({ txid: tx.txidBytes, vout }), output));
-  return spent;
-}
-
-/** The fee of a non-coinbase transaction from the outputs it spends. */
-function txFee(tx: Transaction, spent: Map<string, TxOutput>): bigint | undefined {
-  let fee = 0n;
-  for (const input of tx.inputs) {
-    const output = spent.get(outpointKey(input.prevout));
-    if (!output) return undefined;
-    fee += output.value;
-  }
-  for (const output of tx.outputs) fee -= output.value;
-  return fee;
 }
 
 /**
@@ -201,119 +152,6 @@ function chainTips(chain: Chain): Record<string, unknown>[] {
   });
 }
 
-/** A best-chain entry by height or any known entry by hash (getblockstats' hash_or_height). */
-function entryByHashOrHeight(chain: Chain, value: unknown): ChainEntry {
-  if (typeof value === 'number') {
-    if (value < 0) throw invalid(`Target block height ${value} is negative`);
-    if (value > chain.height) throw invalid(`Target block height ${value} after current tip ${chain.height}`);
-    return chain.getEntryAtHeight(value)!;
-  }
-  return lookupEntry(chain, value as string);
-}
-
-/** Core's CalculateTruncatedMedian. */
-function truncatedMedian(values: number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 0 ? Math.floor((s[mid - 1]! + s[mid]!) / 2) : s[mid]!;
-}
-
-/** Core's CalculatePercentilesByWeight: the 10th, 25th, 50th, 75th and 90th percentile fee rates by weight. */
-function percentilesByWeight(scores: [feerate: number, weight: number][], totalWeight: number): number[] {
-  const result = [0, 0, 0, 0, 0];
-  if (scores.length === 0) return result;
-  scores.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const marks = [totalWeight / 10, totalWeight / 4, totalWeight / 2, (totalWeight * 3) / 4, (totalWeight * 9) / 10];
-  let next = 0;
-  let cumulative = 0;
-  for (const [feerate, weight] of scores) {
-    cumulative += weight;
-    while (next < 5 && cumulative >= marks[next]!) result[next++] = feerate;
-  }
-  for (; next < 5; next++) result[next] = scores[scores.length - 1]![0];
-  return result;
-}
-
-const outputSize = (o: TxOutput): number => 8 + varintSize(o.scriptPubKey.length) + o.scriptPubKey.length + PER_UTXO_OVERHEAD;
-
-/** Every statistic of Core's getblockstats; amounts in satoshis, as Core gives them. */
-async function blockStats(ctx: RpcContext, entry: ChainEntry): Promise<Record<string, unknown>> {
-  const chain = ctx.node.chain;
-  const block = await loadBlock(chain, entry);
-  const spent = await spentOutputs(chain, block, entry);
-  if (!spent) throw new RpcError(RPC.MISC_ERROR, 'Undo data not available: the block is not on the best chain');
-  const s = { ins: 0, outs: 0, totalOut: 0n, totalSize: 0, totalWeight: 0, swtxs: 0, swSize: 0, swWeight: 0, utxos: 0, sizeInc: 0, sizeIncActual: 0 };
-  const fees: bigint[] = [];
-  const feerates: [number, number][] = [];
-  const sizes: number[] = [];
-  for (const [i, tx] of block.transactions.entries()) {
-    s.outs += tx.outputs.length;
-    for (const output of tx.outputs) {
-      s.sizeInc += outputSize(output);
-      if (entry.height === 0 || classifyOutput(output.scriptPubKey).type !== 'taproot') continue;
-      s.utxos++;
-      s.sizeIncActual += outputSize(output);
-    }
-    if (i === 0) continue;
-    s.ins += tx.inputs.length;
-    s.totalOut += tx.outputs.reduce((a, o) => a + o.value, 0n);
-    sizes.push(tx.totalSize);
-    s.totalSize += tx.totalSize;
-    s.totalWeight += tx.weight;
-    if (tx.hasWitness) {
-      s.swtxs++;
-      s.swSize += tx.totalSize;
-      s.swWeight += tx.weight;
-    }
-    for (const input of tx.inputs) {
-      const size = outputSize(spent.get(outpointKey(input.prevout))!);
-      s.sizeInc -= size;
-      s.sizeIncActual -= size;
-    }
-    const fee = txFee(tx, spent)!;
-    fees.push(fee);
-    feerates.push([Number((fee * 4n) / BigInt(tx.weight)), tx.weight]);
-  }
-  const others = BigInt(block.transactions.length - 1);
-  const totalFee = fees.reduce((a, b) => a + b, 0n);
-  const rates = feerates.map(([r]) => r);
-  return {
-    avgfee: others > 0n ? Number(totalFee / others) : 0,
-    avgfeerate: s.totalWeight ? Number((totalFee * 4n) / BigInt(s.totalWeight)) : 0,
-    avgtxsize: others > 0n ? Math.floor(s.totalSize / Number(others)) : 0,
-    blockhash: entry.hashHex,
-    feerate_percentiles: percentilesByWeight(feerates, s.totalWeight),
-    height: entry.height,
-    ins: s.ins,
-    maxfee: fees.length ? Number(fees.reduce((a, b) => (b > a ? b : a))) : 0,
-    maxfeerate: rates.length ? Math.max(...rates) : 0,
-    maxtxsize: sizes.length ? Math.max(...sizes) : 0,
-    medianfee: truncatedMedian(fees.map(Number)),
-    mediantime: entry.medianTimePast,
-    mediantxsize: truncatedMedian(sizes),
-    minfee: fees.length ? Number(fees.reduce((a, b) => (b < a ? b : a))) : 0,
-    minfeerate: rates.length ? Math.min(...rates) : 0,
-    mintxsize: sizes.length ? Math.min(MAX_BLOCK_SERIALIZED_SIZE, ...sizes) : 0,
-    outs: s.outs,
-    subsidy: Number(getBlockSubsidy(entry.height, ctx.params)),
-    swtotal_size: s.swSize,
-    swtotal_weight: s.swWeight,
-    swtxs: s.swtxs,
-    time: entry.header.time,
-    total_out: Number(s.totalOut),
-    total_size: s.totalSize,
-    total_weight: s.totalWeight,
-    totalfee: Number(totalFee),
-    txs: block.transactions.length,
-    utxo_increase: s.outs - s.ins,
-    utxo_size_inc: s.sizeInc,
-    utxo_increase_actual: s.utxos - s.ins,
-    utxo_size_inc_actual: s.sizeIncActual,
-  };
-}
-
-/** An output for gettxout: confirmed, or (with the mempool) created by a pool transaction; null when spent or unknown. */
 async function findTxOut(ctx: RpcContext, txid: string, n: number, includeMempool: boolean): Promise<{ output: TxOutput; height?: number; coinbase: boolean } | null> {
   const { chain, mempool } = ctx.node;
   const prevout = { txid: hashFromHex(txid), vout: n };
