@@ -2,6 +2,8 @@
  * Starting a worker thread on a module next to the caller's, both from sources
  * (vitest, tsx: modules are `.ts`) and from the build (`dist`: modules are `.js`).
  */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** True when the module at `moduleUrl` runs from TypeScript sources rather than from `dist`. */
@@ -20,7 +22,7 @@ export function isTypeScriptModule(moduleUrl: string): boolean {
  * directory, which need not be the package root.
  */
 function tsBootstrap(target: URL): string {
-  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const tsxApi = tsxApiUrl();
   // A rejection here is unhandled, so it surfaces as the worker's 'error' event.
   return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target.href)}); });`;
 }
@@ -33,4 +35,16 @@ function tsBootstrap(target: URL): string {
 export function createSiblingWorker(moduleUrl: string, name: string, options: WorkerOptions = {}): Worker {
   if (!isTypeScriptModule(moduleUrl)) return new Worker(new URL(`./${name}.js`, moduleUrl), options);
   return new Worker(tsBootstrap(new URL(`./${name}.ts`, moduleUrl)), { ...options, eval: true });
+}
+
+/** URL of tsx's ESM API (`tsx/esm/api`, import condition). tsx is a devDependency: only sources need it. */
+function tsxApiUrl(): string {
+  try {
+    return import.meta.resolve('tsx/esm/api');
+  } catch {
+    // Module runners without import.meta.resolve: resolve through CommonJS,
+    // which picks the package's `require` build; its ESM twin sits beside it.
+    const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+    return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
+  }
 }

@@ -3,9 +3,8 @@
  * the TypeScript sources under vitest and tsx), posting ranges, collecting
  * results, and terminating them. Scheduling decisions stay in miner.ts.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { createSiblingWorker } from '../chain/worker-url.js';
 import { miningError, type MiningError } from './errors.js';
 import type { MinerWorkerData, WorkRequest, WorkResult } from './worker-protocol.js';
 
@@ -84,29 +83,7 @@ export class WorkerPool {
   }
 }
 
-/**
- * Starts `miner-worker` next to this module. From compiled JavaScript that is
- * `miner-worker.js`. From TypeScript sources (vitest, tsx) Node 20 cannot load
- * a `.ts` worker, and tsx's `--import tsx` does not install its hooks in
- * worker threads before Node 22, so a small eval'd bootstrap registers tsx's
- * loader inside the worker and then imports `miner-worker.ts`.
- */
+/** Starts `miner-worker` next to this module (from `dist` or, through tsx, from sources). */
 function spawnMinerWorker(workerData: MinerWorkerData): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./miner-worker.js', here), { workerData });
-  const file = new URL('./miner-worker.ts', here).href;
-  const bootstrap = `import(${JSON.stringify(tsxApiUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(file)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
-}
-
-/** URL of tsx's ESM API (`tsx/esm/api`, import condition). tsx is a devDependency: only sources need it. */
-function tsxApiUrl(): string {
-  try {
-    return import.meta.resolve('tsx/esm/api');
-  } catch {
-    // Module runners without import.meta.resolve (vitest): resolve through CommonJS,
-    // which picks the package's `require` build; its ESM twin sits beside it.
-    const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-    return pathToFileURL(cjs.replace(/\.cjs$/, '.mjs')).href;
-  }
+  return createSiblingWorker(import.meta.url, 'miner-worker', { workerData });
 }
