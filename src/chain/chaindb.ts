@@ -50,6 +50,16 @@ export class ChainDB {
       const cause = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
       throw new ChainError('db-open-failed', `cannot open the chain database at ${this.path}: ${cause}`);
     }
+    try {
+      return await this.checkFormat(network);
+    } catch (err) {
+      // A database we refuse must not stay open and locked.
+      await this.db.close();
+      throw err;
+    }
+  }
+
+  private async checkFormat(network: string): Promise<{ fresh: boolean }> {
     const version = await this.get(keys.version());
     const storedNetwork = await this.get(keys.network());
     if (!version) {
