@@ -3,8 +3,7 @@
  * arrive later for those headers connect. Also the clock-dependent rule
  * (time-too-new is never final) and the block locator.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Chain } from '../../../src/chain/chain.js';
 import { regtest } from '../../../src/consensus/params.js';
 import { MAX_FUTURE_BLOCK_TIME } from '../../../src/consensus/constants.js';
@@ -12,22 +11,10 @@ import { RuleError } from '../../../src/consensus/errors.js';
 import { verifyHeaderHash } from '../../../src/consensus/pow.js';
 import type { BlockHeader } from '../../../src/primitives/block.js';
 import { TestChain } from '../../helpers/chain.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { TestChains } from '../../helpers/chain-db.js';
 
-const root = tempDir('tally-headers');
-let dbCount = 0;
-const opened: Chain[] = [];
-
-async function openChain(clock: () => number, path = join(root, `db${dbCount++}`)): Promise<Chain> {
-  const chain = new Chain({ path, params: regtest }, { clock });
-  await chain.open();
-  opened.push(chain);
-  return chain;
-}
-
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
+const chains = new TestChains('tally-headers');
+const openChain = (clock: () => number, path?: string): Promise<Chain> => chains.open(clock, path ? { path } : {});
 
 async function rejection(promise: Promise<unknown>): Promise<RuleError> {
   try {

@@ -4,37 +4,19 @@
  * valid block only when that has more work, marks the bad block failed and its
  * descendants failed-parent, and ends on the best valid chain.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Chain, type ProcessResult } from '../../../src/chain/chain.js';
 import { BlockStatus } from '../../../src/chain/records.js';
-import { regtest } from '../../../src/consensus/params.js';
 import { COIN } from '../../../src/consensus/constants.js';
 import { RuleError } from '../../../src/consensus/errors.js';
 import { SCRIPT_FAILURE } from '../../../src/consensus/signatures.js';
 import type { Block } from '../../../src/primitives/block.js';
 import { flipBit, payTo, spend, TestChain, testKey, withWitness } from '../../helpers/chain.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { TestChains } from '../../helpers/chain-db.js';
 
-const root = tempDir('tally-invalid-branch');
-let dbCount = 0;
-const opened: Chain[] = [];
-
-async function openChain(now: number, path = join(root, `db${dbCount++}`)): Promise<Chain> {
-  const chain = new Chain({ path, params: regtest }, { clock: () => now });
-  await chain.open();
-  opened.push(chain);
-  return chain;
-}
-
-async function closeChain(chain: Chain): Promise<void> {
-  opened.splice(opened.indexOf(chain), 1);
-  await chain.close();
-}
-
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
+const chains = new TestChains('tally-invalid-branch');
+const openChain = (now: number, path?: string): Promise<Chain> => chains.open(now, path ? { path } : {});
+const closeChain = (chain: Chain): Promise<void> => chains.close(chain);
 
 /** The status processBlock resolves to, or the code of the RuleError it throws. */
 async function outcome(chain: Chain, block: Block): Promise<ProcessResult['status'] | string> {

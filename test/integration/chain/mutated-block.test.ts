@@ -4,31 +4,17 @@
  * corruption-possible code, and the header must stay acceptable so that the
  * real block is still connected when it arrives.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Chain } from '../../../src/chain/chain.js';
-import { regtest } from '../../../src/consensus/params.js';
 import { COIN } from '../../../src/consensus/constants.js';
 import { RuleError } from '../../../src/consensus/errors.js';
 import { Block } from '../../../src/primitives/block.js';
 import { Transaction } from '../../../src/primitives/tx.js';
 import { flipBit, mutateTx, payTo, spend, TestChain, withWitness } from '../../helpers/chain.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { TestChains } from '../../helpers/chain-db.js';
 
-const root = tempDir('tally-mutated');
-let dbCount = 0;
-const opened: Chain[] = [];
-
-async function openChain(now: number): Promise<Chain> {
-  const chain = new Chain({ path: join(root, `db${dbCount++}`), params: regtest }, { clock: () => now });
-  await chain.open();
-  opened.push(chain);
-  return chain;
-}
-
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
+const chains = new TestChains('tally-mutated');
+const openChain = (now: number): Promise<Chain> => chains.open(now);
 
 async function rejection(promise: Promise<unknown>): Promise<RuleError> {
   try {

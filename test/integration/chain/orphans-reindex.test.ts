@@ -2,8 +2,7 @@
  * The orphan pool, `reindex`, reopening and corruption detection, and the
  * address and transaction indexes across connects, reorgs and rebuilds.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Level } from 'level';
 import { Chain, type BatchVerifier } from '../../../src/chain/chain.js';
 import { ChainError } from '../../../src/chain/errors.js';
@@ -17,39 +16,11 @@ import { getVerifier } from '../../../src/primitives/signature.js';
 import { scriptFromSecret } from '../../../src/primitives/sign.js';
 import type { Transaction } from '../../../src/primitives/tx.js';
 import { ownedOutput, payTo, spend, TestChain, testKey } from '../../helpers/chain.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { TestChains, type OpenOptions } from '../../helpers/chain-db.js';
 
-const root = tempDir('tally-orphans');
-let dbCount = 0;
-const opened: Chain[] = [];
-
-interface OpenOptions {
-  path?: string;
-  maxOrphans?: number;
-  verifier?: BatchVerifier;
-  params?: typeof regtest;
-}
-
-/** Opens a Chain (closed after the test even when open() throws). */
-async function openChain(now: number, opts: OpenOptions = {}): Promise<Chain> {
-  const path = opts.path ?? join(root, `db${dbCount++}`);
-  const chain = new Chain(
-    { path, params: opts.params ?? regtest, ...(opts.maxOrphans ? { maxOrphans: opts.maxOrphans } : {}) },
-    { clock: () => now, ...(opts.verifier ? { verifier: opts.verifier } : {}) },
-  );
-  opened.push(chain);
-  await chain.open();
-  return chain;
-}
-
-async function closeChain(chain: Chain): Promise<void> {
-  opened.splice(opened.indexOf(chain), 1);
-  await chain.close();
-}
-
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
+const chains = new TestChains('tally-orphans');
+const openChain = (now: number, opts: OpenOptions = {}): Promise<Chain> => chains.open(now, opts);
+const closeChain = (chain: Chain): Promise<void> => chains.close(chain);
 
 async function feed(chain: Chain, blocks: readonly Block[]): Promise<string[]> {
   const out: string[] = [];
@@ -192,8 +163,7 @@ describe('reindex and reopening', () => {
     const path = node.db.path;
     await closeChain(node);
     expect(await rejectionCode(openChain(rich.now, { path, params: testnet }))).toBe('db-wrong-network');
-    // A failed open() leaves the database open (and locked) until close().
-    await closeChain(opened[opened.length - 1]!);
+    // A failed open() closes the database again, so the folder opens at once.
     const again = await openChain(rich.now, { path });
     expect(again.height).toBe(3);
   });
@@ -212,7 +182,7 @@ describe('reindex and reopening', () => {
     await raw.close();
 
     const broken = new Chain({ path, params: regtest }, { clock: () => rich.now });
-    opened.push(broken);
+    chains.track(broken);
     expect(await rejectionCode(broken.open())).toBe('db-corrupt');
     // What the error advises: a reindex over the stored blocks rebuilds the chain state.
     await broken.open({ reindex: true });

@@ -3,36 +3,18 @@
  * with more work and must end with exactly the UTXO set, transaction index and
  * best chain of a node that only ever saw B.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Chain, type ChainEvents, type ProcessResult } from '../../../src/chain/chain.js';
-import { regtest } from '../../../src/consensus/params.js';
 import { COIN } from '../../../src/consensus/constants.js';
 import type { Coin } from '../../../src/consensus/coins.js';
 import type { Block } from '../../../src/primitives/block.js';
 import type { Transaction } from '../../../src/primitives/tx.js';
 import { ownedOutput, payTo, spend, TestChain, testKey } from '../../helpers/chain.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { TestChains } from '../../helpers/chain-db.js';
 
-const root = tempDir('tally-reorg');
-let dbCount = 0;
-const opened: Chain[] = [];
-
-async function openChain(now: number, path = join(root, `db${dbCount++}`)): Promise<Chain> {
-  const chain = new Chain({ path, params: regtest }, { clock: () => now });
-  await chain.open();
-  opened.push(chain);
-  return chain;
-}
-
-async function closeChain(chain: Chain): Promise<void> {
-  opened.splice(opened.indexOf(chain), 1);
-  await chain.close();
-}
-
-afterEach(async () => {
-  while (opened.length) await opened.pop()!.close();
-});
+const chains = new TestChains('tally-reorg');
+const openChain = (now: number, path?: string): Promise<Chain> => chains.open(now, path ? { path } : {});
+const closeChain = (chain: Chain): Promise<void> => chains.close(chain);
 
 async function feed(chain: Chain, blocks: readonly Block[]): Promise<ProcessResult['status'][]> {
   const out: ProcessResult['status'][] = [];
