@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { ReliabilityReporter } from './test/helpers/reliability-report.js';
 import { SummaryReporter } from './test/helpers/summary-reporter.js';
 
 export default defineConfig({
@@ -8,6 +9,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    reporters: ['default', new SummaryReporter()],
+    reporters: ['default', new ReliabilityReporter(), new SummaryReporter()],
   },
 });
