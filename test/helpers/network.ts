@@ -12,6 +12,8 @@ import { resolveConfig } from '../../src/node/config.js';
 import { P2PService } from '../../src/p2p/p2p.js';
 import { defaultP2POptions, type P2POptions } from '../../src/p2p/options.js';
 import { getNetwork } from '../../src/consensus/params.js';
+import { RpcServer } from '../../src/rpc/server.js';
+import { defaultRpcOptions } from '../../src/rpc/options.js';
 import { Transaction } from '../../src/primitives/tx.js';
 import { signTaprootInputs } from '../../src/primitives/sign.js';
 import { payTo, testKey } from './chain.js';
@@ -22,6 +24,8 @@ export interface TestNode {
   p2p: P2PService;
   /** Full multiaddr with peer id. */
   address: string;
+  /** The JSON-RPC server, when started with `rpc: true`. */
+  rpc?: RpcServer;
 }
 
 export interface StartOptions {
@@ -32,6 +36,8 @@ export interface StartOptions {
   logLevel?: 'silent' | 'debug' | 'info';
   /** Network name (default `regtest`); the p2p defaults follow it. */
   network?: string;
+  /** Also serve JSON-RPC on 127.0.0.1 (an OS-chosen port), as `tally node` does; see {@link RpcProbe}. */
+  rpc?: boolean;
 }
 
 export class TestNetwork {
@@ -58,7 +64,12 @@ export class TestNetwork {
     };
     const p2p = new P2PService(p2pOpts, { node, logger });
     await p2p.start();
-    const entry = { name, node, p2p, address: p2p.localAddresses()[0]! };
+    let rpc: RpcServer | undefined;
+    if (opts.rpc) {
+      rpc = new RpcServer({ ...defaultRpcOptions(config.network), port: 0 }, { node, p2p, logger });
+      await rpc.start();
+    }
+    const entry: TestNode = { name, node, p2p, address: p2p.localAddresses()[0]!, ...(rpc ? { rpc } : {}) };
     this.nodes.push(entry);
     return entry;
   }
@@ -66,6 +77,7 @@ export class TestNetwork {
   async stop(target: TestNode): Promise<void> {
     const i = this.nodes.indexOf(target);
     if (i >= 0) this.nodes.splice(i, 1);
+    await target.rpc?.stop();
     await target.p2p.stop();
     await target.node.stop();
   }
@@ -79,6 +91,7 @@ export class TestNetwork {
 
   async stopAll(): Promise<void> {
     for (const n of this.nodes.splice(0).reverse()) {
+      await n.rpc?.stop().catch(() => undefined);
       await n.p2p.stop().catch(() => undefined);
       await n.node.stop().catch(() => undefined);
     }
