@@ -47,6 +47,7 @@ const KNOWN: Record<string, 'string' | 'bool' | 'number' | 'list'> = {
   mdns: 'bool', 'max-peers': 'number', 'rpc-bind': 'string', 'rpc-port': 'number', 'rpc-user': 'string',
   'rpc-password': 'string', 'rpc-allow-ip': 'list', metrics: 'bool', 'metrics-port': 'number', explorer: 'bool',
   'min-relay-fee': 'number', 'max-mempool': 'number',
+  'rpc-rate-limit': 'number', 'rpc-rate-burst': 'number', 'rpc-rate-limit-loopback': 'bool',
 };
 
 /** The default datadir of a network: `~/.tally/<network>`. */

@@ -45,11 +45,15 @@ export function encodeStatus(s: PeerStatus): Uint8Array {
   return w.finish();
 }
 
-/** The network name; invalid UTF-8 is a malformed message like any other undecodable byte. */
+/**
+ * The network name; invalid UTF-8 is a malformed message like any other undecodable byte.
+ * `ignoreBOM` keeps a leading byte-order mark in the name: stripping it would let two
+ * different encodings decode to the same status, so decoding then encoding would not give the bytes back.
+ */
 function readNetworkName(r: BufferReader): string {
   const bytes = r.varBytes(MAX_NETWORK_NAME);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new P2PError('malformed-message', 'bad status: the network name is not UTF-8');
   }
@@ -69,9 +73,16 @@ export function encodeHashes(hashes: readonly string[]): Uint8Array {
   return w.finish();
 }
 
+/** A count that `r` cannot hold `itemSize`-byte items for is refused before anything is read or allocated. */
+function readCount(r: BufferReader, max: number, itemSize: number, what: string): number {
+  const n = r.varint(max);
+  if (n * itemSize > r.remaining) throw new P2PError('malformed-message', `${what} claims ${n} items, ${r.remaining} bytes follow`);
+  return n;
+}
+
 export function decodeHashes(bytes: Uint8Array, max: number, what: string): string[] {
   return decodeExactly(bytes, what, (r) => {
-    const n = r.varint(max);
+    const n = readCount(r, max, 32, what);
     const out: string[] = [];
     for (let i = 0; i < n; i++) out.push(hashToHex(r.bytesN(32)));
     return out;
@@ -89,7 +100,7 @@ export function encodeHeaders(headers: readonly BlockHeader[]): Uint8Array {
 
 export function decodeHeaders(bytes: Uint8Array): BlockHeader[] {
   return decodeExactly(bytes, 'headers', (r) => {
-    const n = r.varint(MAX_HEADERS_PER_REPLY);
+    const n = readCount(r, MAX_HEADERS_PER_REPLY, HEADER_SIZE, 'headers');
     const out: BlockHeader[] = [];
     for (let i = 0; i < n; i++) out.push(BlockHeader.decode(r));
     return out;

@@ -17,7 +17,8 @@ export class Framed {
   private readonly lp: LengthPrefixedStream<Stream>;
 
   constructor(readonly stream: Stream, maxMessageSize: number) {
-    this.lp = lpStream(stream, { maxDataLength: maxMessageSize });
+    const maxLengthLength = varintLength(maxMessageSize);
+    this.lp = lpStream(stream, { maxDataLength: maxMessageSize, maxLengthLength, lengthDecoder: boundedLengthDecoder(maxLengthLength) });
   }
 
   async read(signal?: AbortSignal): Promise<Uint8Array> {
@@ -46,12 +47,45 @@ export class Framed {
   }
 }
 
+/** Bytes of the unsigned LEB128 varint of `n`. */
+function varintLength(n: number): number {
+  let bytes = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    bytes++;
+  }
+  return bytes;
+}
+
+/**
+ * The frame length prefix (unsigned LEB128) for lpStream, which reads it a byte at a
+ * time while this throws RangeError. Its own decoder keeps throwing RangeError for an
+ * unterminated prefix of any length, and checks the length's length only once one
+ * decodes, so a peer sending endless 0x80 bytes would be read (and buffered) until the
+ * request timeout. Here a prefix that reaches `maxLengthLength` bytes unterminated is
+ * oversized at once (found by fuzzing the frame reader).
+ */
+function boundedLengthDecoder(maxLengthLength: number): (data: Uint8Array | { subarray(): Uint8Array }) => number {
+  return (data) => {
+    const bytes = data instanceof Uint8Array ? data : data.subarray();
+    let value = 0;
+    for (let i = 0; i < bytes.length && i < maxLengthLength; i++) {
+      value += (bytes[i]! & 0x7f) * 2 ** (7 * i);
+      if (bytes[i]! < 0x80) return value;
+    }
+    if (bytes.length >= maxLengthLength) throw new P2PError('oversized-message', `frame length prefix longer than ${maxLengthLength} bytes`);
+    throw new RangeError('incomplete length prefix');
+  };
+}
+
 function translate(err: unknown): Error {
   const e = err as { name?: string; code?: string; message?: string };
   if (e?.name === 'InvalidDataLengthError' || e?.name === 'InvalidDataLengthLengthError' || e?.code === 'ERR_MSG_DATA_TOO_LONG') {
     return new P2PError('oversized-message', e.message ?? 'message too large');
   }
   if (e?.name === 'InvalidMessageLengthError') return new P2PError('malformed-message', e.message ?? 'bad length prefix');
+  // The stream ended before a whole frame (or any): the peer went away; no penalty, as for a dropped connection.
+  if (e?.name === 'UnexpectedEOFError') return new P2PError('peer-unavailable', e.message ?? 'the stream ended mid-frame');
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return new P2PError('request-timeout', e.message ?? 'timed out');
   if (err instanceof Error) return err;
   return new P2PError('peer-unavailable', String(err));

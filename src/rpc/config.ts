@@ -22,5 +22,29 @@ export function rpcOptionsFromConfig(config: NodeConfig): RpcOptions {
     opts.user = user;
     opts.password = password!;
   }
+  readRateLimit(opts, last);
   return opts;
+}
+
+/** `rpc-rate-limit` (requests per second per client, 0 for none), `rpc-rate-burst` and `rpc-rate-limit-loopback`. */
+function readRateLimit(opts: RpcOptions, last: (name: string) => string | undefined): void {
+  const rate = last('rpc-rate-limit');
+  if (rate !== undefined) {
+    const n = Number(rate);
+    if (rate.trim() === '' || !Number.isFinite(n) || n < 0) throw new ConfigError('bad-option', `rpc-rate-limit: expected requests per second >= 0 (0: no limit), got "${rate}"`);
+    opts.rateLimit = n;
+  }
+  const burst = last('rpc-rate-burst');
+  if (burst !== undefined) {
+    const n = Number(burst);
+    if (!Number.isInteger(n) || n < 1) throw new ConfigError('bad-option', `rpc-rate-burst: expected a whole number >= 1, got "${burst}"`);
+    opts.rateBurst = n;
+  }
+  const loopback = last('rpc-rate-limit-loopback');
+  if (loopback !== undefined) {
+    if (!['1', 'true', 'yes', 'on', '', '0', 'false', 'no', 'off'].includes(loopback)) {
+      throw new ConfigError('bad-option', `rpc-rate-limit-loopback: expected true or false, got "${loopback}"`);
+    }
+    opts.rateLimitLoopback = ['1', 'true', 'yes', 'on', ''].includes(loopback);
+  }
 }

@@ -5,13 +5,19 @@
 import { AddressError, EncodingError, isTallyError, TallyError } from '../primitives/errors.js';
 import { RuleError } from '../consensus/errors.js';
 
-/** Bitcoin Core's RPC error codes (src/rpc/protocol.h). */
+/**
+ * Bitcoin Core's RPC error codes (src/rpc/protocol.h), and one of our own:
+ * `LIMIT_EXCEEDED` for a client over the rate limit (Core has none). It lies in
+ * JSON-RPC 2.0's range for server errors (-32000..-32099) and is the code that
+ * EIP-1474 and Ethereum RPC providers answer rate-limited clients with.
+ */
 export const RPC = {
   PARSE_ERROR: -32700,
   INVALID_REQUEST: -32600,
   METHOD_NOT_FOUND: -32601,
   INVALID_PARAMS: -32602,
   INTERNAL_ERROR: -32603,
+  LIMIT_EXCEEDED: -32005,
   MISC_ERROR: -1,
   TYPE_ERROR: -3,
   INVALID_ADDRESS_OR_KEY: -5,

@@ -1,7 +1,10 @@
 /**
  * WebSocket notifications on the RPC port (same credentials): clients
  * subscribe to blocks, reorgs, mempool transactions and address activity.
- * Slow subscribers are dropped rather than allowed to buffer without bound.
+ * Slow subscribers are dropped rather than allowed to buffer without bound;
+ * a client's messages are bounded in size (256 KiB) and rate (a token bucket:
+ * 20 at once, 10 per second; beyond it the answer is error -32005, and a client
+ * refused more than 100 times, less one per second, is closed with 1008).
  *
  * Protocol (JSON-RPC 2.0 over WebSocket, path `/ws`):
  * - client → server: `{"jsonrpc":"2.0","id":1,"method":"subscribe","params":{"topics":["blocks","reorgs","mempool"],"addresses":["tlr1p..."]}}`;
@@ -26,6 +29,8 @@ import type { NodeEvents, TallyNode } from '../node/node.js';
 import type { NodeLogger } from '../node/logging.js';
 import { RPC } from './errors.js';
 import { formatAmount } from './format.js';
+import { refuseUpgrade } from './http.js';
+import { TokenBucket } from './rate-limit.js';
 import type { ServerAttachment } from './server.js';
 
 export interface NotifierModules {
@@ -42,6 +47,10 @@ export type Topic = (typeof TOPICS)[number];
 const MAX_CLIENTS = 100;
 const MAX_ADDRESSES = 1000;
 const MAX_MESSAGE_BYTES = 256 * 1024;
+/** Messages a client may send at once, and per second after that: subscriptions change rarely. */
+const MESSAGE_RATE = { rate: 10, burst: 20 };
+/** Refused messages a client may send, forgiven at one per second; past them it is disconnected (close code 1008, policy violation). */
+const REFUSALS = { rate: 1, burst: 100 };
 const HEARTBEAT_MS = 30_000;
 
 interface Client {
@@ -50,6 +59,8 @@ interface Client {
   /** scriptPubKey hex → address. */
   addresses: Map<string, string>;
   alive: boolean;
+  messages: TokenBucket;
+  refusals: TokenBucket;
 }
 
 /** What one transaction did to one address. */
@@ -84,9 +95,9 @@ export class Notifier implements ServerAttachment {
     return this.clients.size;
   }
 
-  attach(server: Server, authorize: (req: IncomingMessage) => boolean): void {
+  /** Upgrades reach {@link upgrade} through the RPC server, which checks them first. */
+  attach(_server: Server, _authorize: (req: IncomingMessage) => boolean): void {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head, authorize));
     this.watchNode();
     this.heartbeat = setInterval(() => this.checkAlive(), HEARTBEAT_MS).unref();
   }
@@ -104,17 +115,17 @@ export class Notifier implements ServerAttachment {
 
   // ---- connections ----------------------------------------------------------
 
-  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, authorize: (req: IncomingMessage) => boolean): void {
-    socket.on('error', () => undefined);
+  /** Takes an upgrade the RPC server has authorized, when it is for {@link WS_PATH}. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== WS_PATH || !this.wss) return refuse(socket, 404, 'Not Found');
-    if (!authorize(req)) return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Basic realm="jsonrpc"\r\n');
-    if (this.clients.size >= MAX_CLIENTS) return refuse(socket, 503, 'Too many subscribers');
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+    if (path !== WS_PATH || !this.wss) return false;
+    if (this.clients.size >= MAX_CLIENTS) refuseUpgrade(socket, 503, 'Too many subscribers');
+    else this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+    return true;
   }
 
   private onConnection(ws: WebSocket): void {
-    const client: Client = { ws, topics: new Set(), addresses: new Map(), alive: true };
+    const client: Client = { ws, topics: new Set(), addresses: new Map(), alive: true, messages: new TokenBucket(MESSAGE_RATE, performance.now()), refusals: new TokenBucket(REFUSALS, performance.now()) };
     this.clients.add(client);
     ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
     ws.on('pong', () => { client.alive = true; });
@@ -144,6 +155,8 @@ export class Notifier implements ServerAttachment {
   // ---- requests -------------------------------------------------------------
 
   private onMessage(client: Client, data: RawData, isBinary: boolean): void {
+    // Checked before parsing: a flood costs the bucket arithmetic, not a JSON parse each.
+    if (client.messages.take(performance.now()) > 0) return this.refuseMessage(client);
     let id: unknown = null;
     try {
       let req: { id?: unknown; method?: unknown; params?: unknown };
@@ -163,6 +176,17 @@ export class Notifier implements ServerAttachment {
       const e = err instanceof ProtocolError ? err : new ProtocolError(RPC.INTERNAL_ERROR, 'Internal error');
       this.send(client, JSON.stringify({ jsonrpc: '2.0', id, error: { code: e.code, message: e.message } }));
     }
+  }
+
+  private refuseMessage(client: Client): void {
+    if (client.refusals.take(performance.now()) > 0) {
+      this.log.info({ refused: REFUSALS.burst }, 'closing a subscriber that ignores the message rate limit');
+      this.clients.delete(client);
+      client.ws.close(1008, 'message rate limit exceeded');
+      return;
+    }
+    const message = `Rate limit exceeded: at most ${MESSAGE_RATE.rate} messages per second`;
+    this.send(client, JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: RPC.LIMIT_EXCEEDED, message } }));
   }
 
   private parseSubscription(params: unknown): { topics: Topic[]; scripts: Map<string, string> } {
@@ -348,10 +372,4 @@ function outpointId(p: OutPoint): string {
 function rawText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data as ArrayBuffer).toString('utf8');
-}
-
-/** Answers an upgrade request with a plain HTTP error and closes the socket. */
-function refuse(socket: Duplex, status: number, text: string, headers = ''): void {
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${text}\r\n${headers}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
 }

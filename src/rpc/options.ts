@@ -20,7 +20,27 @@ export interface RpcOptions {
   requestTimeoutMs: number;
   /** Bytes a WebSocket subscriber may have queued before it is dropped. */
   maxSubscriberBuffer: number;
+  /**
+   * Requests per second each client address may make (a token bucket refilled at
+   * this rate); 0 turns the limit off. Every request counts, answered or refused,
+   * authenticated or not, WebSocket upgrades included; a batch counts once.
+   */
+  rateLimit: number;
+  /** Requests a client may make at once before `rateLimit` applies (the bucket size). */
+  rateBurst: number;
+  /**
+   * Whether loopback clients are limited too. Off by default: a local client can
+   * read the cookie and stop the node anyway, and local indexers need speed. Turn it
+   * on behind a reverse proxy on the same machine, where every client is loopback.
+   */
+  rateLimitLoopback: boolean;
+  /** Milliseconds before answering a request with bad credentials (Core waits 250 ms), to slow password guessing. */
+  authFailureDelayMs: number;
 }
+
+/** Requests per second and burst per client address by default: see {@link RpcOptions.rateLimit}. */
+export const DEFAULT_RATE_LIMIT = 100;
+export const DEFAULT_RATE_BURST = 200;
 
 export function defaultRpcOptions(params: NetworkParams): RpcOptions {
   return {
@@ -32,5 +52,9 @@ export function defaultRpcOptions(params: NetworkParams): RpcOptions {
     maxConcurrent: 16,
     requestTimeoutMs: 30_000,
     maxSubscriberBuffer: 4 * 1024 * 1024,
+    rateLimit: DEFAULT_RATE_LIMIT,
+    rateBurst: DEFAULT_RATE_BURST,
+    rateLimitLoopback: false,
+    authFailureDelayMs: 250,
   };
 }

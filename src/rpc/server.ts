@@ -1,12 +1,15 @@
 /**
  * The HTTP JSON-RPC server (node:http: one POST endpoint needs no framework).
  * Bitcoin Core's behaviour: Basic auth with the datadir cookie or configured
- * credentials, HTTP 401 without them, JSON-RPC 1.0 and 2.0, batches, and
- * bounds on body size, batch length, concurrency and slow clients.
+ * credentials, HTTP 401 without them (after a pause, as Core does, to slow
+ * password guessing), JSON-RPC 1.0 and 2.0, batches, and bounds on body size,
+ * batch length, concurrency and slow clients; beyond Core, a per-client rate
+ * limit (HTTP 429). WebSocket upgrades pass the same gate as requests.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, BlockList } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TallyNode } from '../node/node.js';
 import type { NodeLogger } from '../node/logging.js';
 import { checkBasicAuth, removeCookie, writeCookie, type Credentials } from './auth.js';
@@ -14,6 +17,8 @@ import { handleBody } from './dispatch.js';
 import { RPC } from './errors.js';
 import { buildMethodTable } from './methods/index.js';
 import type { RpcOptions } from './options.js';
+import { RateLimiter } from './rate-limit.js';
+import { addAllowed, clientIp, hasBody, isLoopback, refuseUpgrade, retryAfterSeconds, sameOrigin } from './http.js';
 import type { RpcContext, RpcMethod, RpcNetwork } from './types.js';
 
 export interface RpcModules {
@@ -24,11 +29,20 @@ export interface RpcModules {
   requestStop?: () => void;
 }
 
+/** Delayed refusals of bad credentials waiting at once; beyond this a guesser's connection is closed unanswered. */
+const MAX_PENDING_REFUSALS = 256;
+
 /** Something that wants the raw HTTP server (the WebSocket notifier, the explorer). */
 export interface ServerAttachment {
   attach(server: Server, authorize: (req: IncomingMessage) => boolean): void;
   /** Answers an authorized non-POST request it serves (true); false leaves it to the server (405). */
   route?(req: IncomingMessage, res: ServerResponse): boolean;
+  /**
+   * Takes an authorized, rate-checked WebSocket upgrade for one of its paths (true);
+   * false leaves it to the others (404). The server owns the `upgrade` event, so
+   * every upgrade passes the same checks as a request.
+   */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Vouches for a WebSocket upgrade that has no Basic credentials (a browser's session token); the client address and origin are still checked. */
   authorizeUpgrade?(req: IncomingMessage): boolean;
   close(): Promise<void>;
@@ -49,12 +63,16 @@ export class RpcServer {
   private inFlight = 0;
   private startedAt = 0;
   private readonly counters = new Map<string, number>();
+  private readonly limiter?: RateLimiter;
+  /** Refusals of bad credentials waiting out `authFailureDelayMs`, with the socket to close at stop. */
+  private readonly pendingRefusals = new Map<NodeJS.Timeout, Duplex>();
 
   constructor(opts: RpcOptions, modules: RpcModules) {
     this.opts = opts;
     this.modules = modules;
     this.log = modules.logger.child({ module: 'rpc' });
     this.methods = buildMethodTable();
+    if (opts.rateLimit > 0) this.limiter = new RateLimiter({ rate: opts.rateLimit, burst: opts.rateBurst });
     this.allow.addSubnet('127.0.0.0', 8, 'ipv4');
     this.allow.addAddress('::1', 'ipv6');
     for (const entry of opts.allowIp) addAllowed(this.allow, entry);
@@ -102,6 +120,7 @@ export class RpcServer {
       connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(this.opts.requestTimeoutMs / 2))),
     }, (req, res) => void this.onRequest(req, res));
     server.keepAliveTimeout = 30_000;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     for (const a of this.attachments) a.attach(server, (req) => this.authorized(req));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -115,6 +134,11 @@ export class RpcServer {
   }
 
   async stop(): Promise<void> {
+    for (const [timer, socket] of this.pendingRefusals) {
+      clearTimeout(timer);
+      socket.destroy();
+    }
+    this.pendingRefusals.clear();
     for (const a of this.attachments) await a.close();
     const server = this.server;
     this.server = undefined;
@@ -127,9 +151,37 @@ export class RpcServer {
   }
 
   private clientAllowed(req: IncomingMessage): boolean {
-    const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const ip = clientIp(req);
     const family = isIP(ip);
     return family !== 0 && this.allow.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+  }
+
+  /** Takes a token from the client's bucket: 0 to go ahead, else the seconds to wait. Loopback passes unless limited too. */
+  private rateCheck(req: IncomingMessage): number {
+    if (!this.limiter) return 0;
+    const ip = clientIp(req);
+    if (!this.opts.rateLimitLoopback && isLoopback(ip)) return 0;
+    return this.limiter.take(ip, performance.now());
+  }
+
+  /**
+   * Answers bad credentials after `authFailureDelayMs` without holding anything
+   * else up (a timer, not a sleeping worker as in Core). Past MAX_PENDING_REFUSALS
+   * waiting at once the connection is closed unanswered: a guesser gains nothing
+   * by opening more connections, and the waiting ones stay bounded.
+   */
+  private refuseCredentials(socket: Duplex, answer: () => void): void {
+    this.count('-', 401);
+    if (this.opts.authFailureDelayMs <= 0) return answer();
+    if (this.pendingRefusals.size >= MAX_PENDING_REFUSALS) {
+      socket.destroy();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.pendingRefusals.delete(timer);
+      answer();
+    }, this.opts.authFailureDelayMs);
+    this.pendingRefusals.set(timer, socket);
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -144,11 +196,16 @@ export class RpcServer {
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.clientAllowed(req)) return this.plain(res, 403, 'Forbidden');
+    const wait = this.rateCheck(req);
+    if (wait > 0) return this.tooManyRequests(res, wait);
     if (!sameOrigin(req)) return this.plain(res, 403, 'Cross-origin requests are refused');
     if (!checkBasicAuth(req.headers.authorization, this.credentials)) {
-      res.setHeader('WWW-Authenticate', 'Basic realm="jsonrpc"');
-      this.count('-', 401);
-      return this.plain(res, 401, '');
+      return this.refuseCredentials(req.socket, () => {
+        res.setHeader('WWW-Authenticate', 'Basic realm="jsonrpc"');
+        // Node would read and discard an unread body to keep the connection: not for an unauthenticated client.
+        if (hasBody(req)) res.setHeader('Connection', 'close');
+        this.plain(res, 401, '');
+      });
     }
     if (req.method !== 'POST') {
       if (this.attachments.some((a) => a.route?.(req, res) ?? false)) return;
@@ -175,6 +232,36 @@ export class RpcServer {
     } finally {
       this.inFlight--;
     }
+  }
+
+  /**
+   * The server's half of a WebSocket upgrade: client address, rate, origin and
+   * credentials (Basic, or an attachment's token), then the attachment that
+   * serves the path. A cross-site upgrade gets 401 like a missing credential.
+   */
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    if (!this.clientAllowed(req)) return refuseUpgrade(socket, 403, 'Forbidden');
+    const wait = this.rateCheck(req);
+    if (wait > 0) {
+      this.count('-', 429);
+      return refuseUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': String(retryAfterSeconds(wait)) });
+    }
+    if (!this.authorized(req)) {
+      return this.refuseCredentials(socket, () => refuseUpgrade(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="jsonrpc"' }));
+    }
+    if (this.attachments.some((a) => a.upgrade?.(req, socket, head) ?? false)) return;
+    refuseUpgrade(socket, 404, 'Not Found');
+  }
+
+  /** HTTP 429 with a JSON-RPC error body (so JSON-RPC clients show a coded error) and Retry-After. */
+  private tooManyRequests(res: ServerResponse, waitSeconds: number): void {
+    this.count('-', 429);
+    const seconds = retryAfterSeconds(waitSeconds);
+    const text = JSON.stringify({ result: null, error: { code: RPC.LIMIT_EXCEEDED, message: `Rate limit exceeded: retry after ${seconds} s` }, id: null });
+    // Close: the unread body is not worth reading, and a flooder must reconnect.
+    res.writeHead(429, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Retry-After': String(seconds), Connection: 'close' });
+    res.end(text);
   }
 
   private track(method: string): () => void {
@@ -222,22 +309,6 @@ function httpStatusFor(code: number): number {
   return 500;
 }
 
-/**
- * False for a request a browser sent from another site: browsers add `Origin` to
- * cross-site POSTs and WebSocket upgrades, and attach any Basic credentials they
- * cached for this server (an operator who opened the explorer), so without this
- * any web page could call the RPC. Clients that send no Origin (curl, libraries) pass.
- */
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === (req.headers.host ?? '').toLowerCase();
-  } catch {
-    return false;
-  }
-}
-
 function safeMethod(body: string): unknown {
   try {
     return (JSON.parse(body) as { method?: unknown }).method;
@@ -250,13 +321,4 @@ function safeMethod(body: string): unknown {
 export function bigintReplacer(_key: string, value: unknown): unknown {
   if (typeof value !== 'bigint') return value;
   return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
-}
-
-function addAllowed(list: BlockList, entry: string): void {
-  const [ip, bits] = entry.split('/');
-  const family = isIP(ip ?? '');
-  if (family === 0) throw new RangeError(`rpc-allow-ip: "${entry}" is not an IP address or CIDR range`);
-  const type = family === 6 ? 'ipv6' : 'ipv4';
-  if (bits === undefined) list.addAddress(ip!, type);
-  else list.addSubnet(ip!, Number(bits), type);
 }

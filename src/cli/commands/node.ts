@@ -9,7 +9,8 @@ const PASS_THROUGH: Record<string, string> = {
   mine: 'mine', minerAddress: 'miner-address', minerThreads: 'miner-threads', blockInterval: 'block-interval',
   reindex: 'reindex', logLevel: 'log-level', logFormat: 'log-format', bootstrap: 'bootstrap', connect: 'connect',
   listen: 'listen', announce: 'announce', mdns: 'mdns', maxPeers: 'max-peers', rpcBind: 'rpc-bind', rpcPort: 'rpc-port',
-  rpcUser: 'rpc-user', rpcPassword: 'rpc-password', rpcAllowIp: 'rpc-allow-ip', metrics: 'metrics', metricsPort: 'metrics-port',
+  rpcUser: 'rpc-user', rpcPassword: 'rpc-password', rpcAllowIp: 'rpc-allow-ip', rpcRateLimit: 'rpc-rate-limit',
+  rpcRateBurst: 'rpc-rate-burst', rpcRateLimitLoopback: 'rpc-rate-limit-loopback', metrics: 'metrics', metricsPort: 'metrics-port',
   explorer: 'explorer', minRelayFee: 'min-relay-fee', maxMempool: 'max-mempool',
 };
 
@@ -38,6 +39,9 @@ export function registerNodeCommand(program: Command, io: CliIo): void {
     .option('--rpc-user <user>', 'JSON-RPC user besides the cookie')
     .option('--rpc-password <password>', 'JSON-RPC password for --rpc-user')
     .option('--rpc-allow-ip <ip/cidr>', 'allow RPC clients from these addresses besides loopback (repeatable)', collect)
+    .option('--rpc-rate-limit <n>', 'requests per second each RPC client address may make; 0 for no limit (default 100)')
+    .option('--rpc-rate-burst <n>', 'requests an RPC client may make at once before the rate limit applies (default 200)')
+    .option('--rpc-rate-limit-loopback', 'rate-limit loopback RPC clients too (behind a local reverse proxy)')
     .option('--no-rpc', 'run without the JSON-RPC server')
     .option('--metrics', 'serve Prometheus metrics at http://127.0.0.1:<port>/metrics')
     .option('--metrics-port <port>', 'metrics port (default per network; 0 picks a free one)')

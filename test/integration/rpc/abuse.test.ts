@@ -14,10 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getGenesisBlock, regtest } from '../../../src/consensus/params.js';
 import { RPC } from '../../../src/rpc/errors.js';
 import type { RpcOptions } from '../../../src/rpc/options.js';
+import { recordTrial } from '../../helpers/reliability.js';
 import { startRpcNode, type RpcTestNode } from '../../helpers/rpc.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-const LIMITS: Partial<RpcOptions> = { maxBodyBytes: 64 * 1024, maxBatch: 50, maxConcurrent: 4, requestTimeoutMs: 1500 };
+/** Small limits to reach them quickly; a short pause before 401s (the default 250 ms is tested in security.test.ts). */
+const LIMITS: Partial<RpcOptions> = { maxBodyBytes: 64 * 1024, maxBatch: 50, maxConcurrent: 4, requestTimeoutMs: 1500, authFailureDelayMs: 20 };
 
 interface RawResponse {
   status: number;
@@ -112,12 +114,14 @@ describe('RPC server under malformed and hostile requests', () => {
   });
 
   it('invalid JSON gets -32700 with HTTP 500, as Core answers', async () => {
-    for (const body of ['{"method":', '', '{method: "getblockcount"}', '[1,', '\u0000\u00ff', '{"method":"uptime"}}']) {
+    const bodies = ['{"method":', '', '{method: "getblockcount"}', '[1,', '\u0000\u00ff', '{"method":"uptime"}}'];
+    for (const body of bodies) {
       const res = await json(body);
       expect(res.status, body).toBe(500);
       expect(res.body, body).toMatchObject({ result: null, error: { code: RPC.PARSE_ERROR }, id: null });
     }
     await stillServing();
+    recordTrial({ area: 'Fuzzing', attack: 'RPC bodies that are not JSON', times: bodies.length, outcome: 'error -32700 (HTTP 500), server serving' });
   });
 
   it('JSON that is not a request object gets -32600', async () => {
@@ -132,6 +136,7 @@ describe('RPC server under malformed and hostile requests', () => {
     const replies = res.body as { error: { code: number } | null; id: unknown }[];
     expect(replies.map((r) => r.error?.code ?? null)).toEqual([RPC.INVALID_REQUEST, RPC.INVALID_REQUEST, null]);
     expect(replies[2]!.id).toBe(7);
+    recordTrial({ area: 'Fuzzing', attack: 'RPC JSON that is not a request object (alone and in a batch)', times: 9, outcome: 'error -32600, other batch elements served' });
   });
 
   it('wrong parameter types and values get -3, -8 and -32602 on methods that exist', async () => {
@@ -146,6 +151,7 @@ describe('RPC server under malformed and hostile requests', () => {
     expect(await code('getblock', [{}])).toBe(RPC.TYPE_ERROR);
     expect(await code('validateaddress', [42])).toBe(RPC.TYPE_ERROR);
     expect((await node.call('getblockhash', [0])).body.error).toBeNull();
+    recordTrial({ area: 'Fuzzing', attack: 'RPC parameters of the wrong type, value or number', times: 9, outcome: 'errors -3, -8, -32602' });
   });
 
   it('unknown methods get -32601: HTTP 404 for JSON-RPC 1.0, 200 for 2.0', async () => {
@@ -158,6 +164,7 @@ describe('RPC server under malformed and hostile requests', () => {
     for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '']) {
       expect((await node.call(name)).body.error?.code, name).toBe(RPC.METHOD_NOT_FOUND);
     }
+    recordTrial({ area: 'Fuzzing', attack: 'RPC unknown methods (incl. __proto__, constructor, toString)', times: 7, outcome: 'error -32601' });
   });
 
   it('missing, wrong or malformed credentials get 401 with WWW-Authenticate; other HTTP methods get 405', async () => {
@@ -178,6 +185,7 @@ describe('RPC server under malformed and hostile requests', () => {
     // Credentials are checked before the method: an unauthenticated GET learns nothing more.
     expect((await fetch(node.url)).status).toBe(401);
     await stillServing();
+    recordTrial({ area: 'Security', attack: 'RPC requests with missing, wrong or malformed credentials', times: cases.length + 1, outcome: 'HTTP 401 with WWW-Authenticate' });
   });
 
   it('a batch over maxBatch gets -32600; one at the limit is served', async () => {
@@ -188,6 +196,7 @@ describe('RPC server under malformed and hostile requests', () => {
     const at = await json(batch(LIMITS.maxBatch!));
     expect(at.status).toBe(200);
     expect((at.body as unknown[]).length).toBe(LIMITS.maxBatch);
+    recordTrial({ area: 'Security', attack: 'RPC batch over the batch limit', times: 1, outcome: 'error -32600 for the batch' });
   });
 
   it('a body over maxBodyBytes gets 413 without the server reading it all (declared or chunked)', async () => {
@@ -207,6 +216,7 @@ describe('RPC server under malformed and hostile requests', () => {
     expect(await chunked.waitClosed(2000)).toBe(true);
     expect(chunked.written).toBeLessThan(10_000_000);
     await stillServing();
+    recordTrial({ area: 'Security', attack: 'RPC body of 100 MB (declared and chunked) against a 64 KiB limit', times: 2, outcome: 'HTTP 413 and close before 10 MB were sent' });
   });
 
   it('more than maxConcurrent requests at once: the excess get 503, the rest succeed', async () => {
@@ -229,6 +239,7 @@ describe('RPC server under malformed and hostile requests', () => {
     for (const r of served) expect(JSON.parse(r!.body)).toMatchObject({ error: null });
     for (const c of clients) c.destroy();
     await stillServing();
+    recordTrial({ area: 'Security', attack: 'RPC requests beyond the concurrency limit', times: total, outcome: 'excess get HTTP 503, the rest succeed' });
   });
 
   it('a client that never finishes its body (or its headers) is cut off after requestTimeoutMs', async () => {
@@ -246,6 +257,7 @@ describe('RPC server under malformed and hostile requests', () => {
     expect(elapsed).toBeLessThan(LIMITS.requestTimeoutMs! + 3000);
     expect((await slowBody.response)?.status).toBe(408);
     await stillServing();
+    recordTrial({ area: 'Security', attack: 'RPC client that never finishes its headers or body (slowloris)', times: 2, outcome: 'cut off after the request timeout, others served' });
   });
 
   it('2,000 random and mutated requests each get a JSON-RPC reply, and the node still works afterwards', async () => {
@@ -271,6 +283,10 @@ describe('RPC server under malformed and hostile requests', () => {
     expect(outcomes.get('result') ?? 0).toBeGreaterThan(50);
     expect(outcomes.size).toBeGreaterThan(6);
     expect(await node.result('getblockcount')).toBeTypeOf('number');
+    recordTrial({
+      area: 'Fuzzing', attack: 'RPC random and mutated requests (JSON values, calls of every method, mutated calls, batches)', times: requests.length,
+      outcome: `a JSON-RPC reply each (${outcomes.get('result') ?? 0} results, ${outcomes.size - 1} error codes), server serving`,
+    });
   }, 45_000);
 });
 

@@ -8,6 +8,7 @@ import { randomSecretKey } from '../../../src/primitives/signature.js';
 import {
   addressOfSecret, decryptKey, encryptKey, KeystoreError, readKeystore, scryptCostFromEnv, writeKeystore, DEFAULT_SCRYPT_N, type KeystoreFile,
 } from '../../../src/cli/wallet/keystore.js';
+import { recordTrial } from '../../helpers/reliability.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 /** Low cost keeps the tests fast; the format and code paths are the same. */
@@ -57,6 +58,7 @@ describe('keystore', () => {
     expect(err.code).toBe('wrong-password');
     expect(err.message).toBe('wrong password or damaged keystore');
     expectNoKeyMaterial(err, secret, 'right password');
+    recordTrial({ area: 'Security', attack: 'keystore decryption with a wrong password', times: 1, outcome: 'wrong-password error without key material' });
   });
 
   it('detects tampering with the ciphertext, tag, nonce, salt, cost or the cleartext address', async () => {
@@ -78,18 +80,21 @@ describe('keystore', () => {
       expect(err.message).toContain('wrong password or damaged keystore');
       expectNoKeyMaterial(err, secret, 'pw');
     }
+    recordTrial({ area: 'Security', attack: 'keystore tampered (ciphertext, tag, nonce, salt, scrypt cost, address, network)', times: tampered.length, outcome: 'refused as wrong password or damaged, without key material' });
   });
 
   it('refuses malformed files and parameters that would cost too much to try', async () => {
     const file = await encryptKey(randomSecretKey(), 'pw', opts);
-    for (const bad of [
+    const malformed = [
       { ...file, version: 2 }, { ...file, kdf: { ...file.kdf, n: 1 << 24 } }, { ...file, kdf: { ...file.kdf, n: 1000 } },
       { ...file, ciphertext: 'zz' }, { ...file, cipher: { ...file.cipher, name: 'rot13' } }, null, 'text',
-    ]) {
+    ];
+    for (const bad of malformed) {
       const err = await caught(decryptKey(bad as KeystoreFile, 'pw', regtest.addressPrefix));
       expect(err.code).toBe('bad-keystore');
       expect(err.message).toContain('wrong password or damaged keystore');
     }
+    recordTrial({ area: 'Security', attack: 'keystore malformed or with a scrypt cost of 2^24', times: malformed.length, outcome: 'bad-keystore before any key derivation' });
   });
 
   it('refuses an empty password and a key outside the curve order', async () => {
@@ -153,6 +158,7 @@ describe('keystore files', () => {
     }
     expect(err?.code).toBe('bad-keystore');
     expect(err?.message).toContain('wrong password or damaged keystore');
+    recordTrial({ area: 'Security', attack: 'keystore file truncated (not JSON)', times: 1, outcome: 'bad-keystore, damaged-keystore message' });
   });
 
   it('takes the scrypt cost from TALLY_WALLET_SCRYPT_N, within bounds', () => {

@@ -11,6 +11,8 @@ import { EncodingError } from '../../../src/primitives/errors.js';
 import { BufferReader, BufferWriter, MAX_COMPACT_SIZE, varintSize } from '../../../src/primitives/encoding.js';
 import { computeMerkleRoot, merkleBranch, merkleRootFromBranch } from '../../../src/primitives/merkle.js';
 import { Transaction, type TxInput, type TxOutput } from '../../../src/primitives/tx.js';
+import { checkProperty } from '../../helpers/fuzz.js';
+import { recordTrial } from '../../helpers/reliability.js';
 
 const I32_MIN = -(2 ** 31);
 const I32_MAX = 2 ** 31 - 1;
@@ -76,7 +78,7 @@ function decodesOrEncodingError(decode: () => unknown): void {
 
 describe('transaction codec properties', () => {
   it('arbitrary transactions round-trip with identical bytes, txid and wtxid', () => {
-    fc.assert(
+    const runs = checkProperty(
       fc.property(transaction(), (tx) => {
         const bytes = tx.toBytes();
         const decoded = Transaction.fromBytes(bytes);
@@ -92,10 +94,11 @@ describe('transaction codec properties', () => {
         expect(decoded.vsize).toBe(Math.ceil(decoded.weight / 4));
       }),
     );
+    recordTrial({ area: 'Fuzzing', attack: 'transaction codec: arbitrary transactions (with witnesses) round-trip', times: runs, outcome: 'identical bytes, txid and wtxid' });
   });
 
   it('without witnesses the encoding is legacy and txid == wtxid', () => {
-    fc.assert(
+    const runs = checkProperty(
       fc.property(transaction(false), (tx) => {
         expect(tx.hasWitness).toBe(false);
         const bytes = tx.toBytes();
@@ -107,6 +110,7 @@ describe('transaction codec properties', () => {
         expect(Transaction.fromBytes(bytes).txid).toBe(tx.txid);
       }),
     );
+    recordTrial({ area: 'Fuzzing', attack: 'transaction codec: arbitrary legacy transactions round-trip', times: runs, outcome: 'identical bytes, txid == wtxid' });
   });
 
   it('with a witness the encoding carries marker and flag, and the txid ignores the witness', () => {
@@ -126,7 +130,7 @@ describe('transaction codec properties', () => {
 
 describe('block codec properties', () => {
   it('arbitrary headers round-trip in 80 bytes', () => {
-    fc.assert(
+    const runs = checkProperty(
       fc.property(header, (h) => {
         const bytes = h.toBytes();
         expect(bytes).toHaveLength(HEADER_SIZE);
@@ -138,10 +142,11 @@ describe('block codec properties', () => {
         expect(decoded.merkleRoot).toBe(h.merkleRoot);
       }),
     );
+    recordTrial({ area: 'Fuzzing', attack: 'header codec: arbitrary headers round-trip', times: runs, outcome: 'identical 80 bytes and hash' });
   });
 
   it('blocks of arbitrary transactions round-trip', () => {
-    fc.assert(
+    const runs = checkProperty(
       fc.property(block, (b) => {
         const bytes = b.toBytes();
         const decoded = Block.fromBytes(bytes);
@@ -153,6 +158,7 @@ describe('block codec properties', () => {
       }),
       { numRuns: 50 },
     );
+    recordTrial({ area: 'Fuzzing', attack: 'block codec: arbitrary blocks round-trip', times: runs, outcome: 'identical bytes, hash and merkle root' });
   });
 });
 
@@ -221,7 +227,7 @@ describe('BufferWriter / BufferReader properties', () => {
 
 describe('decoders on arbitrary bytes throw only EncodingError', () => {
   it('random bytes', () => {
-    fc.assert(
+    const runs = checkProperty(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         decodesOrEncodingError(() => Transaction.fromBytes(bytes));
         decodesOrEncodingError(() => Block.fromBytes(bytes));
@@ -229,10 +235,11 @@ describe('decoders on arbitrary bytes throw only EncodingError', () => {
       }),
       { numRuns: 500 },
     );
+    recordTrial({ area: 'Fuzzing', attack: 'transaction, block and header decoders on random bytes (up to 300)', times: runs, outcome: 'EncodingError or a value; no other exception' });
   });
 
   it('a random 80-byte header followed by random bytes', () => {
-    fc.assert(
+    const runs = checkProperty(
       fc.property(fc.uint8Array({ minLength: 80, maxLength: 80 }), fc.uint8Array({ maxLength: 200 }), (h, rest) => {
         decodesOrEncodingError(() => BlockHeader.fromBytes(h));
         const bytes = new Uint8Array(h.length + rest.length);
@@ -242,6 +249,7 @@ describe('decoders on arbitrary bytes throw only EncodingError', () => {
       }),
       { numRuns: 300 },
     );
+    recordTrial({ area: 'Fuzzing', attack: 'header and block decoders on a random header plus random bytes', times: runs, outcome: 'EncodingError or a value; no other exception' });
   });
 
   it('valid encodings with bytes changed, truncated or extended', () => {
@@ -252,7 +260,7 @@ describe('decoders on arbitrary bytes throw only EncodingError', () => {
       extra: fc.uint8Array({ maxLength: 4 }),
       mode: fc.constantFrom('flip', 'cut', 'extend'),
     });
-    fc.assert(
+    const runs = checkProperty(
       fc.property(fc.oneof(transaction().map((t) => t.toBytes()), block.map((b) => b.toBytes())), mutation, (valid, m) => {
         let bytes: Uint8Array;
         if (m.mode === 'flip') {
@@ -270,6 +278,7 @@ describe('decoders on arbitrary bytes throw only EncodingError', () => {
       }),
       { numRuns: 300 },
     );
+    recordTrial({ area: 'Fuzzing', attack: 'transaction and block decoders on valid encodings with a byte changed, truncated or extended', times: runs, outcome: 'EncodingError or a value; no other exception' });
   });
 });
 
@@ -287,11 +296,12 @@ describe('hex properties', () => {
   });
 
   it('fromHex rejects odd length with bad-hex', () => {
-    fc.assert(
+    const runs = checkProperty(
       fc.property(fc.uint8Array({ maxLength: 50 }), fc.constantFrom(...'0123456789abcdef'), (bytes, digit) => {
         expect(() => fromHex(toHex(bytes) + digit)).toThrow(expect.objectContaining({ code: 'bad-hex' }));
       }),
     );
+    recordTrial({ area: 'Fuzzing', attack: 'fromHex on odd-length hex', times: runs, outcome: 'EncodingError bad-hex' });
   });
 
   it('fromHex rejects any non-hex character with bad-hex', () => {
@@ -299,7 +309,7 @@ describe('hex properties', () => {
       .integer({ min: 0, max: 0xffff })
       .map((c) => String.fromCharCode(c))
       .filter((c) => !/^[0-9a-fA-F]$/.test(c));
-    fc.assert(
+    const runs = checkProperty(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.nat(), nonHexChar, (bytes, at, bad) => {
         const hex = toHex(bytes);
         const pos = at % hex.length;
@@ -314,6 +324,7 @@ describe('hex properties', () => {
         expect(code).toBe('bad-hex');
       }),
     );
+    recordTrial({ area: 'Fuzzing', attack: 'fromHex on hex with a non-hex character', times: runs, outcome: 'EncodingError bad-hex' });
   });
 
   it('hashToHex / hashFromHex round-trip and reverse the bytes', () => {
