@@ -12,18 +12,21 @@ import { checkBlockContext, checkBlockHeader, checkBlockSanity, checkHeaderConte
 import { checkBlockSpends } from '../consensus/block-spends.js';
 import type { Coin } from '../consensus/coins.js';
 import { blockError, headerError, RuleError } from '../consensus/errors.js';
-import { getGenesisBlock, type NetworkParams } from '../consensus/params.js';
+import type { NetworkParams } from '../consensus/params.js';
 import { findInvalidSignature, SCRIPT_FAILURE, type SignatureCheck } from '../consensus/signatures.js';
 import { getVerifier } from '../primitives/signature.js';
+import { isTallyError } from '../primitives/errors.js';
 import { ChainDB, type UtxoDigest } from './chaindb.js';
 import { ChainEntry, findFork } from './entry.js';
 import { ChainError } from './errors.js';
 import { keys } from './layout.js';
+import { genesisOps, loadEntries, loadMainChain, readStoredBlock, repairDatabase } from './load.js';
 import { silentLogger, type Logger } from './logger.js';
 import { CHAIN_DEFAULTS, type ChainOptions } from './options.js';
 import { OrphanBlocks } from './orphans.js';
 import { BlockStatus, encodeHeaderRecord } from './records.js';
 import { connectOps, disconnectOps } from './state-changes.js';
+import { damagedError, isFatalStorageError } from './storage-errors.js';
 
 /** Verifies signature checks, possibly on worker threads; resolves to the first bad index or -1. */
 export interface BatchVerifier {
@@ -44,6 +47,8 @@ export interface ChainEvents {
   disconnect: [block: Block, entry: ChainEntry];
   reorg: [info: { oldTip: ChainEntry; newTip: ChainEntry; fork: ChainEntry }];
   invalid: [entry: ChainEntry, error: RuleError];
+  /** A storage failure (storage-errors.ts): the chain refuses every later change; the node must stop. */
+  fatal: [error: ChainError];
 }
 
 /** Core's CBlockIndexWorkComparator: more work wins, then the block whose data arrived first. */
@@ -72,6 +77,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private sequence = 0;
   private bestHeaderCache?: ChainEntry;
   private queue: Promise<unknown> = Promise.resolve();
+  private halted?: ChainError;
 
   constructor(opts: ChainOptions, modules: ChainModules = {}) {
     super();
@@ -100,25 +106,39 @@ export class Chain extends EventEmitter<ChainEvents> {
   /**
    * Opens the database, writing genesis into a new one and checking an existing
    * one is consistent. With `reindex`, rebuilds the chain state from the stored
-   * blocks instead of trusting it (the cure for `db-corrupt`).
-   * @throws ChainError db-corrupt, db-wrong-network, db-version, db-open-failed
+   * blocks instead of trusting it (the cure for `db-corrupt`), after LevelDB's
+   * repair when LevelDB itself found the damage.
+   * @throws ChainError db-corrupt, db-blocks-lost, disk-full, db-wrong-network, db-version, db-open-failed
    */
   async open(opts: { reindex?: boolean; onReindexProgress?: (height: number, best: number) => void } = {}): Promise<void> {
-    const { fresh } = await this.db.open(this.params.name);
     try {
-      if (fresh) await this.writeGenesis();
-      await this.loadEntries();
+      await this.load(opts, false);
+    } catch (err) {
+      if (!opts.reindex || !isTallyError(err, 'db-corrupt')) throw err;
+      await repairDatabase(this.db.path, err, this.log);
+      await this.load(opts, true);
+    }
+  }
+
+  private async load(opts: { reindex?: boolean; onReindexProgress?: (height: number, best: number) => void }, repaired: boolean): Promise<void> {
+    this.halted = undefined;
+    const { fresh } = await this.db.open(this.params.name, { reindex: opts.reindex === true, repaired });
+    try {
+      if (fresh) await this.db.batch(genesisOps(this.params));
+      await this.loadEntries(opts.reindex === true);
       if (!this.entries.has(this.params.genesisHash)) {
-        if (!opts.reindex) throw new ChainError('db-corrupt', 'the genesis block is missing; run with --reindex');
-        await this.writeGenesis();
-        await this.loadEntries();
+        if (!opts.reindex) throw damagedError(this.db.path, 'the genesis block is missing');
+        await this.db.batch(genesisOps(this.params));
+        await this.loadEntries(true);
       }
       if (opts.reindex) {
         this.mainChain[0] = this.getGenesisEntry();
         await this.reindex(opts.onReindexProgress);
         return;
       }
-      await this.loadTip();
+      await loadMainChain(this.db, this.entries, this.mainChain);
+      this.linkAll();
+      this.log.info({ height: this.tip.height, tip: this.tip.hashHex }, 'chain loaded');
       // Each block connects or disconnects in its own batch, so a crash in the middle of a
       // reorganization leaves the tip between the two branches: finish switching now.
       await this.serialize(() => this.activateBestChain());
@@ -133,44 +153,10 @@ export class Chain extends EventEmitter<ChainEvents> {
     await this.db.close();
   }
 
-  private async writeGenesis(): Promise<void> {
-    const genesis = getGenesisBlock(this.params);
-    const entry = new ChainEntry(genesis.header, null, BlockStatus.HAVE_DATA | BlockStatus.VALID);
-    await this.db.batch([
-      { type: 'put', key: keys.block(entry.hash), value: genesis.toBytes() },
-      { type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) },
-      { type: 'put', key: keys.height(0), value: entry.hash },
-      { type: 'put', key: keys.tip(), value: entry.hash },
-    ]);
-  }
-
-  private async loadEntries(): Promise<void> {
-    const started = Date.now();
-    this.log.info('loading block index');
-    const records = (await this.db.loadHeaderRecords((n) => this.log.info({ headers: n }, 'loading block index')))
-      .sort((a, b) => a.height - b.height);
+  private async loadEntries(reindex: boolean): Promise<void> {
+    const loaded = await loadEntries(this.db, this.log, reindex);
     this.entries.clear();
-    for (const rec of records) {
-      const prev = rec.height === 0 ? null : this.entries.get(rec.header.prevHash);
-      if (rec.height > 0 && !prev) continue; // an unlinked record cannot matter to the best chain
-      const entry = new ChainEntry(rec.header, prev ?? null, rec.status);
-      this.entries.set(entry.hashHex, entry);
-    }
-    this.log.info({ headers: this.entries.size, ms: Date.now() - started }, 'block index loaded');
-  }
-
-  private async loadTip(): Promise<void> {
-    const tipHash = await this.db.getTip();
-    const tip = tipHash && this.entries.get(hashToHex(tipHash));
-    if (!tip || !tip.valid) throw new ChainError('db-corrupt', 'the chain tip is missing or not valid; run with --reindex');
-    this.mainChain.length = 0;
-    for (let e: ChainEntry | null = tip; e; e = e.prev) this.mainChain[e.height] = e;
-    const atHeight = await this.db.getHashAtHeight(tip.height);
-    if (!atHeight || hashToHex(atHeight) !== tip.hashHex || (tip.height > 0 && !(await this.db.hasUndo(tip.hash)))) {
-      throw new ChainError('db-corrupt', `chain state at height ${tip.height} is inconsistent; run with --reindex`);
-    }
-    this.linkAll();
-    this.log.info({ height: tip.height, tip: tip.hashHex }, 'chain loaded');
+    for (const [hash, entry] of loaded) this.entries.set(hash, entry);
   }
 
   private getGenesisEntry(): ChainEntry {
@@ -179,9 +165,19 @@ export class Chain extends EventEmitter<ChainEvents> {
 
   /** Runs `fn` after every earlier call finished: chain changes never interleave. */
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
+    const guarded = () => (this.halted ? Promise.reject(this.halted) : fn().catch((err: unknown) => this.halt(err)));
+    const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** After a storage failure memory may be ahead of disk: refuse every later change, and say so once. */
+  private halt(err: unknown): never {
+    if (isFatalStorageError(err) && !this.halted) {
+      this.halted = err;
+      this.emit('fatal', err);
+    }
+    throw err;
   }
 
   /**
@@ -360,6 +356,7 @@ export class Chain extends EventEmitter<ChainEvents> {
     for (let best = this.bestCandidate(); best; best = this.bestCandidate()) {
       const oldTip = this.tip;
       const fork = findFork(oldTip, best);
+      if (fork !== oldTip) this.log.info({ fork: fork.height, depth: oldTip.height - fork.height, oldTip: oldTip.hashHex, target: best.hashHex }, 'reorganizing');
       while (this.tip !== fork) await this.disconnectTip();
       const path: ChainEntry[] = [];
       for (let e: ChainEntry | null = best; e && e !== fork; e = e.prev) path.unshift(e);
@@ -446,6 +443,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       } finally {
         this.off('connect', onConnect);
       }
+      await this.db.clearReindexRequired();
     });
   }
 
@@ -515,9 +513,7 @@ export class Chain extends EventEmitter<ChainEvents> {
   private async getBlockByEntry(entry: ChainEntry): Promise<Block> {
     const cached = this.blockCache.get(entry.hashHex);
     if (cached) return cached;
-    const bytes = await this.db.getBlockBytes(entry.hash);
-    if (!bytes) throw new ChainError('db-corrupt', `block ${entry.hashHex} is missing; run with --reindex`);
-    const block = Block.fromBytes(bytes);
+    const block = await readStoredBlock(this.db, entry, this.params);
     this.cacheBlock(block);
     return block;
   }

@@ -5,11 +5,13 @@
  */
 import { Level } from 'level';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { hashToHex } from '../primitives/bytes.js';
+import { equalBytes, hashToHex } from '../primitives/bytes.js';
 import type { OutPoint } from '../primitives/tx.js';
 import type { Coin } from '../consensus/coins.js';
 import { ChainError } from './errors.js';
+import { droppedRecords, missingFiles } from './db-files.js';
 import { DB_VERSION, keys, PREFIX, readU32BE } from './layout.js';
+import { blocksLostError, damagedError, openError, readError, writeError } from './storage-errors.js';
 import {
   decodeAddrUtxo, decodeCoin, decodeHeaderRecord, decodeTxIndex, decodeUndo, type HeaderRecord, type UndoCoin,
 } from './records.js';
@@ -35,23 +37,44 @@ const ENC = { keyEncoding: 'view', valueEncoding: 'view' } as const;
 
 export class ChainDB {
   readonly path: string;
-  private readonly db: Level<Uint8Array, Uint8Array>;
+  private handle?: Level<Uint8Array, Uint8Array>;
 
   constructor(path: string) {
     this.path = path;
-    this.db = new Level<Uint8Array, Uint8Array>(path, ENC);
   }
 
-  /** Opens the database, initializing it for `network` if new; refuses another network's or format's data. */
-  async open(network: string): Promise<{ fresh: boolean }> {
+  private get db(): Level<Uint8Array, Uint8Array> {
+    if (!this.handle) throw new ChainError('closed', `the chain database at ${this.path} is not open`);
+    return this.handle;
+  }
+
+  /**
+   * Opens the database, initializing it for `network` if new; refuses another network's or
+   * format's data, and damage (unless `reindex`, which rebuilds what the damage touched).
+   * `repaired`: LevelDB's repair just ran; what it kept is used, and a reindex is then required
+   * until one finishes.
+   * @throws ChainError db-open-failed, db-corrupt, disk-full, db-wrong-network, db-version,
+   *   db-blocks-lost (repaired, and nothing was left)
+   */
+  async open(network: string, opts: { reindex?: boolean; repaired?: boolean } = {}): Promise<{ fresh: boolean }> {
+    const missing = missingFiles(this.path);
+    if (missing) throw damagedError(this.path, missing);
+    // Made here, not in the constructor: a Level opens itself on the next tick after it is made,
+    // which would run before the check above.
+    this.handle = new Level<Uint8Array, Uint8Array>(this.path, ENC);
     try {
       await this.db.open();
     } catch (err) {
-      const cause = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
-      throw new ChainError('db-open-failed', `cannot open the chain database at ${this.path}: ${cause}`);
+      throw openError(this.path, err);
     }
     try {
-      return await this.checkFormat(network);
+      const format = await this.checkFormat(network, opts.repaired === true);
+      // Remembered in the database until a reindex finishes: the next open no longer sees it in LevelDB's LOG.
+      const why = opts.repaired ? 'repaired; the reindex did not finish' : droppedRecords(this.path);
+      if (why) await this.batch([{ type: 'put', key: keys.reindexRequired(), value: new TextEncoder().encode(why) }]);
+      const required = await this.get(keys.reindexRequired());
+      if (required && !opts.reindex) throw damagedError(this.path, new TextDecoder().decode(required));
+      return format;
     } catch (err) {
       // A database we refuse must not stay open and locked.
       await this.db.close();
@@ -59,15 +82,24 @@ export class ChainDB {
     }
   }
 
-  private async checkFormat(network: string): Promise<{ fresh: boolean }> {
+  /** Deletes the reindex-required mark (when a reindex has finished). */
+  async clearReindexRequired(): Promise<void> {
+    await this.batch([{ type: 'del', key: keys.reindexRequired() }]);
+  }
+
+  private async checkFormat(network: string, repaired: boolean): Promise<{ fresh: boolean }> {
     const version = await this.get(keys.version());
     const storedNetwork = await this.get(keys.network());
     if (!version) {
+      // After a repair that lost the format records, what is left is taken to be this network's
+      // (another network's blocks would not link to this genesis); when nothing is left, only peers can help.
+      const empty = repaired && (await this.read(() => this.db.keys({ limit: 1 }).all())).length === 0;
+      if (empty) throw blocksLostError(this.path, 'nothing was readable after repair');
       await this.db.batch([
         { type: 'put', key: keys.version(), value: u32(DB_VERSION) },
         { type: 'put', key: keys.network(), value: new TextEncoder().encode(network) },
       ]);
-      return { fresh: true };
+      return { fresh: !repaired };
     }
     if (readU32BE(version, 0) !== DB_VERSION) throw new ChainError('db-version', `database format ${readU32BE(version, 0)} is not ${DB_VERSION}`);
     const name = storedNetwork ? new TextDecoder().decode(storedNetwork) : '';
@@ -76,19 +108,41 @@ export class ChainDB {
   }
 
   async close(): Promise<void> {
-    if (this.db.status === 'open' || this.db.status === 'opening') await this.db.close();
+    if (this.handle?.status === 'open' || this.handle?.status === 'opening') await this.handle.close();
   }
 
   private async get(key: Uint8Array): Promise<Uint8Array | undefined> {
-    return (await this.db.get(key)) ?? undefined;
+    return this.read(async () => (await this.db.get(key)) ?? undefined);
   }
 
+  /** Runs a read, reporting LevelDB's failures as storage errors (see storage-errors.ts). */
+  private async read<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw readError(this.path, err);
+    }
+  }
+
+  /** Decodes a stored record; one that does not decode is damage that --reindex rebuilds. */
+  private decode<T>(fn: () => T, what: string): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw damagedError(this.path, `${what} cannot be decoded: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Writes `ops` as one LevelDB batch: all or nothing.
+   * @throws ChainError disk-full, db-write-failed
+   */
   async batch(ops: BatchOp[]): Promise<void> {
     if (ops.length === 0) return;
     try {
       await this.db.batch(ops);
     } catch (err) {
-      throw new ChainError('db-write-failed', `database write failed: ${(err as Error).message}`);
+      throw writeError(this.path, err);
     }
   }
 
@@ -106,8 +160,8 @@ export class ChainDB {
 
   async getUndo(hash: Uint8Array): Promise<UndoCoin[]> {
     const bytes = await this.get(keys.undo(hash));
-    if (!bytes) throw new ChainError('db-corrupt', `undo data of block ${hashToHex(hash)} is missing; run with --reindex`);
-    return decodeUndo(bytes);
+    if (!bytes) throw damagedError(this.path, `undo data of block ${hashToHex(hash)} is missing`);
+    return this.decode(() => decodeUndo(bytes), `undo data of block ${hashToHex(hash)}`);
   }
 
   async hasUndo(hash: Uint8Array): Promise<boolean> {
@@ -120,14 +174,14 @@ export class ChainDB {
 
   async getCoin(prevout: OutPoint): Promise<Coin | undefined> {
     const bytes = await this.get(keys.coin(prevout.txid, prevout.vout));
-    return bytes ? decodeCoin(bytes) : undefined;
+    return bytes ? this.decode(() => decodeCoin(bytes), 'a coin record') : undefined;
   }
 
   /** Coins for many outpoints in one round trip; undefined where spent or unknown. */
   async getCoins(prevouts: readonly OutPoint[]): Promise<(Coin | undefined)[]> {
     if (prevouts.length === 0) return [];
-    const values = await this.db.getMany(prevouts.map((p) => keys.coin(p.txid, p.vout)));
-    return values.map((v) => (v ? decodeCoin(v) : undefined));
+    const values = await this.read(() => this.db.getMany(prevouts.map((p) => keys.coin(p.txid, p.vout))));
+    return values.map((v) => (v ? this.decode(() => decodeCoin(v), 'a coin record') : undefined));
   }
 
   async getTxLocation(txid: Uint8Array): Promise<{ blockHash: Uint8Array; position: number } | undefined> {
@@ -135,15 +189,29 @@ export class ChainDB {
     return bytes ? decodeTxIndex(bytes) : undefined;
   }
 
-  /** Every header index record (loaded once at start). */
-  async loadHeaderRecords(onProgress?: (loaded: number) => void): Promise<HeaderRecord[]> {
-    const out: HeaderRecord[] = [];
+  /**
+   * Every header index record (loaded once at start), and the hashes of records that are
+   * damaged: they do not decode, or their header does not hash to their key.
+   */
+  async loadHeaderRecords(onProgress?: (loaded: number) => void): Promise<{ records: HeaderRecord[]; damaged: { hash: Uint8Array; why: string }[] }> {
+    const records: HeaderRecord[] = [];
+    const damaged: { hash: Uint8Array; why: string }[] = [];
     const range = keys.prefixRange(Uint8Array.of(PREFIX.header));
-    for await (const value of this.db.values(range)) {
-      out.push(decodeHeaderRecord(value));
-      if (out.length % 100_000 === 0) onProgress?.(out.length);
-    }
-    return out;
+    await this.read(async () => {
+      for await (const [key, value] of this.db.iterator(range)) {
+        const hash = key.slice(1);
+        try {
+          const rec = decodeHeaderRecord(value);
+          if (!equalBytes(rec.header.hashBytes, hash)) throw new Error('its header does not hash to its key');
+          records.push(rec);
+        } catch (err) {
+          damaged.push({ hash, why: (err as Error).message });
+          continue;
+        }
+        if (records.length % 100_000 === 0) onProgress?.(records.length);
+      }
+    });
+    return { records, damaged };
   }
 
   /** Unspent outputs paying to `script`. */
@@ -151,9 +219,11 @@ export class ChainDB {
     const out: AddressUtxo[] = [];
     const range = keys.prefixRange(Uint8Array.of(PREFIX.addrUtxo), script);
     const skip = 1 + script.length;
-    for await (const [key, value] of this.db.iterator(range)) {
-      out.push({ txid: key.slice(skip, skip + 32), vout: readU32BE(key, skip + 32), ...decodeAddrUtxo(value) });
-    }
+    await this.read(async () => {
+      for await (const [key, value] of this.db.iterator(range)) {
+        out.push({ txid: key.slice(skip, skip + 32), vout: readU32BE(key, skip + 32), ...decodeAddrUtxo(value) });
+      }
+    });
     return out;
   }
 
@@ -162,7 +232,9 @@ export class ChainDB {
     const out: { height: number; txid: Uint8Array }[] = [];
     const range = keys.prefixRange(Uint8Array.of(PREFIX.addrHistory), script);
     const skip = 1 + script.length;
-    for await (const key of this.db.keys(range)) out.push({ height: readU32BE(key, skip), txid: key.slice(skip + 4, skip + 36) });
+    await this.read(async () => {
+      for await (const key of this.db.keys(range)) out.push({ height: readU32BE(key, skip), txid: key.slice(skip + 4, skip + 36) });
+    });
     return out;
   }
 
@@ -172,12 +244,14 @@ export class ChainDB {
     let txouts = 0;
     let totalAmount = 0n;
     const range = keys.prefixRange(Uint8Array.of(PREFIX.coin));
-    for await (const [key, value] of this.db.iterator(range)) {
-      hasher.update(key);
-      hasher.update(value);
-      txouts++;
-      totalAmount += decodeCoin(value).value;
-    }
+    await this.read(async () => {
+      for await (const [key, value] of this.db.iterator(range)) {
+        hasher.update(key);
+        hasher.update(value);
+        txouts++;
+        totalAmount += decodeCoin(value).value;
+      }
+    });
     return { hash: Buffer.from(hasher.digest()).toString('hex'), txouts, totalAmount };
   }
 
@@ -186,13 +260,15 @@ export class ChainDB {
     for (const prefix of [PREFIX.coin, PREFIX.undo, PREFIX.txIndex, PREFIX.addrUtxo, PREFIX.addrHistory, PREFIX.height, PREFIX.tip]) {
       const range = keys.prefixRange(Uint8Array.of(prefix));
       let ops: BatchOp[] = [];
-      for await (const key of this.db.keys(range)) {
-        ops.push({ type: 'del', key });
-        if (ops.length >= 10_000) {
-          await this.batch(ops);
-          ops = [];
+      await this.read(async () => {
+        for await (const key of this.db.keys(range)) {
+          ops.push({ type: 'del', key });
+          if (ops.length >= 10_000) {
+            await this.batch(ops);
+            ops = [];
+          }
         }
-      }
+      });
       await this.batch(ops);
     }
   }

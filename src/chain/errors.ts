@@ -2,8 +2,13 @@
 import { TallyError } from '../primitives/errors.js';
 
 /**
- * Codes: `db-corrupt` (the stored chain is inconsistent: run with --reindex),
- * `db-wrong-network` (the datadir belongs to another network), `db-version`
- * (a format this build cannot read), `db-write-failed`, `not-found`, `closed`.
+ * Codes: `db-corrupt` (the stored chain is damaged or inconsistent: run with
+ * --reindex), `db-blocks-lost` (stored blocks are missing or damaged: a reindex
+ * cannot help, the chain must come from peers again), `disk-full` (free space,
+ * restart), `db-write-failed` and `db-read-failed` (the disk refused: check it),
+ * `db-open-failed` (e.g. another node holds the lock), `db-wrong-network` (the
+ * datadir belongs to another network), `db-version` (a format this build
+ * cannot read), `not-found`, `closed`. storage-errors.ts builds the storage
+ * ones; after any of those the chain refuses every change and the node stops.
  */
 export class ChainError extends TallyError {}

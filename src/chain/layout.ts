@@ -15,6 +15,7 @@
  * | `t`    | `t` txid(32)                               | transaction index: block hash(32) position(u32)      |
  * | `a`    | `a` script(34) txid(32) vout(u32 BE)        | address index, unspent: value(i64) height(u32)       |
  * | `A`    | `A` script(34) height(u32 BE) txid(32)       | address index, history (empty value)                 |
+ * | `R`    | `R`                                        | reindex required: why (utf-8); set when LevelDB dropped damaged records while opening, deleted when a reindex finishes |
  *
  * Hashes and txids are in internal byte order. Heights are big-endian in keys
  * so that iteration follows height order.
@@ -34,6 +35,7 @@ export const PREFIX = {
   txIndex: 0x74, // t
   addrUtxo: 0x61, // a
   addrHistory: 0x41, // A
+  reindexRequired: 0x52, // R
 } as const;
 
 function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
@@ -59,6 +61,7 @@ export const keys = {
   version: () => Uint8Array.of(PREFIX.version),
   tip: () => Uint8Array.of(PREFIX.tip),
   network: () => Uint8Array.of(PREFIX.network),
+  reindexRequired: () => Uint8Array.of(PREFIX.reindexRequired),
   block: (hash: Uint8Array) => key(PREFIX.block, hash),
   header: (hash: Uint8Array) => key(PREFIX.header, hash),
   height: (height: number) => key(PREFIX.height, u32be(height)),

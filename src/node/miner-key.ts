@@ -2,7 +2,7 @@
  * The key a node mines to when no --miner-address is given: created once in
  * the datadir (mode 0600) so a demo node's coins are spendable by its wallet.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromHex, toHex } from '../primitives/bytes.js';
 import { encodeAddress } from '../primitives/address.js';
@@ -28,8 +28,24 @@ export function loadOrCreateMinerKey(datadir: string, params: NetworkParams): Mi
     secretKey = fromHex(text);
   } else {
     secretKey = randomSecretKey();
-    writeFileSync(path, `${toHex(secretKey)}\n`, { mode: 0o600, flag: 'wx' });
+    writeKeyFile(path, `${toHex(secretKey)}\n`);
     created = true;
   }
   return { path, secretKey, address: encodeAddress(params.addressPrefix, outputKeyFromSecret(secretKey)), created };
+}
+
+/**
+ * Writes a new key file whole or not at all: a full disk must not leave a
+ * truncated key that the next start refuses. The text goes to a temporary file
+ * first, then is renamed into place.
+ */
+function writeKeyFile(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

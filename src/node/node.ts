@@ -10,9 +10,10 @@ import type { Transaction } from '../primitives/tx.js';
 import { addressToScriptPubKey } from '../primitives/address.js';
 import { Chain, type ProcessResult } from '../chain/chain.js';
 import type { ChainEntry } from '../chain/entry.js';
+import type { ChainError } from '../chain/errors.js';
 import { VerifyPool } from '../chain/verify-pool.js';
 import { Mempool } from '../mempool/mempool.js';
-import type { AcceptResult, MempoolEntry, RemovalReason } from '../mempool/interface.js';
+import type { AcceptOptions, AcceptResult, MempoolEntry, RemovalReason } from '../mempool/interface.js';
 import { Miner } from '../mining/miner.js';
 import { createBlockTemplate, type BlockTemplate } from '../mining/template.js';
 import type { NodeConfig } from './config.js';
@@ -35,6 +36,12 @@ export interface NodeEvents {
    * `rejected` when processBlock threw.
    */
   blockProcessed: [info: { hash: string; ms: number; status: ProcessResult['status'] | 'rejected' }];
+  /**
+   * The chain hit a storage failure (a full disk, a failed write, damage; codes in
+   * src/chain/storage-errors.ts) and refuses every later change: whoever runs the
+   * node must stop it. Logged once at level fatal with the operator's message.
+   */
+  fatal: [error: ChainError];
 }
 
 export interface NodeModules {
@@ -58,6 +65,7 @@ export class TallyNode extends EventEmitter<NodeEvents> {
   private pending: { kind: 'connect' | 'disconnect'; block: Block; entry: ChainEntry }[] = [];
   private started = false;
   private chainOpen = false;
+  private fatalError?: ChainError;
 
   constructor(config: NodeConfig, modules: NodeModules) {
     super();
@@ -103,11 +111,18 @@ export class TallyNode extends EventEmitter<NodeEvents> {
   }
 
   private async startServices(): Promise<void> {
-    await this.verifyPool.start();
     this.chain.on('connect', (block, entry) => this.pending.push({ kind: 'connect', block, entry }));
     this.chain.on('disconnect', (block, entry) => this.pending.push({ kind: 'disconnect', block, entry }));
     this.chain.on('reorg', (info) => this.emit('reorg', info));
-    await this.openChain();
+    this.chain.on('fatal', (err) => {
+      this.fatalError = err;
+      this.log.fatal({ module: 'node', code: err.code, datadir: this.config.datadir }, err.message);
+      this.emit('fatal', err);
+    });
+    // The signature workers load while the chain opens: verify() queues until they are ready.
+    const [pool, chain] = await Promise.allSettled([this.verifyPool.start(), this.openChain()]);
+    if (chain.status === 'rejected') throw chain.reason;
+    if (pool.status === 'rejected') throw pool.reason;
     this.chainOpen = true;
     this.pending = [];
     await this.mempool.start();
@@ -165,7 +180,8 @@ export class TallyNode extends EventEmitter<NodeEvents> {
     this.started = false;
     await this.producer?.stop();
     await this.miner.stop();
-    if (this.chainOpen) {
+    // On a full disk the save could only leave a partial temporary file; the last saved mempool stays.
+    if (this.chainOpen && this.fatalError?.code !== 'disk-full') {
       await this.mempool.save(this.mempoolPath).catch((err: Error) => this.log.warn({ module: 'mempool', err: err.message }, 'could not save the mempool'));
     }
     await this.mempool.stop();
@@ -226,7 +242,7 @@ export class TallyNode extends EventEmitter<NodeEvents> {
   }
 
   /** Accepts a transaction into the mempool (RPC, p2p). */
-  async sendTransaction(tx: Transaction, opts: { allowOrphan?: boolean } = {}): Promise<AcceptResult> {
+  async sendTransaction(tx: Transaction, opts: AcceptOptions = {}): Promise<AcceptResult> {
     const result = await this.mempool.acceptTransaction(tx, opts);
     if (result.status === 'accepted') this.producer?.mempoolChanged();
     return result;

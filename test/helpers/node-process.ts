@@ -18,15 +18,31 @@ export interface LogLine {
 export class NodeProcess {
   readonly child: ChildProcess;
   readonly lines: LogLine[] = [];
+  /** Standard output that is not a JSON log line ("P2P addresses: ...", "RPC: http://..."). */
+  readonly output: string[] = [];
   readonly stderr: string[] = [];
   private waiters: { test: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [CLI, 'node', '--log-format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  /**
+   * @param opts.prefix argv that runs the node, e.g. `['ip', 'netns', 'exec', ns]` (it must exec, so that
+   *   signals reach the node itself); the node runs directly when absent.
+   */
+  constructor(args: string[], opts: { prefix?: readonly string[] } = {}) {
+    const argv = [process.execPath, CLI, 'node', '--log-format', 'json', ...args];
+    const [cmd, ...rest] = [...(opts.prefix ?? []), ...argv];
+    this.child = spawn(cmd!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
     createInterface({ input: this.child.stdout! }).on('line', (text) => {
-      if (!text.startsWith('{')) return;
-      const line = JSON.parse(text) as LogLine;
+      if (!text.startsWith('{')) {
+        this.output.push(text);
+        return;
+      }
+      let line: LogLine;
+      try {
+        line = JSON.parse(text) as LogLine;
+      } catch {
+        return; // the last line of a process killed while writing it
+      }
       this.lines.push(line);
       this.waiters = this.waiters.filter((w) => (w.test(line) ? (w.resolve(line), false) : true));
     });
@@ -39,9 +55,22 @@ export class NodeProcess {
     const seen = this.lines.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for a log line; stderr: ${this.stderr.join('\n')}`)), ms);
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for a log line; last lines: ${this.lines.slice(-6).map((l) => JSON.stringify(l)).join('\n')}; stderr: ${this.stderr.join('\n')}`)), ms);
       this.waiters.push({ test, resolve: (l) => { clearTimeout(timer); resolve(l); } });
     });
+  }
+
+  /** Resolves with the first non-log stdout line (already printed or future) matching `pattern`; rejects after `ms`. */
+  async waitForOutput(pattern: RegExp, ms = 15_000): Promise<string> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.output.find((l) => pattern.test(l));
+      if (found) return found;
+      if (Date.now() > deadline || this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`no output line matching ${pattern}; stderr: ${this.stderr.join('\n')}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   /** Highest height seen in a 'block connected' line. */

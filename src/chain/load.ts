@@ -1,0 +1,138 @@
+/**
+ * Reading the chain back from disk: the genesis records of a new database, the
+ * header index and best chain at start, stored blocks checked against their
+ * headers, and LevelDB's repair before a reindex of a damaged database.
+ */
+import { Block, BlockHeader } from '../primitives/block.js';
+import { equalBytes, hashToHex } from '../primitives/bytes.js';
+import { checkBlockSanity } from '../consensus/block-checks.js';
+import { getGenesisBlock, type NetworkParams } from '../consensus/params.js';
+import type { BatchOp, ChainDB } from './chaindb.js';
+import { repairFiles } from './db-files.js';
+import { ChainEntry } from './entry.js';
+import { keys } from './layout.js';
+import type { Logger } from './logger.js';
+import { BlockStatus, encodeHeaderRecord, type HeaderRecord } from './records.js';
+import { blocksLostError, causeText, damagedError, writeError } from './storage-errors.js';
+
+/** The previous-block hash of a genesis header. */
+const NO_PARENT = '00'.repeat(32);
+
+/** The writes that make a new database hold the genesis block as its tip. */
+export function genesisOps(params: NetworkParams): BatchOp[] {
+  const genesis = getGenesisBlock(params);
+  const entry = new ChainEntry(genesis.header, null, BlockStatus.HAVE_DATA | BlockStatus.VALID);
+  return [
+    { type: 'put', key: keys.block(entry.hash), value: genesis.toBytes() },
+    { type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) },
+    { type: 'put', key: keys.height(0), value: entry.hash },
+    { type: 'put', key: keys.tip(), value: entry.hash },
+  ];
+}
+
+/**
+ * The header index, by display hash, in height order. Records not linked to
+ * genesis are left out (they cannot matter to the best chain). A damaged record
+ * is refused as `db-corrupt`; when reindexing it is rebuilt from its stored
+ * block, or deleted when that is gone too (what descends from it then comes
+ * from peers again).
+ */
+export async function loadEntries(db: ChainDB, log: Logger, reindex: boolean): Promise<Map<string, ChainEntry>> {
+  const started = Date.now();
+  log.info('loading block index');
+  const { records, damaged } = await db.loadHeaderRecords((n) => log.info({ headers: n }, 'loading block index'));
+  if (damaged.length > 0) {
+    if (!reindex) throw damagedError(db.path, `header record ${hashToHex(damaged[0]!.hash)} is unreadable: ${damaged[0]!.why}`);
+    records.push(...(await rebuildHeaderRecords(db, damaged.map((d) => d.hash), log)));
+  }
+  const entries = linkRecords(records);
+  log.info({ headers: entries.size, ms: Date.now() - started }, 'block index loaded');
+  return entries;
+}
+
+/** Header records rebuilt from their blocks' first 80 bytes; the records of missing blocks are deleted. */
+async function rebuildHeaderRecords(db: ChainDB, hashes: readonly Uint8Array[], log: Logger): Promise<HeaderRecord[]> {
+  const rebuilt: HeaderRecord[] = [];
+  const drop: BatchOp[] = [];
+  for (const hash of hashes) {
+    const bytes = await db.getBlockBytes(hash);
+    const header = bytes && bytes.length >= 80 ? BlockHeader.fromBytes(bytes.subarray(0, 80)) : undefined;
+    if (header && equalBytes(header.hashBytes, hash)) rebuilt.push({ header, height: -1, status: BlockStatus.HAVE_DATA, chainWork: 0n });
+    else drop.push({ type: 'del', key: keys.header(hash) });
+  }
+  await db.batch(drop);
+  log.warn({ rebuilt: rebuilt.length, deleted: drop.length }, 'damaged header records rebuilt from their blocks (deleted where the block is gone too)');
+  return rebuilt;
+}
+
+/** Entries for the records that link to genesis, parents first (breadth first, so in height order). */
+function linkRecords(records: readonly HeaderRecord[]): Map<string, ChainEntry> {
+  const byParent = new Map<string, HeaderRecord[]>();
+  for (const rec of records) {
+    const siblings = byParent.get(rec.header.prevHash);
+    if (siblings) siblings.push(rec);
+    else byParent.set(rec.header.prevHash, [rec]);
+  }
+  const entries = new Map<string, ChainEntry>();
+  const queue: ChainEntry[] = (byParent.get(NO_PARENT) ?? []).map((rec) => new ChainEntry(rec.header, null, rec.status));
+  for (let i = 0; i < queue.length; i++) {
+    const entry = queue[i]!;
+    entries.set(entry.hashHex, entry);
+    for (const rec of byParent.get(entry.hashHex) ?? []) queue.push(new ChainEntry(rec.header, entry, rec.status));
+  }
+  return entries;
+}
+
+/**
+ * Fills `main` with the best chain from the stored tip back to genesis, indexed by height.
+ * @throws ChainError db-corrupt when the tip, its height record or its undo data disagree
+ */
+export async function loadMainChain(db: ChainDB, entries: ReadonlyMap<string, ChainEntry>, main: ChainEntry[]): Promise<void> {
+  const tipHash = await db.getTip();
+  const tip = tipHash && entries.get(hashToHex(tipHash));
+  if (!tip || !tip.valid) throw damagedError(db.path, 'the chain tip is missing or not valid');
+  main.length = 0;
+  for (let e: ChainEntry | null = tip; e; e = e.prev) main[e.height] = e;
+  const atHeight = await db.getHashAtHeight(tip.height);
+  if (!atHeight || hashToHex(atHeight) !== tip.hashHex || (tip.height > 0 && !(await db.hasUndo(tip.hash)))) {
+    throw damagedError(db.path, `chain state at height ${tip.height} is inconsistent`);
+  }
+}
+
+/**
+ * A stored block, checked against its header entry: the block was checked when
+ * it arrived, so any failure now is damage on disk (not an invalid block, which
+ * would be marked invalid for good).
+ * @throws ChainError db-blocks-lost when it is missing, does not decode or does not match
+ */
+export async function readStoredBlock(db: ChainDB, entry: ChainEntry, params: NetworkParams): Promise<Block> {
+  const bytes = await db.getBlockBytes(entry.hash);
+  const where = `block ${entry.hashHex} at height ${entry.height}`;
+  if (!bytes) throw blocksLostError(db.path, `${where} is missing`);
+  try {
+    const block = Block.fromBytes(bytes);
+    if (block.hash !== entry.hashHex) throw new Error('its header does not match');
+    checkBlockSanity(block, params);
+    return block;
+  } catch (err) {
+    throw blocksLostError(db.path, `${where} is damaged (${(err as Error).message})`);
+  }
+}
+
+/**
+ * Runs LevelDB's repair on the closed database before a reindex, because `cause`
+ * (LevelDB's own damage: missing or unreadable files) stopped it from loading.
+ */
+export async function repairDatabase(path: string, cause: unknown, log: Logger): Promise<void> {
+  log.warn({ path, cause: causeText(cause) }, 'the chain database is damaged; repairing it before reindexing');
+  let lost: string[];
+  try {
+    lost = await repairFiles(path);
+  } catch (err) {
+    throw writeError(path, err);
+  }
+  if (lost.length > 0) {
+    log.warn({ path, files: lost }, 'repair could not read some table files fully (moved to lost/); what was in them is gone, and the blocks will be downloaded again from peers');
+  }
+  log.info({ path }, 'chain database repaired');
+}
