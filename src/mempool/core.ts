@@ -25,6 +25,8 @@ export interface AdmitOptions {
   bypassLimits: boolean;
   /** Entry time in seconds. */
   time: number;
+  /** The peer that sent it, which an orphan is charged to (orphans.ts). */
+  peer?: string;
 }
 
 /** Delivers an event to the Mempool's listeners. */
@@ -78,7 +80,7 @@ export class PoolCore {
   async admit(tx: Transaction, o: AdmitOptions): Promise<AcceptResult> {
     const v = await validateTransaction(this.ctx, tx, o);
     if (v.kind === 'missing') {
-      if (o.allowOrphan && this.orphans.add(tx, v.missingParents, this.now())) {
+      if (o.allowOrphan && this.orphans.add(tx, v.missingParents, this.now(), o.peer)) {
         return { status: 'orphan', txid: tx.txid, missingParents: v.missingParents };
       }
       throw missingInputsError(tx);
@@ -108,9 +110,9 @@ export class PoolCore {
     const resolved: string[] = [];
     const parents = [parentTxid];
     while (parents.length > 0) {
-      for (const child of this.orphans.takeChildren(parents.shift()!)) {
+      for (const { tx: child, peer } of this.orphans.takeChildren(parents.shift()!)) {
         try {
-          const r = await this.admit(child, { allowOrphan: true, bypassLimits: false, time: this.now() });
+          const r = await this.admit(child, { allowOrphan: true, bypassLimits: false, time: this.now(), peer });
           if (r.status !== 'accepted') continue;
           resolved.push(r.entry.txid);
           parents.push(r.entry.txid);

@@ -86,6 +86,12 @@ export interface AcceptOptions {
    * transactions from peers, so p2p passes true and RPC false (the default).
    */
   allowOrphan?: boolean;
+  /**
+   * The peer that sent it: an orphan is charged to its sender, so that when the
+   * orphan pool is full the peer holding the most loses one, and a peer's orphans
+   * can be dropped when it disconnects ({@link Mempool.removeOrphansFrom}).
+   */
+  peer?: string;
 }
 
 /** Result of an accepted transaction. */

@@ -88,7 +88,7 @@ export class Mempool extends EventEmitter<MempoolEvents> {
   acceptTransaction(tx: Transaction, opts: AcceptOptions = {}): Promise<AcceptResult> {
     return this.queue.run(async () => {
       this.core.expire();
-      const result = await this.core.admit(tx, { allowOrphan: opts.allowOrphan ?? false, bypassLimits: false, time: this.core.now() });
+      const result = await this.core.admit(tx, { allowOrphan: opts.allowOrphan ?? false, bypassLimits: false, time: this.core.now(), peer: opts.peer });
       if (result.status === 'accepted') result.resolvedOrphans = await this.core.retryOrphans(result.entry.txid);
       return result;
     });
@@ -156,6 +156,11 @@ export class Mempool extends EventEmitter<MempoolEvents> {
 
   hasWtxid(wtxid: string): boolean {
     return this.core.graph.hasWtxid(wtxid);
+  }
+
+  /** Forgets the orphans `peer` sent, as when it disconnects (Core's EraseForPeer); resolves to how many. */
+  removeOrphansFrom(peer: string): Promise<number> {
+    return this.queue.run(async () => this.core.orphans.removeForPeer(peer));
   }
 
   /** True when a txid or wtxid waits in the orphan pool. */

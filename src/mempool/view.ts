@@ -58,11 +58,14 @@ export async function fetchInputCoins(tx: Transaction, graph: TxGraph, chain: Me
   return view;
 }
 
-/** Best effort "already confirmed": some output of `tx` is an unspent coin of the chain (Core's txn-already-known). */
+/**
+ * Best effort "already confirmed" (Core's txn-already-known): the first taproot output
+ * of `tx` is an unspent coin of the chain. One lookup, not one per output: this runs
+ * for every would-be orphan, which anyone can send for free with thousands of outputs,
+ * and Core too checks only what is cheap (its coins cache, never the disk). A confirmed
+ * transaction whose first output is spent passes for an orphan, which does no harm.
+ */
 export async function hasConfirmedOutputs(tx: Transaction, chain: MempoolChain): Promise<boolean> {
-  for (let vout = 0; vout < tx.outputs.length; vout++) {
-    if (classifyOutput(tx.outputs[vout]!.scriptPubKey).type !== 'taproot') continue;
-    if (await chain.getCoin({ txid: tx.txidBytes, vout })) return true;
-  }
-  return false;
+  const vout = tx.outputs.findIndex((o) => classifyOutput(o.scriptPubKey).type === 'taproot');
+  return vout >= 0 && (await chain.getCoin({ txid: tx.txidBytes, vout })) !== undefined;
 }

@@ -83,6 +83,8 @@ export class PeerState {
   backoffUntil = 0;
   banned = false;
   headersBusy = false;
+  /** Its last headers reply was a full batch: more are coming. */
+  headersFull = false;
   headersRetryAt = 0;
   /** The last header this peer sent us: it has that block and its ancestors. */
   headerTip: ChainEntry | undefined;
@@ -159,6 +161,19 @@ export class PeerState {
   lacks(hash: string, now: number): boolean {
     if (this.missing.size > 0 && now >= this.missingUntil) this.missing.clear();
     return this.missing.has(hash);
+  }
+
+  /**
+   * The header this peer's blocks lead to when it is not on the way to `best`: the
+   * best one we know it has (its tip, or the last header it sent), when that has more
+   * work than `tip`. A peer on another branch than the best header (which may belong
+   * to a peer that never serves its blocks) is still worth downloading from.
+   */
+  sideTarget(best: ChainEntry, tip: ChainEntry, getEntry: (hash: string) => ChainEntry | undefined): ChainEntry | undefined {
+    const statusTip = getEntry(this.peer.status.tipHash);
+    const own = statusTip && this.headerTip && this.headerTip.chainWork > statusTip.chainWork ? this.headerTip : (statusTip ?? this.headerTip);
+    if (!own || own.failed || own.chainWork <= tip.chainWork) return undefined;
+    return this.forkHeight(own, best) === own.height ? undefined : own;
   }
 
   /**
@@ -263,10 +278,18 @@ export class BlockDownloader {
     const ready = [...this.ctx.peers.values()].filter((p) => p.usable(now) && p.requests.size < p.maxInFlight(this.opts));
     if (ready.length === 0) return;
     const maxHeight = tip.height + this.opts.downloadWindow;
-    const wanted = node
-      .blocksToDownload(this.opts.downloadWindow)
-      .filter((e) => e.height <= maxHeight && !this.inFlight.has(e.hashHex) && !this.pending.has(e.hashHex));
-    if (wanted.length === 0) return;
+    // What is still wanted on the way to each target: the best header for most peers.
+    const wanted = new Map<ChainEntry, ChainEntry[]>();
+    const wantedFor = (target: ChainEntry): ChainEntry[] => {
+      let list = wanted.get(target);
+      if (!list) {
+        list = node
+          .blocksToDownload(this.opts.downloadWindow, target)
+          .filter((e) => e.height <= maxHeight && !this.inFlight.has(e.hashHex) && !this.pending.has(e.hashHex));
+        wanted.set(target, list);
+      }
+      return list;
+    };
     ready.sort((a, b) => a.cost() - b.cost());
     const taken = new Set<string>();
     // One range per peer per round: a burst of free slots is spread over all peers
@@ -276,7 +299,8 @@ export class BlockDownloader {
       dispatched = false;
       for (const peer of ready) {
         if (peer.requests.size >= peer.maxInFlight(this.opts)) continue;
-        const range = this.pickRange(peer, wanted, taken, best);
+        const target = peer.sideTarget(best, tip, (hash) => node.getEntry(hash)) ?? best;
+        const range = this.pickRange(peer, wantedFor(target), taken, target);
         if (range.length === 0) continue;
         if (headersArriving && range.length < this.opts.rangeSize) {
           for (const e of range) taken.delete(e.hashHex);

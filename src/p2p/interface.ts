@@ -43,6 +43,7 @@ export interface SyncNode {
   locator(from?: ChainEntry): string[];
   getEntry(hash: string): ChainEntry | undefined;
   processHeader(header: BlockHeader): Promise<ChainEntry>;
-  blocksToDownload(limit: number): ChainEntry[];
+  /** Blocks without data on the way from the best chain to `target` (the best header by default), oldest first. */
+  blocksToDownload(limit: number, target?: ChainEntry): ChainEntry[];
   submitBlock(block: Block): Promise<ProcessResult>;
 }

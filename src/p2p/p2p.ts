@@ -126,7 +126,7 @@ export class P2PService implements SyncNetwork {
       locator: (from?: ChainEntry) => chain.locator(from),
       getEntry: (hash: string) => chain.getEntry(hash),
       processHeader: (header: BlockHeader) => chain.processHeader(header),
-      blocksToDownload: (limit: number) => chain.blocksToDownload(limit),
+      blocksToDownload: (limit: number, target?: ChainEntry) => chain.blocksToDownload(limit, target),
       submitBlock: (block: Block) => {
         this.fromNetwork.add(block.hash);
         return this.node.submitBlock(block);
@@ -185,6 +185,8 @@ export class P2PService implements SyncNetwork {
     if (this.handshaked.delete(id)) this.log.info({ peer: id, peers: this.handshaked.size }, 'peer disconnected');
     this.peerManager.forget(id);
     this.sync?.peerDisconnected(id);
+    // Its orphans were only worth keeping while it could send their parents (Core's EraseForPeer).
+    void this.node.mempool.removeOrphansFrom(id).catch(() => undefined);
   }
 
   private async requestStatus(id: string): Promise<void> {
@@ -193,9 +195,11 @@ export class P2PService implements SyncNetwork {
       const signal = timeoutSignal(this.opts.requestTimeoutMs);
       await framed.write(encodeStatus(this.ourStatus()), signal);
       this.recordStatus(id, decodeStatus(await framed.read(signal)), 'outbound');
-    } finally {
-      await framed.close();
+    } catch (err) {
+      framed.abort('status request failed');
+      throw err;
     }
+    await framed.close();
   }
 
   /** Accepts a peer's status, or drops the peer when it is on another network. */
@@ -293,6 +297,11 @@ export class P2PService implements SyncNetwork {
     return [...this.handshaked.entries()].filter(([id]) => !this.peerManager.isBanned(id)).map(([id, info]) => ({ id, status: info.status }));
   }
 
+  /**
+   * A new request stream. The requests close it after a reply and reset it when they
+   * fail: closing only our side would leave it half-open for as long as a stalling peer
+   * likes, holding a stream slot and buffering whatever it sends later.
+   */
   private async open(peer: string, protocol: string, signal?: AbortSignal): Promise<Framed> {
     const stream = await this.libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal: timeoutSignal(this.opts.requestTimeoutMs, signal) });
     return new Framed(stream, this.opts.maxMessageSize);
@@ -300,28 +309,30 @@ export class P2PService implements SyncNetwork {
 
   async getHeaders(peer: string, locator: readonly string[], signal?: AbortSignal): Promise<BlockHeader[]> {
     const framed = await this.open(peer, this.ids.headers, signal);
+    let headers: BlockHeader[];
     try {
       const s = timeoutSignal(this.opts.requestTimeoutMs, signal);
       await framed.write(encodeHashes(locator), s);
       const bytes = await framed.read(s);
       this.stats.bytesIn += bytes.length;
-      return decodeHeaders(bytes);
+      headers = decodeHeaders(bytes);
     } catch (err) {
+      framed.abort('request failed');
       this.penalizeProtocolError(peer, err);
       throw err;
-    } finally {
-      await framed.close();
     }
+    await framed.close();
+    return headers;
   }
 
   async getBlocks(peer: string, hashes: readonly string[], signal?: AbortSignal): Promise<Block[]> {
     if (hashes.length > MAX_BLOCKS_PER_REQUEST) throw new RangeError(`at most ${MAX_BLOCKS_PER_REQUEST} blocks per request`);
     const framed = await this.open(peer, this.ids.blocks, signal);
+    const blocks: Block[] = [];
     try {
       const s = timeoutSignal(this.opts.requestTimeoutMs, signal);
       await framed.write(encodeHashes(hashes), s);
       const count = decodeCount(await framed.read(s), hashes.length);
-      const blocks: Block[] = [];
       for (let i = 0; i < count; i++) {
         const bytes = await framed.read(s);
         this.stats.bytesIn += bytes.length;
@@ -331,13 +342,13 @@ export class P2PService implements SyncNetwork {
           throw new P2PError('malformed-message', `undecodable block: ${(err as Error).message}`);
         }
       }
-      return blocks;
     } catch (err) {
+      framed.abort('request failed');
       this.penalizeProtocolError(peer, err);
       throw err;
-    } finally {
-      await framed.close();
     }
+    await framed.close();
+    return blocks;
   }
 
   penalize(peer: string, score: number, reason: string): void {
@@ -359,7 +370,7 @@ export class P2PService implements SyncNetwork {
       verdict = { acceptance: 'reject', penalty: 0 };
     } else {
       try {
-        verdict = msg.topic === this.topics.blocks ? await this.onGossipBlock(from, msg.data) : await this.onGossipTx(msg.data);
+        verdict = msg.topic === this.topics.blocks ? await this.onGossipBlock(from, msg.data) : await this.onGossipTx(from, msg.data);
       } catch (err) {
         verdict = verdictFor(err);
       }
@@ -387,10 +398,10 @@ export class P2PService implements SyncNetwork {
     return { acceptance: 'accept', penalty: 0 };
   }
 
-  private async onGossipTx(data: Uint8Array): Promise<Verdict> {
+  private async onGossipTx(from: string, data: Uint8Array): Promise<Verdict> {
     const tx = Transaction.fromBytes(data);
     this.fromNetwork.add(tx.wtxid);
-    const result = await this.node.sendTransaction(tx, { allowOrphan: true });
+    const result = await this.node.sendTransaction(tx, { allowOrphan: true, peer: from });
     return result.status === 'accepted' ? { acceptance: 'accept', penalty: 0 } : { acceptance: 'ignore', penalty: 0, reason: 'orphan' };
   }
 

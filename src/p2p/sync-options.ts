@@ -34,6 +34,17 @@ export interface SyncOptions {
    * it, so a node that validates slower than it downloads does not pile blocks up in memory.
    */
   maxQueuedBlocks: number;
+  /**
+   * Anti-DoS work margin, in blocks at the tip's difficulty (Core's GetAntiDoSWorkThreshold):
+   * headers are stored only once their chain has at least the tip's work minus this many
+   * blocks' worth. A header costs nothing but its proof of work, and work far below the tip buys nothing.
+   */
+  antiDoSWorkBlocks: number;
+  /**
+   * Headers of one peer's chain held in memory, at most, while it has not shown enough work
+   * to be stored (a fork deeper than a batch); a chain needing more is not followed.
+   */
+  maxHeldHeaders: number;
   /** Period of the housekeeping tick (ms): peer list, stuck work, progress. */
   tickMs: number;
   /** Period of the 'sync progress' log line while syncing (ms). */
@@ -52,6 +63,8 @@ export const SYNC_DEFAULTS: SyncOptions = {
   maxHeaderSyncs: 2,
   retryMs: 5_000,
   maxQueuedBlocks: 64,
+  antiDoSWorkBlocks: 144,
+  maxHeldHeaders: 8_000,
   tickMs: 250,
   progressIntervalMs: 2_000,
 };

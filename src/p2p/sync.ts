@@ -14,8 +14,9 @@ import { isTallyError } from '../primitives/errors.js';
 import { RuleError } from '../consensus/errors.js';
 import type { ChainEntry } from '../chain/entry.js';
 import { silentLogger, type Logger } from '../chain/logger.js';
-import type { SyncNetwork, SyncNode } from './interface.js';
+import type { SyncNetwork, SyncNode, SyncPeer } from './interface.js';
 import { BAN_SCORE, BlockDownloader, PeerState, SyncError, timedCall } from './download.js';
+import { antiDoSThreshold, HeldHeaders } from './low-work.js';
 import { SYNC_DEFAULTS, type SyncOptions } from './sync-options.js';
 
 export { SyncError } from './download.js';
@@ -111,11 +112,20 @@ export class SyncManager {
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
   }
 
-  /** A peer handshook or sent a new status: ask it for headers if it claims more work. */
+  /** A peer handshook or sent a new status: ask it for headers if it claims a better tip we do not know. */
   onPeerStatus(peerId: string): void {
     const peer = this.network.peers().find((p) => p.id === peerId);
-    if (peer && peer.status.chainWork > this.node.bestHeader.chainWork) this.requestHeadersFrom(peerId);
+    if (peer && this.offersHeaders(peer)) this.requestHeadersFrom(peerId);
     else this.schedule();
+  }
+
+  /**
+   * Whether `peer` claims a tip with more work than ours that we have no header for.
+   * Compared with our tip, not our best header: a peer announcing headers whose blocks
+   * never come must not make us deaf to honest peers with less work than those headers.
+   */
+  private offersHeaders(peer: SyncPeer): boolean {
+    return peer.status.chainWork > this.node.tip.chainWork && this.node.getEntry(peer.status.tipHash) === undefined;
   }
 
   /** Alias of {@link onPeerStatus}, under the name the p2p service calls. */
@@ -175,11 +185,20 @@ export class SyncManager {
     try {
       this.refreshPeers();
       this.startHeaderSyncs();
-      this.downloader.assign(this.headerSyncs.size > 0);
+      this.downloader.assign(this.headersArriving());
       this.checkProgress();
     } catch (err) {
       this.log.error({ err: (err as Error).message }, 'sync pass failed');
     }
+  }
+
+  /**
+   * A header sync is under way that has sent a full batch, so more headers are coming.
+   * One that has not answered yet (maybe never will) must not hold back partial ranges.
+   */
+  private headersArriving(): boolean {
+    for (const id of this.headerSyncs.keys()) if (this.peers.get(id)?.headersFull) return true;
+    return false;
   }
 
   private track(task: Promise<unknown>): void {
@@ -238,10 +257,9 @@ export class SyncManager {
     }
     // Unprompted, one peer at a time, as Core does in initial sync: several would send the same headers.
     if (this.headerSyncs.size > 0) return;
-    const bestWork = this.node.bestHeader.chainWork;
     let pick: PeerState | undefined;
     for (const p of this.peers.values()) {
-      if (!p.usable(now) || p.headersBusy || now < p.headersRetryAt || p.peer.status.chainWork <= bestWork) continue;
+      if (!p.usable(now) || p.headersBusy || now < p.headersRetryAt || !this.offersHeaders(p.peer)) continue;
       if (!pick || p.peer.status.chainWork > pick.peer.status.chainWork) pick = p;
     }
     if (pick) this.startHeaderSync(pick);
@@ -254,6 +272,7 @@ export class SyncManager {
     const task = this.syncHeaders(state, controller.signal).finally(() => {
       if (this.headerSyncs.get(state.id) === controller) this.headerSyncs.delete(state.id);
       state.headersBusy = false;
+      state.headersFull = false;
       this.schedule();
     });
     this.track(task);
@@ -262,6 +281,12 @@ export class SyncManager {
   /** Asks one peer for batches of headers until it has no more for us. */
   private async syncHeaders(state: PeerState, signal: AbortSignal): Promise<void> {
     let locator = this.node.locator(this.node.bestHeader);
+    const held = new HeldHeaders({
+      maxHeld: this.opts.maxHeldHeaders,
+      threshold: () => antiDoSThreshold(this.node.tip, this.opts.antiDoSWorkBlocks),
+      getEntry: (hash) => this.node.getEntry(hash),
+      locator: (entry) => this.node.locator(entry),
+    });
     for (;;) {
       let headers: BlockHeader[];
       try {
@@ -271,22 +296,35 @@ export class SyncManager {
         return;
       }
       if (!this.running || signal.aborted) return;
-      const { last, added, ok } = await this.processHeaders(state, headers);
+      if (headers.length > this.opts.headersBatchSize) {
+        this.punish(state.id, MALFORMED_HEADERS_SCORE, 'too-many-headers');
+        break;
+      }
+      const full = headers.length === this.opts.headersBatchSize;
+      state.headersFull = full;
+      // A chain with little work is held, not stored, until it shows enough (low-work.ts).
+      const verdict = held.add(headers, full);
+      if (verdict.kind === 'hold') {
+        locator = verdict.locator;
+        continue;
+      }
+      if (verdict.kind === 'drop') {
+        this.log.debug({ peer: state.id, height: verdict.height, reason: verdict.reason }, 'ignoring headers of a low-work chain');
+        if (verdict.reason === 'non-continuous-headers') this.punish(state.id, MALFORMED_HEADERS_SCORE, verdict.reason);
+        break;
+      }
+      const { last, added, ok } = await this.processHeaders(state, verdict.headers);
       if (last) state.headerTip = last;
       if (added > 0) this.schedule(); // download what is known while more headers come
-      if (!ok || !last || added === 0 || headers.length < this.opts.headersBatchSize) break;
+      if (!ok || !last || added === 0 || !full) break;
       locator = this.node.locator(last);
     }
     // Claims more work than it showed us: do not ask it again straight away.
-    if (state.peer.status.chainWork > this.node.bestHeader.chainWork) state.headersRetryAt = this.clock() + this.opts.retryMs;
+    if (this.offersHeaders(state.peer)) state.headersRetryAt = this.clock() + this.opts.retryMs;
   }
 
-  /** Hands a reply's headers to the node in order; stops at the first one refused. */
+  /** Hands a reply's headers (after any held ones) to the node in order; stops at the first one refused. */
   private async processHeaders(state: PeerState, headers: readonly BlockHeader[]): Promise<{ last?: ChainEntry; added: number; ok: boolean }> {
-    if (headers.length > this.opts.headersBatchSize) {
-      this.punish(state.id, MALFORMED_HEADERS_SCORE, 'too-many-headers');
-      return { added: 0, ok: false };
-    }
     let last: ChainEntry | undefined;
     let added = 0;
     for (const [i, header] of headers.entries()) {

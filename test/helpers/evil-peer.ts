@@ -1,27 +1,46 @@
 /**
- * A misbehaving peer for adversarial p2p tests: a plain libp2p host (built by
- * the node's own `createHost`, with a fresh key) that speaks Tally's protocols
+ * A misbehaving peer for adversarial p2p tests: a plain libp2p host (the
+ * node's own stack, with a fresh key) that speaks Tally's protocols
  * but sends whatever the test asks for. It can handshake honestly or claim
  * another network, publish raw bytes on the gossip topics, open request
  * streams and write arbitrary bytes (oversized length prefixes, truncated or
- * undecodable frames), and flood a peer with requests.
+ * undecodable frames), and flood a peer with requests. With {@link EvilPeer.serve}
+ * it also answers the target's headers and blocks requests from a script
+ * (see evil-server.ts): a higher-work chain it does not have, mutated or
+ * invalid blocks, or requests it accepts and never answers.
+ *
+ * Each evil peer dials from its own loopback address (127.1.x.y, where the
+ * machine routes 127.0.0.0/8 to loopback, as Linux does), as distinct attackers
+ * would: gossipsub scores peers sharing an IP down together (and remembers
+ * disconnected ones for an hour), and libp2p limits inbound connections per
+ * IP, so dozens of evil peers on 127.0.0.1 would end up muting every local
+ * peer, honest ones included.
  *
  * It talks to one target, the peer it last connected to. `stop()` closes
  * everything it opened; tests keep every EvilPeer they start and stop them in
  * afterAll/afterEach.
  */
+import { createServer } from 'node:net';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
 import { generateKeyPair } from '@libp2p/crypto/keys';
+import { gossipsub, type GossipSubComponents } from '@libp2p/gossipsub';
+import { identify } from '@libp2p/identify';
+import { ping } from '@libp2p/ping';
+import { tcp, type TCPSocketOptions } from '@libp2p/tcp';
+import { createLibp2p } from 'libp2p';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { byteStream } from '@libp2p/utils';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { PeerId, Stream } from '@libp2p/interface';
 import { regtest } from '../../src/consensus/params.js';
-import { topics } from '../../src/p2p/gossip.js';
+import { messageId, topics } from '../../src/p2p/gossip.js';
 import type { PeerStatus } from '../../src/p2p/interface.js';
-import { createHost, type TallyLibp2p } from '../../src/p2p/libp2p.js';
+import type { TallyLibp2p, TallyPubSub } from '../../src/p2p/libp2p.js';
 import { decodeStatus, encodeHashes, encodeStatus } from '../../src/p2p/messages.js';
 import { defaultP2POptions } from '../../src/p2p/options.js';
 import { Framed, protocolIds, timeoutSignal } from '../../src/p2p/protocols.js';
+import { EvilServer, type ServedLog, type ServeScript } from './evil-server.js';
 
 /** What the evil peer claims in the status handshake; regtest at genesis unless overridden. */
 export type HandshakeOptions = Partial<PeerStatus>;
@@ -42,6 +61,59 @@ export interface FloodResult {
   /** Requests refused, reset or failed (rate limit, stream limit, ban). */
   failed: number;
   elapsedMs: number;
+}
+
+let evilPeersStarted = 0;
+let aliasesWork: Promise<boolean> | undefined;
+
+/** Whether this machine routes all of 127.0.0.0/8 to loopback (Linux does; macOS has only 127.0.0.1 unless configured). */
+function loopbackAliasesWork(): Promise<boolean> {
+  aliasesWork ??= new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(0, '127.1.0.1', () => server.close(() => resolve(true)));
+  });
+  return aliasesWork;
+}
+
+/**
+ * A loopback address of its own for each evil peer of this process (127.1.0.2, 127.1.0.3, ...),
+ * or undefined (the OS's choice, 127.0.0.1) where the machine has no such addresses.
+ */
+async function nextSourceAddress(): Promise<string | undefined> {
+  if (!(await loopbackAliasesWork())) return undefined;
+  const n = evilPeersStarted++;
+  return `127.1.${Math.floor(n / 250) % 250}.${2 + (n % 250)}`;
+}
+
+/**
+ * The node's libp2p stack (src/p2p/libp2p.ts: TCP, noise, yamux, identify, ping,
+ * gossipsub with the same message ids) dialing from `localAddress`, listening nowhere.
+ */
+async function createEvilHost(localAddress: string | undefined, maxMessageSize: number, allowedTopics: string[]): Promise<TallyLibp2p> {
+  return createLibp2p({
+    privateKey: await generateKeyPair('Ed25519'),
+    addresses: { listen: [] },
+    // net.connect's localAddress: @libp2p/tcp passes its dial options through but types only a few.
+    transports: [tcp(localAddress ? { dialOpts: { localAddress } as TCPSocketOptions } : {})],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionGater: { denyDialMultiaddr: async () => false },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictNoSign',
+        asyncValidation: true,
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        emitSelf: false,
+        msgIdFn: (msg) => messageId(msg.topic, msg.data),
+        maxInboundDataLength: maxMessageSize,
+        allowedTopics,
+      }) as unknown as (components: GossipSubComponents) => TallyPubSub,
+    },
+  });
 }
 
 /** Unsigned LEB128, the length prefix of every frame (it-length-prefixed's encoding). */
@@ -109,6 +181,7 @@ export class EvilPeer {
   readonly topics: ReturnType<typeof topics>;
   private target?: PeerId;
   private claimed: PeerStatus;
+  private server?: EvilServer;
 
   private constructor(readonly host: TallyLibp2p, network: string) {
     this.network = network;
@@ -118,14 +191,15 @@ export class EvilPeer {
   }
 
   /**
-   * A started host with a fresh identity, no listen address (it only dials) and
-   * gossipsub allowed on `network`'s topics (regtest by default).
+   * A started host with a fresh identity, no listen address (it only dials, from
+   * `sourceAddress` or a loopback address of its own) and gossipsub allowed on
+   * `network`'s topics (regtest by default).
    */
-  static async start(opts: { network?: string } = {}): Promise<EvilPeer> {
+  static async start(opts: { network?: string; sourceAddress?: string } = {}): Promise<EvilPeer> {
     const network = opts.network ?? 'regtest';
-    const p2pOpts = { ...defaultP2POptions(regtest), listen: [], maxPeers: 8 };
+    const p2pOpts = defaultP2POptions(regtest);
     const t = topics(network);
-    const host = await createHost(p2pOpts, await generateKeyPair('Ed25519'), () => false, [t.blocks, t.txs]);
+    const host = await createEvilHost(opts.sourceAddress ?? (await nextSourceAddress()), p2pOpts.maxMessageSize, [t.blocks, t.txs]);
     const peer = new EvilPeer(host, network);
     // Answer the target's periodic status requests with whatever we claim, so that
     // only the misbehaviour a test chooses is visible.
@@ -194,6 +268,27 @@ export class EvilPeer {
     } finally {
       await framed.close();
     }
+  }
+
+  /**
+   * Answers the target's headers and blocks requests from `script` from now on
+   * (replacing any earlier script). Call it before the handshake that makes the
+   * target ask: a node asks a peer claiming more work for headers at once.
+   */
+  async serve(script: ServeScript): Promise<void> {
+    this.server ??= new EvilServer(this.host, this.ids);
+    await this.server.serve(script);
+  }
+
+  /** The requests the target sent to {@link serve}'s handlers. */
+  get served(): ServedLog {
+    return this.server?.log ?? { headers: [], blocks: [], stalled: 0 };
+  }
+
+  /** Resolves once the target has sent `n` requests of `kind` in all. */
+  async waitForRequests(kind: 'headers' | 'blocks', n: number, ms?: number): Promise<void> {
+    if (!this.server) throw new Error('EvilPeer: serve() first');
+    await this.server.waitForRequests(kind, n, ms);
   }
 
   /** Publishes raw bytes on the blocks topic; returns how many peers it was sent to. */
@@ -278,6 +373,7 @@ export class EvilPeer {
   }
 
   async stop(): Promise<void> {
+    this.server?.close();
     await this.host.stop();
   }
 }
