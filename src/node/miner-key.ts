@@ -2,8 +2,9 @@
  * The key a node mines to when no --miner-address is given: created once in
  * the datadir (mode 0600) so a demo node's coins are spendable by its wallet.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
 import { fromHex, toHex } from '../primitives/bytes.js';
 import { encodeAddress } from '../primitives/address.js';
 import { outputKeyFromSecret } from '../primitives/sign.js';
@@ -28,24 +29,8 @@ export function loadOrCreateMinerKey(datadir: string, params: NetworkParams): Mi
     secretKey = fromHex(text);
   } else {
     secretKey = randomSecretKey();
-    writeKeyFile(path, `${toHex(secretKey)}\n`);
+    writeFileAtomic(path, `${toHex(secretKey)}\n`);
     created = true;
   }
   return { path, secretKey, address: encodeAddress(params.addressPrefix, outputKeyFromSecret(secretKey)), created };
-}
-
-/**
- * Writes a new key file whole or not at all: a full disk must not leave a
- * truncated key that the next start refuses. The text goes to a temporary file
- * first, then is renamed into place.
- */
-function writeKeyFile(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }

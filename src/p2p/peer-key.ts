@@ -1,8 +1,9 @@
 /** The node's libp2p identity, kept in the datadir so its peer id survives restarts. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys';
 import type { PrivateKey } from '@libp2p/interface';
+import { writeFileAtomic } from '../node/atomic-file.js';
 import { P2PError } from './errors.js';
 
 export async function loadOrCreatePeerKey(datadir: string): Promise<PrivateKey> {
@@ -15,6 +16,7 @@ export async function loadOrCreatePeerKey(datadir: string): Promise<PrivateKey> 
     }
   }
   const key = await generateKeyPair('Ed25519');
-  writeFileSync(path, privateKeyToProtobuf(key), { mode: 0o600, flag: 'wx' });
+  // Whole or not at all: a full disk must not leave an empty key that the next start refuses.
+  writeFileAtomic(path, privateKeyToProtobuf(key));
   return key;
 }
