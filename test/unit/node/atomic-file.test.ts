@@ -5,9 +5,16 @@ import { writeFileAtomic } from '../../../src/node/atomic-file.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 describe('writeFileAtomic', () => {
+  const root = tempDir('tally-atomic');
+  let n = 0;
+  const freshDir = () => {
+    const dir = join(root, String(n++));
+    mkdirSync(dir);
+    return dir;
+  };
+
   it('writes the whole file with mode 0600 and leaves no temporary file', () => {
-    const dir = tempDir('tally-atomic');
-    mkdirSync(dir, { recursive: true });
+    const dir = freshDir();
     const path = join(dir, 'p2p.key');
     writeFileAtomic(path, Uint8Array.from([1, 2, 3]));
     expect([...readFileSync(path)]).toEqual([1, 2, 3]);
@@ -16,8 +23,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('leaves nothing behind when the write fails', () => {
-    const dir = tempDir('tally-atomic');
-    mkdirSync(dir, { recursive: true });
+    const dir = freshDir();
     const path = join(dir, 'missing-folder', 'miner.key');
     expect(() => writeFileAtomic(path, 'secret')).toThrow(/ENOENT/);
     expect(existsSync(path)).toBe(false);
