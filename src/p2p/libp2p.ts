@@ -57,3 +57,18 @@ export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBan
     },
   });
 }
+
+/**
+ * Makes gossipsub forget that it has seen the message `msgId`, so that `publish` sends it
+ * again instead of dropping it as a duplicate. Used only to relay a transaction that left
+ * the orphan pool after its gossip verdict was given (orphan-relay.ts): gossipsub has no
+ * public way to forward a message it has seen. This reaches into a private field (the
+ * `seenCache`, a SimpleTimeCache over a Map, in @libp2p/gossipsub 17); it returns false
+ * when the field is not what it was, and test/unit/p2p/libp2p-internals.test.ts fails then.
+ */
+export function forgetSeenMessage(pubsub: TallyPubSub, msgId: string): boolean {
+  const seen = (pubsub as unknown as { seenCache?: { entries?: unknown } }).seenCache;
+  if (!(seen?.entries instanceof Map)) return false;
+  seen.entries.delete(msgId);
+  return true;
+}

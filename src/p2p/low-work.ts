@@ -38,6 +38,15 @@ export function antiDoSThreshold(tip: ChainEntry, blocks: number): bigint {
 }
 
 /**
+ * Whether a header on `parent` would leave its branch below `threshold`. The same rule
+ * applied to an unrequested (gossiped) block, which Core keeps only with enough work
+ * (AcceptBlock): its proof of work is all it costs the sender.
+ */
+export function belowThreshold(parent: ChainEntry, header: BlockHeader, threshold: bigint): boolean {
+  return parent.chainWork + provenWork(header) < threshold;
+}
+
+/**
  * The work a header proves: what its bits claim when its hash meets them, else
  * nothing. Whether the bits are the required ones is checked when it is stored;
  * bits harder than required still took that much work to meet.

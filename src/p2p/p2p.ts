@@ -15,12 +15,14 @@ import type { NodeLogger } from '../node/logging.js';
 import { P2PError } from './errors.js';
 import { topics, verdictFor, type Verdict } from './gossip.js';
 import type { PeerStatus, SyncNetwork, SyncPeer } from './interface.js';
-import { createHost, type TallyLibp2p } from './libp2p.js';
+import { createHost, forgetSeenMessage, type TallyLibp2p } from './libp2p.js';
+import { belowThreshold } from './low-work.js';
 import {
   decodeBlockRequest, decodeCount, decodeHeaders, decodeLocator, decodeStatus, encodeCount, encodeHashes, encodeHeaders, encodeStatus,
 } from './messages.js';
 import { MAX_BLOCKS_PER_REQUEST, MAX_HEADERS_PER_REPLY, type P2POptions } from './options.js';
 import { loadOrCreatePeerKey } from './peer-key.js';
+import { OrphanRelay } from './orphan-relay.js';
 import { PeerManager } from './peers.js';
 import { Framed, protocolIds, timeoutSignal } from './protocols.js';
 import { RecentSet } from './recent.js';
@@ -46,8 +48,10 @@ export class P2PService implements SyncNetwork {
   private readonly ids: ReturnType<typeof protocolIds>;
   private readonly topics: ReturnType<typeof topics>;
   private readonly handshaked = new Map<string, PeerInfo>();
-  /** Objects that came from the network: never re-published by us. */
+  /** Objects that came from the network: never re-published by us, except orphans (the orphan relay). */
   private readonly fromNetwork = new RecentSet(10_000);
+  /** Gossiped orphans, relayed once their parent arrives. */
+  private readonly orphanRelay: OrphanRelay;
   private readonly wrongNetwork = new Map<string, number>();
   private host?: TallyLibp2p;
   private sync?: SyncManager;
@@ -67,6 +71,8 @@ export class P2PService implements SyncNetwork {
       { datadir: this.node.config.datadir, banSeconds: opts.banSeconds, requestsPerSecond: opts.requestsPerSecond },
       { logger: this.log, clock: () => Math.floor(Date.now() / 1000), onBan: (peer) => void this.disconnect(peer) },
     );
+    // Gossipsub drops an unvalidated message after mcacheLength (5) heartbeats of 1 s: hold less.
+    this.orphanRelay = new OrphanRelay({ holdMs: 3_000, max: 1_000 }, { report: (msgId, from, acceptance) => this.report(msgId, from, acceptance) });
   }
 
   get libp2p(): TallyLibp2p {
@@ -113,6 +119,7 @@ export class P2PService implements SyncNetwork {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     for (const off of this.unsubscribe.splice(0)) off();
+    this.orphanRelay.clear();
     await this.sync?.stop();
     await this.host?.stop();
     this.handshaked.clear();
@@ -365,24 +372,31 @@ export class P2PService implements SyncNetwork {
   private async onGossip(detail: { msgId: string; propagationSource: PeerId; msg: { topic: string; data: Uint8Array } }): Promise<void> {
     const { msgId, propagationSource, msg } = detail;
     const from = propagationSource.toString();
-    let verdict: Verdict;
+    let verdict: Verdict | undefined;
     if (this.peerManager.isBanned(from)) {
       verdict = { acceptance: 'reject', penalty: 0 };
     } else {
       try {
-        verdict = msg.topic === this.topics.blocks ? await this.onGossipBlock(from, msg.data) : await this.onGossipTx(from, msg.data);
+        verdict = msg.topic === this.topics.blocks ? await this.onGossipBlock(from, msg.data) : await this.onGossipTx(from, msgId, msg.data);
       } catch (err) {
         verdict = verdictFor(err);
       }
     }
-    this.stats.gossip[verdict.acceptance]++;
-    this.host?.services.pubsub.reportMessageValidationResult(msgId, from, verdict.acceptance);
+    // An orphan transaction's verdict is held by the orphan relay.
+    if (!verdict) return;
+    this.report(msgId, from, verdict.acceptance);
     if (verdict.penalty > 0) this.peerManager.penalize(from, verdict.penalty, `gossip: ${verdict.reason ?? 'invalid'}`);
+  }
+
+  private report(msgId: string, from: string, acceptance: Verdict['acceptance']): void {
+    this.stats.gossip[acceptance]++;
+    this.host?.services.pubsub.reportMessageValidationResult(msgId, from, acceptance);
   }
 
   private async onGossipBlock(from: string, data: Uint8Array): Promise<Verdict> {
     const block = Block.fromBytes(data);
     this.fromNetwork.add(block.hash);
+    if (this.lowWork(block)) return { acceptance: 'ignore', penalty: 0, reason: 'low-work' };
     const result = await this.node.submitBlock(block);
     if (result.status === 'orphan') {
       // We lack its ancestors: fetch headers from whoever sent it.
@@ -398,21 +412,38 @@ export class P2PService implements SyncNetwork {
     return { acceptance: 'accept', penalty: 0 };
   }
 
-  private async onGossipTx(from: string, data: Uint8Array): Promise<Verdict> {
+  /**
+   * An unrequested block is stored only when its branch reaches sync's anti-DoS work threshold
+   * (§9.2): otherwise a peer could grow the header index with cheap old branches, paying only
+   * their proof of work. A block whose header is already stored passed the rule (or came by sync).
+   */
+  private lowWork(block: Block): boolean {
+    const chain = this.node.chain;
+    if (!this.sync || chain.getEntry(block.hash)) return false;
+    const parent = chain.getEntry(block.header.prevHash);
+    return parent !== undefined && !parent.failed && belowThreshold(parent, block.header, this.sync.workThreshold());
+  }
+
+  /** The verdict on a gossiped transaction; none yet for an orphan, whose verdict the orphan relay holds. */
+  private async onGossipTx(from: string, msgId: string, data: Uint8Array): Promise<Verdict | undefined> {
     const tx = Transaction.fromBytes(data);
     this.fromNetwork.add(tx.wtxid);
     const result = await this.node.sendTransaction(tx, { allowOrphan: true, peer: from });
-    return result.status === 'accepted' ? { acceptance: 'accept', penalty: 0 } : { acceptance: 'ignore', penalty: 0, reason: 'orphan' };
+    if (result.status === 'accepted') return { acceptance: 'accept', penalty: 0 };
+    this.orphanRelay.hold(tx.wtxid, msgId, from);
+    return undefined;
   }
 
-  /** Publishes what this node produced itself (mined blocks, RPC transactions). */
+  /** Publishes what this node produced itself (mined blocks, RPC transactions) and relays resolved orphans. */
   private watchNode(): void {
     const onBlock = (block: Block, entry: ChainEntry) => {
       if (this.fromNetwork.has(block.hash) || this.node.chain.tip !== entry) return;
       void this.publish(this.topics.blocks, block.toBytes());
     };
     const onTx = (entry: { tx: Transaction }) => {
-      if (this.fromNetwork.has(entry.tx.wtxid)) return;
+      const orphan = this.orphanRelay.resolved(entry.tx.wtxid);
+      if (orphan.kind === 'late') void this.republish(this.topics.txs, orphan.msgId, entry.tx.toBytes());
+      if (orphan.kind !== 'none' || this.fromNetwork.has(entry.tx.wtxid)) return;
       void this.publish(this.topics.txs, entry.tx.toBytes());
     };
     this.node.on('block', onBlock);
@@ -426,6 +457,13 @@ export class P2PService implements SyncNetwork {
     } catch (err) {
       this.log.debug({ topic, err: (err as Error).message }, 'publish failed');
     }
+  }
+
+  /** Publishes a message gossipsub has already seen (a late-resolved orphan). */
+  private async republish(topic: string, msgId: string, data: Uint8Array): Promise<void> {
+    const pubsub = this.host?.services.pubsub;
+    if (pubsub && !forgetSeenMessage(pubsub, msgId)) this.log.warn({ topic }, 'cannot re-publish a seen message: gossipsub internals changed');
+    await this.publish(topic, data);
   }
 
   // ---- information (RPC, metrics) ------------------------------------------------

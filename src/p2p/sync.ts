@@ -278,12 +278,20 @@ export class SyncManager {
     this.track(task);
   }
 
+  /**
+   * The least chain work worth storing a branch for, now (Core's anti-DoS work threshold):
+   * headers sync holds branches below it, and gossip ignores blocks below it (§9.2, §9.3).
+   */
+  workThreshold(): bigint {
+    return antiDoSThreshold(this.node.tip, this.opts.antiDoSWorkBlocks);
+  }
+
   /** Asks one peer for batches of headers until it has no more for us. */
   private async syncHeaders(state: PeerState, signal: AbortSignal): Promise<void> {
     let locator = this.node.locator(this.node.bestHeader);
     const held = new HeldHeaders({
       maxHeld: this.opts.maxHeldHeaders,
-      threshold: () => antiDoSThreshold(this.node.tip, this.opts.antiDoSWorkBlocks),
+      threshold: () => this.workThreshold(),
       getEntry: (hash) => this.node.getEntry(hash),
       locator: (entry) => this.node.locator(entry),
     });
