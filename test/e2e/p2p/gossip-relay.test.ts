@@ -11,6 +11,7 @@ import { EvilPeer } from '../../helpers/evil-peer.js';
 import { blast } from '../../helpers/floods.js';
 import { ownedOutput, payTo, spend, TestChain } from '../../helpers/chain.js';
 import { TestNetwork, waitUntil, type TestNode } from '../../helpers/network.js';
+import { recordTrial } from '../../helpers/reliability.js';
 import { tempDir } from '../../helpers/tmp.js';
 import type { Transaction } from '../../../src/primitives/tx.js';
 
@@ -95,5 +96,11 @@ describe('gossiped blocks below the anti-DoS work threshold', () => {
     await waitUntil(() => a.node.chain.tip.hashHex === next.hash && c.node.chain.tip.hashHex === next.hash, 'A and C to take the new tip', 10_000);
     expect(c.node.chain.getEntry(stale.hash)).toBeUndefined();
     expect(a.p2p.peerManager.score(evil.peerId)).toBe(0);
+    recordTrial({
+      area: 'Adversarial peers',
+      attack: 'valid-PoW block gossiped on a branch from height 1, far below the anti-DoS work threshold',
+      times: 1,
+      outcome: 'ignored and not stored, not forwarded, not penalized; the next block on the tip accepted and relayed',
+    });
   }, 30_000);
 });
