@@ -44,18 +44,27 @@ export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBan
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({
-        globalSignaturePolicy: 'StrictNoSign',
-        asyncValidation: true,
-        allowPublishToZeroTopicPeers: true,
-        ignoreDuplicatePublishError: true,
-        emitSelf: false,
-        msgIdFn: (msg) => messageId(msg.topic, msg.data),
-        maxInboundDataLength: opts.maxMessageSize,
-        allowedTopics,
-      }) as unknown as (components: GossipSubComponents) => TallyPubSub,
+      pubsub: gossipService(opts.maxMessageSize, allowedTopics),
     },
   });
+}
+
+/**
+ * Gossipsub as Tally runs it (PROTOCOL.md §9.2): unsigned messages, ids from the message
+ * bytes, validation before forwarding. Shared by the node and by test peers that must
+ * speak the same gossip.
+ */
+export function gossipService(maxMessageSize: number, allowedTopics: string[]): (components: GossipSubComponents) => TallyPubSub {
+  return gossipsub({
+    globalSignaturePolicy: 'StrictNoSign',
+    asyncValidation: true,
+    allowPublishToZeroTopicPeers: true,
+    ignoreDuplicatePublishError: true,
+    emitSelf: false,
+    msgIdFn: (msg) => messageId(msg.topic, msg.data),
+    maxInboundDataLength: maxMessageSize,
+    allowedTopics,
+  }) as unknown as (components: GossipSubComponents) => TallyPubSub;
 }
 
 /**

@@ -289,6 +289,18 @@ export function remakeBlock(block: Block, opts: RemakeOptions = {}): Block {
 }
 
 /**
+ * `block` with the first witness item of transaction `txIndex` altered, under the same
+ * header (the merkle root ignores witnesses): a mutated copy that fails with
+ * bad-witness-merkle-match while its header stays valid.
+ */
+export function withAlteredWitness(block: Block, txIndex = 1): Block {
+  const tx = block.transactions[txIndex]!;
+  const altered = withWitness(tx, 0, [flipBit(tx.inputs[0]!.witness[0]!, 100)]);
+  const transactions = block.transactions.map((t, i) => (i === txIndex ? altered : t));
+  return remakeBlock(block, { transactions, recomputeMerkleRoot: false, solve: false });
+}
+
+/**
  * The RuleError `fn` throws. Throws an Error (failing the test) when `fn` returns
  * or throws anything else, so tests can then assert on `.code`, `.scope`, `.score`.
  */

@@ -24,7 +24,6 @@ import { createServer } from 'node:net';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import { generateKeyPair } from '@libp2p/crypto/keys';
-import { gossipsub, type GossipSubComponents } from '@libp2p/gossipsub';
 import { identify } from '@libp2p/identify';
 import { ping } from '@libp2p/ping';
 import { tcp, type TCPSocketOptions } from '@libp2p/tcp';
@@ -34,9 +33,9 @@ import { byteStream } from '@libp2p/utils';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { PeerId, Stream } from '@libp2p/interface';
 import { regtest } from '../../src/consensus/params.js';
-import { messageId, topics } from '../../src/p2p/gossip.js';
+import { topics } from '../../src/p2p/gossip.js';
 import type { PeerStatus } from '../../src/p2p/interface.js';
-import type { TallyLibp2p, TallyPubSub } from '../../src/p2p/libp2p.js';
+import { gossipService, type TallyLibp2p } from '../../src/p2p/libp2p.js';
 import { decodeStatus, encodeHashes, encodeStatus } from '../../src/p2p/messages.js';
 import { defaultP2POptions } from '../../src/p2p/options.js';
 import { Framed, protocolIds, timeoutSignal } from '../../src/p2p/protocols.js';
@@ -102,16 +101,7 @@ async function createEvilHost(localAddress: string | undefined, maxMessageSize: 
     services: {
       identify: identify(),
       ping: ping(),
-      pubsub: gossipsub({
-        globalSignaturePolicy: 'StrictNoSign',
-        asyncValidation: true,
-        allowPublishToZeroTopicPeers: true,
-        ignoreDuplicatePublishError: true,
-        emitSelf: false,
-        msgIdFn: (msg) => messageId(msg.topic, msg.data),
-        maxInboundDataLength: maxMessageSize,
-        allowedTopics,
-      }) as unknown as (components: GossipSubComponents) => TallyPubSub,
+      pubsub: gossipService(maxMessageSize, allowedTopics),
     },
   });
 }
@@ -350,21 +340,25 @@ export class EvilPeer {
   }
 
   /**
-   * Sends `n` well-formed headers requests (locator: genesis) as fast as it can,
-   * `concurrency` at a time (32 by default: the target's inbound stream limit per
-   * protocol, so the requests reach its handler instead of being reset by libp2p).
+   * Sends `n` well-formed requests as fast as it can, `concurrency` at a time (32 by
+   * default: the target's inbound stream limit per protocol, so the requests reach its
+   * handler instead of being reset by libp2p). By default a headers request (locator:
+   * genesis); with `blocks`, a request for those blocks, the amplifying one. A reply counts
+   * as served when it holds every frame asked for.
    */
-  async floodRequests(n: number, opts: { concurrency?: number; locator?: string[] } = {}): Promise<FloodResult> {
+  async floodRequests(n: number, opts: { concurrency?: number; locator?: string[]; blocks?: readonly string[] } = {}): Promise<FloodResult> {
     const started = Date.now();
-    const request = [frame(encodeHashes(opts.locator ?? [regtest.genesisHash]))];
+    const [protocol, request, frames] = opts.blocks
+      ? [this.ids.blocks, frame(encodeHashes(opts.blocks)), 1 + opts.blocks.length]
+      : [this.ids.headers, frame(encodeHashes(opts.locator ?? [regtest.genesisHash])), 1];
     let next = 0;
     let served = 0;
     let failed = 0;
     const worker = async () => {
       while (next < n) {
         next++;
-        const reply = await this.requestRaw(this.ids.headers, request, { timeoutMs: 5_000 });
-        if (reply.end === 'closed' && reply.frames.length === 1) served++;
+        const reply = await this.requestRaw(protocol, [request], { timeoutMs: 5_000 });
+        if (reply.end === 'closed' && reply.frames.length === frames) served++;
         else failed++;
       }
     };

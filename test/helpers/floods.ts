@@ -10,7 +10,6 @@ import { RPC } from '@libp2p/gossipsub/message';
 import { regtest } from '../../src/consensus/params.js';
 import { assembleBlock, solveBlock } from '../../src/mining/assemble.js';
 import { createCoinbase } from '../../src/mining/coinbase.js';
-import { encodeHashes } from '../../src/p2p/messages.js';
 import type { Block } from '../../src/primitives/block.js';
 import { sha256 } from '../../src/primitives/hashes.js';
 import { scriptFromSecret, signTaprootInputs } from '../../src/primitives/sign.js';
@@ -157,37 +156,6 @@ export async function blast(evil: EvilPeer, topic: 'blocks' | 'txs', payloads: r
 }
 
 /** How a request flood ended, as the flooder saw it. */
-export interface RequestFloodResult {
-  /** Requests answered in full. */
-  served: number;
-  /** Requests refused, reset or unanswered (rate limit, ban, closed connection). */
-  failed: number;
-  elapsedMs: number;
-}
-
-/**
- * Asks `n` times for the blocks `hashes` (at most 128), `concurrency` requests at a time:
- * the amplifying request, a few bytes asking for a large reply. A reply counts as served
- * when it holds the count frame and every block.
- */
-export async function floodBlockRequests(evil: EvilPeer, hashes: readonly string[], n: number, concurrency = 8): Promise<RequestFloodResult> {
-  const started = Date.now();
-  const request = [frame(encodeHashes(hashes))];
-  let next = 0;
-  let served = 0;
-  let failed = 0;
-  const worker = async () => {
-    while (next < n) {
-      next++;
-      const reply = await evil.requestRaw(evil.ids.blocks, request, { timeoutMs: 5_000 });
-      if (reply.end === 'closed' && reply.frames.length === 1 + hashes.length) served++;
-      else failed++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, concurrency) }, worker));
-  return { served, failed, elapsedMs: Date.now() - started };
-}
-
 /**
  * Opens `n` gossipsub streams to the target, `concurrency` at a time, each carrying one
  * frame that announces `announced` bytes (over the 4.2 MB limit when oversized) but holds

@@ -24,25 +24,17 @@ import { PeerManager, type BanEntry } from '../../src/p2p/peers.js';
 import { catchRuleError, payTo, spend, type TestChain } from './chain.js';
 import { EvilPeer } from './evil-peer.js';
 import type { ServeScript } from './evil-server.js';
-import { prepareInvalidBlockChain, type InvalidBlockCase } from './invalid-blocks.js';
-import { TestNetwork, type TestNode } from './network.js';
+import { INVALID_BLOCK_CASES, prepareInvalidBlockChain, type InvalidBlockCase } from './invalid-blocks.js';
+import { TestNetwork, waitUntil, type TestNode } from './network.js';
 import { RpcProbe, type RpcProbeResult } from './rpc-probe.js';
 import { tempDir } from './tmp.js';
 
 /** Generous for a machine shared with other test runs; every wait is bounded by it. */
 export const WAIT_MS = 15_000;
 
-/**
- * Polls `check` every 10 ms until it is true; throws after `ms` with `what` in the message.
- * (network.ts's waitUntil polls every 50 ms: too coarse for a hundred short attacks in a row.)
- */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+/** {@link waitUntil} polling every 10 ms: 50 ms is too coarse for a hundred short attacks in a row. */
+export function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = WAIT_MS): Promise<void> {
+  return waitUntil(check, what, ms, 10);
 }
 
 /** What must not change when a node rejects an attack. */
@@ -224,6 +216,11 @@ const HEADER_CODES = new Set(['high-hash', 'bad-diffbits', 'time-too-old', 'time
  * (the header stays valid), or its proof of work is valid and its transactions
  * (or their structure) are not.
  */
+/** The invalid-block table as `it.each` rows, titled with each case's kind, code and name. */
+export function invalidBlockRows(): (readonly [string, InvalidBlockCase])[] {
+  return INVALID_BLOCK_CASES.map((c) => [`[${invalidBlockKind(c)}] ${c.code}: ${c.name}`, c] as const);
+}
+
 export function invalidBlockKind(c: InvalidBlockCase): 'invalid header' | 'valid PoW, mutated body' | 'valid PoW, invalid transactions' {
   if (HEADER_CODES.has(c.code)) return 'invalid header';
   return c.corruptionPossible ? 'valid PoW, mutated body' : 'valid PoW, invalid transactions';

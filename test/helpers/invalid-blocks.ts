@@ -28,6 +28,7 @@ import {
   spend,
   testKey,
   TestChain,
+  withAlteredWitness,
   withWitness,
   type OwnedCoin,
 } from './chain.js';
@@ -250,12 +251,7 @@ export const INVALID_BLOCK_CASES: readonly InvalidBlockCase[] = [
     name: 'spend witness altered under a valid header',
     code: 'bad-witness-merkle-match',
     corruptionPossible: true,
-    build: (chain) => {
-      const block = blockWith(chain, validSpend(chain));
-      const tx = block.transactions[1]!;
-      const altered = withWitness(tx, 0, [flipBit(tx.inputs[0]!.witness[0]!, 100)]);
-      return remakeBlock(block, { transactions: [block.transactions[0]!, altered], recomputeMerkleRoot: false, solve: false });
-    },
+    build: (chain) => withAlteredWitness(blockWith(chain, validSpend(chain))),
   },
   {
     name: 'coinbase reserved value changed',

@@ -23,7 +23,7 @@ import type { EvilPeer } from '../../helpers/evil-peer.js';
 import {
   flooders, heapAfterGc, HeadersProbe, honestTraffic, mb, mbChange, startFloodBed, stateOf, stopFloodBed, stopFlooders, type FloodBed,
 } from '../../helpers/flood-bed.js';
-import { burst, floodBlockRequests, floodGossipFrames, gossipFrames, malformedPayloads } from '../../helpers/floods.js';
+import { burst, floodGossipFrames, gossipFrames, malformedPayloads } from '../../helpers/floods.js';
 import { TestNetwork, waitUntil } from '../../helpers/network.js';
 import { recordTrial } from '../../helpers/reliability.js';
 import { RpcProbe } from '../../helpers/rpc-probe.js';
@@ -189,7 +189,7 @@ describe('request flood', () => {
       const [results, traffic] = await Promise.all([
         Promise.all([
           ...evils.slice(0, 3).map((e) => e.floodRequests(300, { concurrency: IN_FLIGHT, locator: [tip] })),
-          floodBlockRequests(evils[3]!, hashes, 300, IN_FLIGHT),
+          evils[3]!.floodRequests(300, { concurrency: IN_FLIGHT, blocks: hashes }),
         ]),
         wave === 1 ? honestTraffic(bed, WAIT_MS) : Promise.resolve(undefined),
       ]);

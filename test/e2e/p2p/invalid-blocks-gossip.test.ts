@@ -13,9 +13,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHAIN_DEFAULTS } from '../../../src/chain/options.js';
-import { catchRuleError, flipBit, payTo, remakeBlock, spend, withWitness } from '../../helpers/chain.js';
-import { expectedVerdict, HonestPair, invalidBlockKind, penaltyText, rpcText, sentKind, WAIT_MS, waitFor } from '../../helpers/honest-pair.js';
-import { INVALID_BLOCK_CASES, type InvalidBlockCase } from '../../helpers/invalid-blocks.js';
+import { catchRuleError, payTo, spend, withAlteredWitness } from '../../helpers/chain.js';
+import { expectedVerdict, HonestPair, invalidBlockRows, penaltyText, rpcText, sentKind, WAIT_MS, waitFor } from '../../helpers/honest-pair.js';
+import type { InvalidBlockCase } from '../../helpers/invalid-blocks.js';
 import { recordTrial } from '../../helpers/reliability.js';
 
 const pair = new HonestPair('tally-invalid-gossip');
@@ -32,9 +32,7 @@ function validated(): number {
 }
 
 describe('invalid blocks over gossip', () => {
-  const rows = INVALID_BLOCK_CASES.map((c) => [`[${invalidBlockKind(c)}] ${c.code}: ${c.name}`, c] as const);
-
-  it.each(rows)('%s', async (_title, c: InvalidBlockCase) => {
+  it.each(invalidBlockRows())('%s', async (_title, c: InvalidBlockCase) => {
     const { a, b } = pair;
     const block = c.build(pair.chain);
     sent.push(block.hash);
@@ -98,8 +96,7 @@ describe('invalid blocks over gossip', () => {
     const coin = chain.coinbaseCoins[5]!;
     const tx = spend([coin], [payTo(1, coin.output.value - 1000n)]);
     const valid = chain.buildBlock({ transactions: [tx] });
-    const altered = withWitness(tx, 0, [flipBit(tx.inputs[0]!.witness[0]!, 100)]);
-    const mutated = remakeBlock(valid, { transactions: [valid.transactions[0]!, altered], recomputeMerkleRoot: false, solve: false });
+    const mutated = withAlteredWitness(valid);
     expect(mutated.hash).toBe(valid.hash);
     expect(catchRuleError(() => chain.validate(mutated)).code).toBe('bad-witness-merkle-match');
     const before = await pair.states();

@@ -17,8 +17,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EvilPeer } from '../../helpers/evil-peer.js';
-import { expectedVerdict, HonestPair, invalidBlockKind, penaltyText, rpcText, sentKind, WAIT_MS, waitFor, type Expected } from '../../helpers/honest-pair.js';
-import { INVALID_BLOCK_CASES, type InvalidBlockCase } from '../../helpers/invalid-blocks.js';
+import { expectedVerdict, HonestPair, invalidBlockRows, penaltyText, rpcText, sentKind, WAIT_MS, waitFor, type Expected } from '../../helpers/honest-pair.js';
+import type { InvalidBlockCase } from '../../helpers/invalid-blocks.js';
 import { recordTrial } from '../../helpers/reliability.js';
 
 const pair = new HonestPair('tally-invalid-sync');
@@ -47,9 +47,7 @@ async function judged(evil: EvilPeer, expected: Expected, headerFails: boolean, 
 }
 
 describe('invalid blocks over sync', () => {
-  const rows = INVALID_BLOCK_CASES.map((c) => [`[${invalidBlockKind(c)}] ${c.code}: ${c.name}`, c] as const);
-
-  it.each(rows)('%s', async (_title, c: InvalidBlockCase) => {
+  it.each(invalidBlockRows())('%s', async (_title, c: InvalidBlockCase) => {
     const { a, b } = pair;
     const block = c.build(pair.chain);
     sent.push(block.hash);
