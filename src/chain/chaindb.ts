@@ -72,8 +72,9 @@ export class ChainDB {
       // Remembered in the database until a reindex finishes: the next open no longer sees it in LevelDB's LOG.
       const why = opts.repaired ? 'repaired; the reindex did not finish' : droppedRecords(this.path);
       if (why) await this.batch([{ type: 'put', key: keys.reindexRequired(), value: new TextEncoder().encode(why) }]);
-      const required = await this.get(keys.reindexRequired());
-      if (required && !opts.reindex) throw damagedError(this.path, new TextDecoder().decode(required));
+      const marked = why ? undefined : await this.get(keys.reindexRequired());
+      const required = why || (marked && new TextDecoder().decode(marked));
+      if (required && !opts.reindex) throw damagedError(this.path, required);
       return format;
     } catch (err) {
       // A database we refuse must not stay open and locked.
