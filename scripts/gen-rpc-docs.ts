@@ -206,7 +206,8 @@ function intro(): string[] {
     'subscription as it now is. Notifications (no `id`): `block` (topic `blocks`); `reorg`, then one `disconnected` per',
     'block that left the chain (topic `reorgs`); `tx` and `txremoved` (topic `mempool`); `address` for each transaction',
     'in the mempool or a connected block that pays or spends a subscribed address. A subscriber that falls more than the',
-    'backlog limit behind is disconnected rather than buffered without bound.',
+    'backlog limit behind is disconnected rather than buffered without bound. As JSON-RPC 2.0 requires, an `id` is a',
+    'string, a number or `null`; a message with any other `id` gets error -32600 with `id` `null`.',
     '',
   ];
 }

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { Block, type BlockHeader } from '../primitives/block.js';
 import { hashFromHex, hashToHex } from '../primitives/bytes.js';
 import { outpointKey, type OutPoint } from '../primitives/tx.js';
-import { checkBlockContext, checkBlockHeader, checkBlockSanity, checkHeaderContext, headerContext, type ParentInfo } from '../consensus/block-checks.js';
+import { checkBlockContext, checkBlockHeader, checkBlockSanity, checkHeaderContext, headerContext } from '../consensus/block-checks.js';
 import { checkBlockSpends } from '../consensus/block-spends.js';
 import type { Coin } from '../consensus/coins.js';
 import { blockError, headerError, RuleError } from '../consensus/errors.js';
@@ -20,12 +20,13 @@ import { ChainDB, type UtxoDigest } from './chaindb.js';
 import { ChainEntry, findFork } from './entry.js';
 import { ChainError } from './errors.js';
 import { keys } from './layout.js';
-import { genesisOps, loadEntries, loadMainChain, readStoredBlock, repairDatabase } from './load.js';
+import { genesisOps, loadEntries, loadMainChain, readStoredBlock, readStoredBlockBytes, repairDatabase } from './load.js';
 import { silentLogger, type Logger } from './logger.js';
 import { CHAIN_DEFAULTS, type ChainOptions } from './options.js';
 import { OrphanBlocks } from './orphans.js';
 import { BlockStatus, encodeHeaderRecord } from './records.js';
 import { connectOps, disconnectOps } from './state-changes.js';
+import { resolveSpentCoins, type BlockSpentCoins } from './spent-coins.js';
 import { damagedError, isFatalStorageError } from './storage-errors.js';
 
 /** Verifies signature checks, possibly on worker threads; resolves to the first bad index or -1. */
@@ -223,7 +224,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       throw err;
     }
     try {
-      checkBlockContext(block, headerContext(this.parentInfo(parent), this.params, this.clock()));
+      checkBlockContext(block, headerContext(parent.asParent(), this.params, this.clock()));
     } catch (err) {
       // A block too far in the future may become valid later; anything else is final.
       if (err instanceof RuleError && err.code !== 'time-too-new') await this.rememberInvalid(block.header, parent, err);
@@ -298,7 +299,7 @@ export class Chain extends EventEmitter<ChainEvents> {
       checkBlockHeader(header, this.params);
       const parent = this.entries.get(header.prevHash);
       if (parent?.failed) throw headerError('bad-prevblk', 'previous block is invalid');
-      const ctx = headerContext(parent ? this.parentInfo(parent) : undefined, this.params, this.clock());
+      const ctx = headerContext(parent?.asParent(), this.params, this.clock());
       checkHeaderContext(header, ctx);
       const entry = new ChainEntry(header, parent!, 0);
       this.entries.set(entry.hashHex, entry);
@@ -306,10 +307,6 @@ export class Chain extends EventEmitter<ChainEvents> {
       await this.db.batch([{ type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) }]);
       return entry;
     });
-  }
-
-  private parentInfo(parent: ChainEntry): ParentInfo {
-    return { height: parent.height, time: parent.header.time, medianTimePast: parent.medianTimePast };
   }
 
   private async rememberInvalid(header: BlockHeader, parent: ChainEntry, err: RuleError, flag: number = BlockStatus.FAILED): Promise<void> {
@@ -510,6 +507,23 @@ export class Chain extends EventEmitter<ChainEvents> {
     return this.getBlockByEntry(entry);
   }
 
+  /** Whether the whole block is stored. */
+  hasBlock(hash: string): boolean {
+    return this.entries.get(hash)?.haveData === true;
+  }
+
+  /**
+   * A stored block's bytes as they were stored, neither decoded nor checked again (they
+   * were checked on the way in), nor cached: for serving blocks to peers. Undefined when
+   * the block is not stored.
+   * @throws ChainError db-corrupt when the record is not the block, db-blocks-lost when it is gone
+   */
+  async getBlockBytes(hash: string): Promise<Uint8Array | undefined> {
+    const entry = this.entries.get(hash);
+    if (!entry?.haveData) return undefined;
+    return readStoredBlockBytes(this.db, entry);
+  }
+
   private async getBlockByEntry(entry: ChainEntry): Promise<Block> {
     const cached = this.blockCache.get(entry.hashHex);
     if (cached) return cached;
@@ -536,6 +550,26 @@ export class Chain extends EventEmitter<ChainEvents> {
     const entry = this.entries.get(hashToHex(loc.blockHash));
     if (!entry) return undefined;
     return { block: await this.getBlockByEntry(entry), entry, position: loc.position };
+  }
+
+  /**
+   * The coin spent by every input of every non-coinbase transaction of a
+   * stored block (see {@link resolveSpentCoins}). Undefined when that needs
+   * undo data the block lacks: off the best chain, or not downloaded.
+   * @throws ChainError db-corrupt when the undo record does not match the block
+   */
+  async spentCoins(entry: ChainEntry): Promise<BlockSpentCoins | undefined> {
+    if (!entry.haveData) return undefined;
+    const block = await this.getBlockByEntry(entry);
+    // A block of only a coinbase spends nothing, on any branch.
+    if (block.transactions.length === 1) return [[]];
+    if (!this.isMain(entry)) return undefined;
+    // A reorganization may disconnect the block, deleting its undo record, between the two reads.
+    const undo = await this.db.getUndo(entry.hash).catch((err: unknown) => {
+      if (this.isMain(entry)) throw err;
+      return undefined;
+    });
+    return undo && resolveSpentCoins(block, entry.height, undo);
   }
 
   utxoDigest(): Promise<UtxoDigest> {

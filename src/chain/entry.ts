@@ -1,6 +1,8 @@
 /** In-memory header index: one entry per known header, linked to its parent. */
 import type { BlockHeader } from '../primitives/block.js';
 import { hashToHex } from '../primitives/bytes.js';
+import type { ParentInfo } from '../consensus/block-checks.js';
+import { difficultyAnchorTime } from '../consensus/difficulty.js';
 import { medianTimePast } from '../consensus/time.js';
 import { getBlockWork } from '../consensus/pow.js';
 import { BlockStatus, type HeaderRecord } from './records.js';
@@ -14,6 +16,8 @@ export class ChainEntry {
   readonly prev: ChainEntry | null;
   /** Median time past of this block (its time and its 10 ancestors'). */
   readonly medianTimePast: number;
+  /** Time of this branch's block 1, which anchors the testnet's difficulty schedule (undefined at genesis). */
+  readonly anchorTime: number | undefined;
   status: number;
   /** Order in which the block's data arrived: the first seen wins a tie in work. */
   sequence = 0;
@@ -31,6 +35,12 @@ export class ChainEntry {
     const times: number[] = [header.time];
     for (let e = prev, i = 1; e && i < 11; e = e.prev, i++) times.push(e.header.time);
     this.medianTimePast = medianTimePast(times);
+    this.anchorTime = difficultyAnchorTime(this.height, header.time, prev?.anchorTime);
+  }
+
+  /** This block as the parent of a new one: what contextual checks and block templates need. */
+  asParent(): ParentInfo & { hashBytes: Uint8Array } {
+    return { hashBytes: this.hash, height: this.height, time: this.header.time, medianTimePast: this.medianTimePast, anchorTime: this.anchorTime };
   }
 
   get haveData(): boolean {

@@ -3,8 +3,9 @@
  * header index and best chain at start, stored blocks checked against their
  * headers, and LevelDB's repair before a reindex of a damaged database.
  */
-import { Block, BlockHeader } from '../primitives/block.js';
+import { Block, BlockHeader, HEADER_SIZE } from '../primitives/block.js';
 import { equalBytes, hashToHex } from '../primitives/bytes.js';
+import { sha256d } from '../primitives/hashes.js';
 import { checkBlockSanity } from '../consensus/block-checks.js';
 import { getGenesisBlock, type NetworkParams } from '../consensus/params.js';
 import type { BatchOp, ChainDB } from './chaindb.js';
@@ -117,6 +118,23 @@ export async function readStoredBlock(db: ChainDB, entry: ChainEntry, params: Ne
   } catch (err) {
     throw blocksLostError(db.path, `${where} is damaged (${(err as Error).message})`);
   }
+}
+
+/**
+ * A stored block's bytes as they are, for serving to peers: the block was checked when
+ * stored, so it is not decoded or checked again. Only its header is matched to the entry
+ * (one hash of 80 bytes), which catches a record that is not this block.
+ * @throws ChainError db-corrupt when the record does not start with the block's header,
+ *   db-blocks-lost when it is missing
+ */
+export async function readStoredBlockBytes(db: ChainDB, entry: ChainEntry): Promise<Uint8Array> {
+  const bytes = await db.getBlockBytes(entry.hash);
+  const where = `block ${entry.hashHex} at height ${entry.height}`;
+  if (!bytes) throw blocksLostError(db.path, `${where} is missing`);
+  if (bytes.length <= HEADER_SIZE || !equalBytes(sha256d(bytes.subarray(0, HEADER_SIZE)), entry.hash)) {
+    throw damagedError(db.path, `the record of ${where} does not hold that block`);
+  }
+  return bytes;
 }
 
 /**

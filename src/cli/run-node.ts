@@ -8,10 +8,13 @@ import type { ChainError } from '../chain/errors.js';
 import { isFatalStorageError, startupError } from '../chain/storage-errors.js';
 import { explorerOptionsFromConfig } from '../explorer/config.js';
 import { metricsOptionsFromConfig } from '../metrics/config.js';
-import { ConfigError, type NodeConfig } from '../node/config.js';
+import { tolerateClosedOutput } from '../node/closed-output.js';
+import { ConfigError, locateOptionError, type NodeConfig } from '../node/config.js';
+import { ListenError } from '../node/listen-error.js';
 import { createLogger, type NodeLogger } from '../node/logging.js';
 import { TallyNode } from '../node/node.js';
-import { p2pOptionsFromConfig } from '../p2p/config.js';
+import { p2pListenError } from '../p2p/listen-failure.js';
+import type { P2POptions } from '../p2p/options.js';
 import type { P2PService } from '../p2p/p2p.js';
 import { rpcOptionsFromConfig } from '../rpc/config.js';
 import type { RpcServer } from '../rpc/server.js';
@@ -26,12 +29,12 @@ interface Adapters {
 }
 
 export async function runNode(config: NodeConfig, opts: { p2p?: boolean; rpc?: boolean }, io: CliIo): Promise<void> {
-  const p2pOptions = opts.p2p === false ? undefined : p2pOptionsFromConfig(config);
-  const rpcOptions = opts.rpc === false ? undefined : rpcOptionsFromConfig(config);
-  const metricsOptions = metricsOptionsFromConfig(config);
-  const explorerOptions = explorerOptionsFromConfig(config);
-  if (explorerOptions && !rpcOptions) throw new ConfigError('bad-option', 'explorer is served by the JSON-RPC server: drop --no-rpc or --explorer');
+  // `tally node | tee log`: Ctrl-C ends tee too; the node must still stop cleanly (closed-output.ts).
+  tolerateClosedOutput(process.stdout);
+  tolerateClosedOutput(process.stderr);
+  const { p2pOptions, rpcOptions, metricsOptions, explorerOptions, peerWarnings } = await adapterOptions(config, opts);
   const logger = createLogger(config.logLevel, config.logFormat);
+  for (const w of peerWarnings) logger.warn({ module: 'p2p', option: w.option, addr: w.addr }, w.message);
   // Loading the adapters (libp2p is most of the start time) overlaps with opening the chain.
   const modules = loadAdapters({ p2p: p2pOptions !== undefined, rpc: rpcOptions !== undefined, explorer: explorerOptions !== undefined, metrics: metricsOptions !== undefined });
   const node = new TallyNode(config, { logger });
@@ -69,13 +72,30 @@ export async function runNode(config: NodeConfig, opts: { p2p?: boolean; rpc?: b
   if (fatal) throw asCliError(fatal);
 }
 
-/** A storage failure is a runtime failure (exit 1), not bad input (exit 2); its line keeps the code. */
+/** A storage failure or a busy port is a runtime failure (exit 1), not bad input (exit 2); its line keeps the code. */
 function asCliError(err: unknown): unknown {
-  return isFatalStorageError(err) ? new CliError(`${err.message} (${err.code})`, EXIT_FAILURE) : err;
+  return isFatalStorageError(err) || err instanceof ListenError ? new CliError(`${err.message} (${err.code})`, EXIT_FAILURE) : err;
+}
+
+/** Each enabled adapter's options; a bad value read from tally.conf is reported with its file and line. */
+async function adapterOptions(config: NodeConfig, opts: { p2p?: boolean; rpc?: boolean }) {
+  try {
+    // Loaded only with p2p on: its address parsing pulls in libp2p's peer ids.
+    const p2pConfig = opts.p2p === false ? undefined : await import('../p2p/config.js');
+    const p2pOptions = p2pConfig?.p2pOptionsFromConfig(config);
+    const peerWarnings = p2pOptions ? p2pConfig!.peerAddressWarnings(p2pOptions) : [];
+    const rpcOptions = opts.rpc === false ? undefined : rpcOptionsFromConfig(config);
+    const metricsOptions = metricsOptionsFromConfig(config);
+    const explorerOptions = explorerOptionsFromConfig(config);
+    if (explorerOptions && !rpcOptions) throw new ConfigError('bad-option', 'explorer is served by the JSON-RPC server: drop --no-rpc or --explorer');
+    return { p2pOptions, rpcOptions, metricsOptions, explorerOptions, peerWarnings };
+  } catch (err) {
+    throw locateOptionError(config, err);
+  }
 }
 
 type AdapterOptions = {
-  p2pOptions: ReturnType<typeof p2pOptionsFromConfig> | undefined;
+  p2pOptions: P2POptions | undefined;
   rpcOptions: ReturnType<typeof rpcOptionsFromConfig> | undefined;
   metricsOptions: ReturnType<typeof metricsOptionsFromConfig>;
   explorerOptions: ReturnType<typeof explorerOptionsFromConfig>;
@@ -115,7 +135,7 @@ async function startAdapters(node: TallyNode, logger: NodeLogger, modules: Promi
     if (o.metricsOptions && m.metrics) {
       metrics = new m.metrics.MetricsServer(o.metricsOptions, { node, ...(p2p ? { p2p } : {}), ...(rpc ? { rpc } : {}), logger });
     }
-    await p2p?.start();
+    await p2p?.start().catch((err: unknown) => { throw p2pListenError(o.p2pOptions?.listen ?? [], err); });
     await rpc?.start();
     await metrics?.start();
   } catch (err) {

@@ -10,7 +10,7 @@ import { equalBytes, hashToHex, startsWith } from '../primitives/bytes.js';
 import { encodeHeightPush } from '../primitives/script.js';
 import { findWitnessCommitmentIndex, witnessCommitment, witnessMerkleRoot } from '../primitives/witness.js';
 import { MAX_FUTURE_BLOCK_TIME, WITNESS_SCALE } from './constants.js';
-import { getNextWorkRequired } from './difficulty.js';
+import { getNextWorkRequired, type ParentForDifficulty } from './difficulty.js';
 import { blockError, headerError, RuleError } from './errors.js';
 import type { NetworkParams } from './params.js';
 import { checkHeaderProofOfWork } from './pow.js';
@@ -96,9 +96,7 @@ export function checkWitnessCommitment(block: Block): void {
 }
 
 /** What contextual checks need to know about the parent of the block being checked. */
-export interface ParentInfo {
-  height: number;
-  time: number;
+export interface ParentInfo extends ParentForDifficulty {
   /** Median time past of the parent (the median of its time and its 10 ancestors'). */
   medianTimePast: number;
 }

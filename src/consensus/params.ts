@@ -14,11 +14,16 @@ export type NetworkName = 'regtest' | 'testnet';
 export type DifficultyRule =
   | { kind: 'fixed' }
   | {
+      /**
+       * aserti3-2d anchored at block 1 (see `getNextWorkRequired`): block 1
+       * carries `initialBits`, and its time starts the 30-second schedule, so
+       * a chain launched on any date starts on schedule.
+       */
       kind: 'asert';
-      /** Seconds over which a schedule deviation halves or doubles the target. */
+      /** Bits of block 1, the anchor: the reference target of every later block. */
+      initialBits: number;
+      /** Seconds of schedule drift that halve or double the target. */
       halfLife: number;
-      /** The anchor block: its height, its parent's time and its bits (aserti3-2d). */
-      anchor: { height: number; parentTime: number; bits: number };
     };
 
 export interface NetworkParams {
@@ -86,10 +91,13 @@ export const testnet: NetworkParams = {
   targetSpacing: TESTNET_SPACING,
   difficulty: {
     kind: 'asert',
-    // One hour: 120 blocks, the same ratio of half-life to spacing responsiveness
-    // that suits a testnet whose hash rate comes and goes with its volunteers.
-    halfLife: 3600,
-    anchor: { height: 0, parentTime: TESTNET_GENESIS_TIME - TESTNET_SPACING, bits: TESTNET_POW_LIMIT_BITS },
+    // A quarter of powLimit: about 4.2 million hashes, 20 s for a tenth of the default
+    // miner on a 2-core machine (about 2 MH/s), so slow miners start near the schedule
+    // and faster ones, which start fast, are caught up in blocks rather than in hours.
+    initialBits: 0x1e03ffff,
+    // Five minutes (10 blocks): one machine 0.1x to 10x the default miner reaches the
+    // 30-second spacing within 15 minutes of launch (test/unit/consensus/difficulty-launch.test.ts).
+    halfLife: 300,
   },
   initialSubsidy: 50n * COIN,
   halvingInterval: 210_000,
@@ -101,10 +109,10 @@ export const testnet: NetworkParams = {
     version: 1,
     time: TESTNET_GENESIS_TIME,
     bits: TESTNET_POW_LIMIT_BITS,
-    nonce: 2003092,
-    message: 'Tally testnet genesis 2026-11-22: a ledger anyone can check',
+    nonce: 55762,
+    message: 'Tally testnet genesis: a ledger anyone can check, on schedule from block 1',
   },
-  genesisHash: '000001bd43b8c0b853572bc4a3ef4a08ed38725ef28ee260c1be0bf795a288d4',
+  genesisHash: '0000042d91b56a017b43162f2809dfa4d3be78dcdbd4d438cdf1a9d0424b7d7f',
 };
 
 /** Every network by name. */

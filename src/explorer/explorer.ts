@@ -28,6 +28,16 @@ export interface ExplorerModules {
   now?: () => number;
 }
 
+/**
+ * A request target as the RPC server hands it over, already parsed (see
+ * `requestTarget` in rpc/http.ts): the explorer never parses a raw target,
+ * which for `//` or `//[` would throw.
+ */
+export interface ParsedTarget {
+  path: string;
+  query: URLSearchParams;
+}
+
 /** A host header as it may appear in a Content-Security-Policy source (anything else falls back to 'self'). */
 const HOST_SOURCE = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 
@@ -50,9 +60,8 @@ export class Explorer {
   async close(): Promise<void> {}
 
   /** Serves an authorized GET or HEAD of one of the explorer's paths; false for anything else. */
-  route(req: IncomingMessage, res: ServerResponse): boolean {
+  route(req: IncomingMessage, res: ServerResponse, { path }: ParsedTarget): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/explorer') {
       res.writeHead(308, { Location: EXPLORER_PATH, 'Content-Length': 0 });
       res.end();
@@ -72,8 +81,8 @@ export class Explorer {
   }
 
   /** Admits a WebSocket upgrade carrying a valid `?token=` (and spends it). */
-  authorizeUpgrade(req: IncomingMessage): boolean {
-    const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
+  authorizeUpgrade(_req: IncomingMessage, { query }: ParsedTarget): boolean {
+    const token = query.get('token');
     return token !== null && token !== '' && this.sessions.consume(token);
   }
 

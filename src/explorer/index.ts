@@ -4,7 +4,7 @@
  * plain HTML/JS page (`static/`) that reads the node through the JSON-RPC and
  * the `/ws` notifications only.
  */
-export { Explorer, EXPLORER_PATH, SESSION_PATH, type ExplorerModules } from './explorer.js';
+export { Explorer, EXPLORER_PATH, SESSION_PATH, type ExplorerModules, type ParsedTarget } from './explorer.js';
 export { explorerOptionsFromConfig } from './config.js';
 export { defaultExplorerOptions, type ExplorerOptions } from './options.js';
 export { SessionTokens } from './sessions.js';

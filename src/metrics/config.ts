@@ -1,5 +1,5 @@
 /** Metrics options from the node's configuration (command line and tally.conf). */
-import { ConfigError, type NodeConfig } from '../node/config.js';
+import { badOption, type NodeConfig } from '../node/config.js';
 import { defaultMetricsOptions, type MetricsOptions } from './options.js';
 
 /**
@@ -16,7 +16,7 @@ export function metricsOptionsFromConfig(config: NodeConfig): MetricsOptions | u
   const port = last('metrics-port');
   if (port !== undefined) {
     const n = Number(port);
-    if (port === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError('bad-option', `metrics-port: expected a port number, got "${port}"`);
+    if (port === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw badOption('metrics-port', `expected a port number, got "${port}"`);
     opts.port = n;
   }
   return opts;

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { NodeLogger } from '../node/logging.js';
+import { hostPort, netListenError } from '../node/listen-error.js';
 import { registerChainMetrics } from './chain-metrics.js';
 import type { MetricsModules } from './interface.js';
 import type { MetricsOptions } from './options.js';
@@ -52,7 +53,7 @@ export class MetricsServer {
       });
     } catch (err) {
       this.unregister();
-      throw err;
+      throw netListenError({ service: 'metrics', address: hostPort(this.opts.bind, this.opts.port), option: '--metrics-port' }, err);
     }
     this.server = server;
     this.log.info({ bind: this.address.host, port: this.address.port }, 'metrics listening');

@@ -34,6 +34,8 @@ export interface TemplateParent {
   time: number;
   /** Median time past of the parent (a new block's time must exceed it). */
   medianTimePast: number;
+  /** Time of the parent's block 1, which the testnet's difficulty needs (`ParentForDifficulty`). */
+  anchorTime?: number | undefined;
 }
 
 /** Inputs of {@link createBlockTemplate}. */

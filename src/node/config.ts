@@ -12,8 +12,21 @@ import { getNetwork, type NetworkParams } from '../consensus/params.js';
 import { decodeAddress } from '../primitives/address.js';
 import { parseLogLevels } from './logging.js';
 
-/** A bad option or config file. Codes: `bad-config`, `bad-option`. */
-export class ConfigError extends TallyError {}
+/**
+ * A bad option or config file. Codes: `bad-config`, `bad-option`. A
+ * `bad-option` error names its option (and the value, for a list), so that
+ * locateOptionError can say which tally.conf line to fix.
+ */
+export class ConfigError extends TallyError {
+  constructor(code: string, message: string, readonly option?: string, readonly value?: string) {
+    super(code, message);
+  }
+}
+
+/** A `bad-option` error about `name` (and, for a repeatable option, the bad `value`), worded `<name>: <detail>`. */
+export function badOption(name: string, detail: string, value?: string): ConfigError {
+  return new ConfigError('bad-option', `${name}: ${detail}`, name, value);
+}
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -38,7 +51,17 @@ export interface NodeConfig {
   maxMempoolMB?: number;
   /** Any further options, for adapters that read them (p2p, rpc). */
   extra: Record<string, string[]>;
+  /** For options whose values come from tally.conf: `<file>:<line>` of each value, in the order of `extra`. */
+  origins?: Record<string, string[]>;
 }
+
+/** Options a config file must not set, and why (the docs promise these are refused on purpose). */
+const COMMAND_LINE_ONLY: Record<string, string> = {
+  reindex: 'reindex is refused in tally.conf on purpose, so that a rebuild never sticks: run the node once with --reindex',
+  datadir: 'datadir is read from the command line only (-d), since it decides which tally.conf is read',
+  p2p: 'p2p is a command-line switch only: use --no-p2p',
+  rpc: 'rpc is a command-line switch only: use --no-rpc',
+};
 
 /** Option names the config file may set, with how to read their values. */
 const KNOWN: Record<string, 'string' | 'bool' | 'number' | 'list'> = {
@@ -55,51 +78,80 @@ export function defaultDatadir(network: string): string {
   return join(homedir(), '.tally', network);
 }
 
+/** Option lists read from a config file, with the `<file>:<line>` of each value. */
+export interface ConfigFile {
+  values: Record<string, string[]>;
+  origins: Record<string, string[]>;
+}
+
 /** Parses `tally.conf` text into option lists. */
 export function parseConfigFile(text: string, source = 'tally.conf'): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  return parseConfigLines(text, source).values;
+}
+
+/** Parses `tally.conf` text into option lists and where each value came from. */
+export function parseConfigLines(text: string, source = 'tally.conf'): ConfigFile {
+  const file: ConfigFile = { values: {}, origins: {} };
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/#.*$/, '').trim();
     if (!line) return;
+    const where = `${source}:${i + 1}`;
     const eq = line.indexOf('=');
-    if (eq <= 0) throw new ConfigError('bad-config', `${source}:${i + 1}: expected name=value, got "${line}"`);
+    if (eq <= 0) throw new ConfigError('bad-config', `${where}: expected name=value, got "${line}"`);
     const name = line.slice(0, eq).trim();
     const value = line.slice(eq + 1).trim();
-    if (!(name in KNOWN)) throw new ConfigError('bad-config', `${source}:${i + 1}: unknown option "${name}"`);
-    (out[name] ??= []).push(value);
+    if (Object.hasOwn(COMMAND_LINE_ONLY, name)) throw new ConfigError('bad-config', `${where}: ${COMMAND_LINE_ONLY[name]}`);
+    if (!Object.hasOwn(KNOWN, name)) throw new ConfigError('bad-config', `${where}: unknown option "${name}"`);
+    (file.values[name] ??= []).push(value);
+    (file.origins[name] ??= []).push(where);
   });
-  return out;
+  return file;
+}
+
+/**
+ * Puts the `<file>:<line>` of the bad value in front of a `bad-option` error
+ * when the value came from tally.conf; other errors pass unchanged.
+ */
+export function locateOptionError(config: Pick<NodeConfig, 'extra' | 'origins'>, err: unknown): unknown {
+  if (!(err instanceof ConfigError) || err.option === undefined) return err;
+  const origins = config.origins?.[err.option];
+  if (!origins) return err;
+  const values = config.extra[err.option] ?? [];
+  const index = err.value === undefined ? values.length - 1 : values.lastIndexOf(err.value);
+  const where = origins[index];
+  return where === undefined ? err : new ConfigError(err.code, `${where}: ${err.message}`, err.option, err.value);
 }
 
 /** Reads the datadir's config file if there is one. */
-export function readConfigFile(datadir: string): Record<string, string[]> {
+export function readConfigFile(datadir: string): ConfigFile {
   const path = join(datadir, 'tally.conf');
-  if (!existsSync(path)) return {};
+  if (!existsSync(path)) return { values: {}, origins: {} };
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError('bad-config', `cannot read ${path}: ${(err as Error).message}`);
   }
-  return parseConfigFile(text, path);
+  return parseConfigLines(text, path);
 }
 
 function parseBool(name: string, value: string): boolean {
   if (['1', 'true', 'yes', 'on', ''].includes(value)) return true;
   if (['0', 'false', 'no', 'off'].includes(value)) return false;
-  throw new ConfigError('bad-option', `${name}: expected true or false, got "${value}"`);
+  throw badOption(name, `expected true or false, got "${value}"`);
 }
 
 function parseNumber(name: string, value: string, min: number): number {
   const n = Number(value);
-  if (value === '' || !Number.isFinite(n) || n < min) throw new ConfigError('bad-option', `${name}: expected a number >= ${min}, got "${value}"`);
+  if (value === '' || !Number.isFinite(n) || n < min) throw badOption(name, `expected a number >= ${min}, got "${value}"`);
   return n;
 }
 
 /**
  * Merges command-line values (already split into option lists by the CLI) over
  * the config file. The network and datadir come from the command line only,
- * since they decide which config file to read.
+ * since they decide which config file to read. A bad value read from the file
+ * is reported with its file and line.
  */
 export function resolveConfig(cli: { network?: string; datadir?: string; options: Record<string, string[]> }): NodeConfig {
   let network: NetworkParams;
@@ -110,19 +162,30 @@ export function resolveConfig(cli: { network?: string; datadir?: string; options
   }
   const datadir = cli.datadir ?? defaultDatadir(network.name);
   const file = readConfigFile(datadir);
-  if (file.network && file.network[0] !== network.name) {
-    throw new ConfigError('bad-config', `tally.conf in ${datadir} is for ${file.network[0]}, not ${network.name}`);
+  if (file.values.network && file.values.network[0] !== network.name) {
+    throw new ConfigError('bad-config', `tally.conf in ${datadir} is for ${file.values.network[0]}, not ${network.name}`);
   }
-  const merged: Record<string, string[]> = { ...file, ...cli.options };
+  const extra: Record<string, string[]> = { ...file.values, ...cli.options };
+  // The command line's list replaces the file's, and with it the file's lines.
+  const origins = Object.fromEntries(Object.entries(file.origins).filter(([name]) => !Object.hasOwn(cli.options, name)));
+  try {
+    return readOptions(network, datadir, extra, origins);
+  } catch (err) {
+    throw locateOptionError({ extra, origins }, err);
+  }
+}
+
+/** The node's own options from the merged lists. */
+function readOptions(network: NetworkParams, datadir: string, merged: Record<string, string[]>, origins: Record<string, string[]>): NodeConfig {
   const last = (name: string) => merged[name]?.[merged[name]!.length - 1];
   const logLevel = last('log-level') ?? 'info';
   try {
     parseLogLevels(logLevel);
   } catch (err) {
-    throw new ConfigError('bad-option', `log-level: ${(err as Error).message}`);
+    throw badOption('log-level', (err as Error).message);
   }
   const logFormat = (last('log-format') ?? 'auto') as NodeConfig['logFormat'];
-  if (!['pretty', 'json', 'auto'].includes(logFormat)) throw new ConfigError('bad-option', 'log-format: expected pretty, json or auto');
+  if (!['pretty', 'json', 'auto'].includes(logFormat)) throw badOption('log-format', 'expected pretty, json or auto');
   const threads = last('miner-threads');
   const config: NodeConfig = {
     network,
@@ -133,6 +196,7 @@ export function resolveConfig(cli: { network?: string; datadir?: string; options
     logLevel,
     logFormat,
     extra: merged,
+    origins,
   };
   if (last('min-relay-fee') !== undefined) config.minRelayFeeRate = parseNumber('min-relay-fee', last('min-relay-fee')!, 0);
   if (last('max-mempool') !== undefined) config.maxMempoolMB = parseNumber('max-mempool', last('max-mempool')!, 5);
@@ -141,7 +205,7 @@ export function resolveConfig(cli: { network?: string; datadir?: string; options
     try {
       decodeAddress(network.addressPrefix, minerAddress);
     } catch (err) {
-      throw new ConfigError('bad-option', `miner-address: ${(err as Error).message} (a ${network.name} address starts with ${network.addressPrefix}1p)`);
+      throw badOption('miner-address', `${(err as Error).message} (a ${network.name} address starts with ${network.addressPrefix}1p)`);
     }
     config.minerAddress = minerAddress;
   }

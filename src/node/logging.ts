@@ -11,6 +11,7 @@
  */
 import { pino, type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 import pretty from 'pino-pretty';
+import { tolerateClosedOutput } from './closed-output.js';
 // Types only: config.ts may import this module at run time without a cycle.
 import type { LogLevel } from './config.js';
 
@@ -35,6 +36,27 @@ const REDACT = [
 
 const MODULE_NAME = /^[a-z][a-z0-9_-]*$/i;
 
+/** The modules that log (the `module` field); a level for any other name would silently do nothing. */
+export const LOG_MODULES = ['node', 'chain', 'mempool', 'miner', 'p2p', 'sync', 'rpc', 'ws', 'metrics', 'explorer'] as const;
+
+/** Edit distance, for "did you mean" on a misspelled module. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+function checkModule(name: string, item: string): void {
+  if ((LOG_MODULES as readonly string[]).includes(name)) return;
+  const scored = LOG_MODULES.map((m) => ({ m, d: distance(m, name) })).sort((a, b) => a.d - b.d)[0]!;
+  const near = scored.d <= Math.min(2, Math.floor(name.length / 2)) ? scored.m : undefined;
+  throw new RangeError(`"${item}": unknown module ${name}${near ? ` (did you mean ${near}?)` : ''}; modules: ${LOG_MODULES.join(', ')}`);
+}
+
 function toLevel(text: string, item: string): LogLevel {
   const level = text.trim().toLowerCase() as LogLevel;
   if (!LEVEL_ORDER.includes(level)) throw new RangeError(`"${item}": expected a level (${LEVEL_ORDER.join(', ')})`);
@@ -46,8 +68,8 @@ function toLevel(text: string, item: string): LogLevel {
  * `module=level`, e.g. `chain=debug,p2p=warn,info`. Without a default item the
  * default is `info`. Whitespace around items is ignored; level names are
  * case-insensitive.
- * @throws RangeError for an empty spec or item, an unknown level, a bad module
- *   name, or a default or module given twice
+ * @throws RangeError for an empty spec or item, an unknown level, a module
+ *   not in LOG_MODULES, or a default or module given twice
  */
 export function parseLogLevels(spec: string): LogLevels {
   if (spec.trim() === '') throw new RangeError('empty log level');
@@ -64,6 +86,7 @@ export function parseLogLevels(spec: string): LogLevels {
     }
     const name = item.slice(0, eq).trim();
     if (!MODULE_NAME.test(name)) throw new RangeError(`"${item}": expected module=level with a module name like chain or p2p`);
+    checkModule(name, item);
     if (name in modules) throw new RangeError(`"${spec}": module ${name} given twice`);
     modules[name] = toLevel(item.slice(eq + 1), item);
   }
@@ -99,6 +122,8 @@ function moduleOfBindings(logger: NodeLogger): string | undefined {
  */
 export function createLogger(level: LogLevel | string | LogLevels, format: 'pretty' | 'json' | 'auto', destination: NodeJS.WritableStream = process.stdout): NodeLogger {
   const levels = typeof level === 'string' ? parseLogLevels(level) : level;
+  // A reader that went away (`| tee` ended by Ctrl-C) must not take the node with it.
+  tolerateClosedOutput(destination);
   const perModule = Object.keys(levels.modules).length > 0;
   const usePretty = format === 'pretty' || (format === 'auto' && (destination as { isTTY?: boolean }).isTTY === true);
   let root: NodeLogger | undefined;

@@ -61,7 +61,8 @@ export class TallyNode extends EventEmitter<NodeEvents> {
   minerKeyPath?: string;
   private payoutScript?: Uint8Array;
   private producer?: BlockProducer;
-  private readonly clock: () => number;
+  /** Seconds since the epoch: the one clock every service of this node reads (tests inject a fixed one). */
+  readonly clock: () => number;
   private pending: { kind: 'connect' | 'disconnect'; block: Block; entry: ChainEntry }[] = [];
   private started = false;
   private chainOpen = false;
@@ -195,7 +196,7 @@ export class TallyNode extends EventEmitter<NodeEvents> {
     const tip = this.chain.tip;
     return createBlockTemplate({
       params: this.config.network,
-      parent: { hashBytes: tip.hash, height: tip.height, time: tip.header.time, medianTimePast: tip.medianTimePast },
+      parent: tip.asParent(),
       now: this.clock(),
       payoutScript,
       candidates: this.mempool.getCandidates(),

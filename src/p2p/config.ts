@@ -1,8 +1,17 @@
-/** P2P options from the node's configuration (command line and tally.conf). */
-import type { NodeConfig } from '../node/config.js';
-import { ConfigError } from '../node/config.js';
+/**
+ * P2P options from the node's configuration (command line and tally.conf).
+ * Every address is parsed here, so that a bad one is refused at start with the
+ * option that holds it, not later by libp2p without one.
+ */
+import { multiaddr } from '@multiformats/multiaddr';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { badOption, type NodeConfig } from '../node/config.js';
 import { defaultP2POptions, type P2POptions } from './options.js';
 
+/** What a good address of each kind looks like, for the error message. */
+const example = (option: string) => (option === 'bootstrap' || option === 'connect' ? 'like /ip4/203.0.113.5/tcp/28333/p2p/12D3KooW...' : 'like /ip4/0.0.0.0/tcp/28333');
+
+/** @throws ConfigError bad-option for a bad peer count or an address that is not a multiaddr (or has a bad peer id) */
 export function p2pOptionsFromConfig(config: NodeConfig): P2POptions {
   const opts = defaultP2POptions(config.network);
   const list = (name: string) => config.extra[name] ?? [];
@@ -16,11 +25,49 @@ export function p2pOptionsFromConfig(config: NodeConfig): P2POptions {
   const maxPeers = last('max-peers');
   if (maxPeers !== undefined) {
     const n = Number(maxPeers);
-    if (!Number.isInteger(n) || n < 1) throw new ConfigError('bad-option', `max-peers: expected a whole number >= 1, got "${maxPeers}"`);
+    if (!Number.isInteger(n) || n < 1) throw badOption('max-peers', `expected a whole number >= 1, got "${maxPeers}"`);
     opts.maxPeers = n;
   }
-  for (const addr of [...opts.listen, ...opts.announce, ...opts.bootstrap, ...opts.connect]) {
-    if (!addr.startsWith('/')) throw new ConfigError('bad-option', `"${addr}" is not a multiaddr (like /ip4/127.0.0.1/tcp/28444/p2p/12D3Koo...)`);
+  for (const name of ['listen', 'announce', 'bootstrap', 'connect'] as const) {
+    for (const addr of name === 'listen' ? opts.listen : list(name)) checkAddress(name, addr);
   }
   return opts;
+}
+
+function checkAddress(option: string, addr: string): void {
+  let id: string | undefined;
+  try {
+    id = multiaddr(addr).getComponents().find((c) => c.name === 'p2p')?.value;
+  } catch (err) {
+    throw badOption(option, `"${addr}" is not a valid multiaddr (${example(option)}): ${(err as Error).message}`, addr);
+  }
+  if (id === undefined) return;
+  try {
+    peerIdFromString(id);
+  } catch {
+    throw badOption(option, `"${addr}" has a bad peer id "${id}" after /p2p/ (${example(option)})`, addr);
+  }
+}
+
+/** A configured peer address the node accepts but that deserves the operator's attention. */
+export interface PeerAddressWarning {
+  option: 'bootstrap' | 'connect';
+  addr: string;
+  message: string;
+}
+
+/**
+ * Bootstrap and connect addresses without `/p2p/<peer id>`: the node dials
+ * them, but cannot check that it reached the intended peer (anyone on that
+ * address passes), and libp2p's bootstrap discovery skips them.
+ */
+export function peerAddressWarnings(opts: Pick<P2POptions, 'bootstrap' | 'connect'>): PeerAddressWarning[] {
+  const warnings: PeerAddressWarning[] = [];
+  for (const option of ['bootstrap', 'connect'] as const) {
+    for (const addr of opts[option]) {
+      if (multiaddr(addr).getComponents().some((c) => c.name === 'p2p')) continue;
+      warnings.push({ option, addr, message: `${option} address has no /p2p/<peer id>: whoever answers there is taken for the peer; ask its operator for the full address (getnetworkinfo localaddresses)` });
+    }
+  }
+  return warnings;
 }

@@ -14,10 +14,8 @@ import { findFork, type ChainEntry } from '../chain/entry.js';
 import type { Logger } from '../chain/logger.js';
 import { BlockStatus } from '../chain/records.js';
 import type { SyncNetwork, SyncNode, SyncPeer } from './interface.js';
+import { verdictFor, verdictForCode } from './penalty.js';
 import type { SyncOptions } from './sync-options.js';
-
-/** A misbehaviour score at or above this bans the peer (as `SyncNetwork.penalize` says). */
-export const BAN_SCORE = 100;
 
 /**
  * Why sync abandoned a request: `request-timeout`, `peer-gone`, `peer-banned`,
@@ -374,7 +372,7 @@ export class BlockDownloader {
     if (!matched) {
       // The hash commits to the header and the header to the transactions: a block we did
       // not ask for is a lie, not an accident.
-      this.ctx.punish(peer.id, BAN_SCORE, 'block-hash-mismatch');
+      this.ctx.punish(peer.id, verdictForCode('block-hash-mismatch', 'sync').penalty, 'block-hash-mismatch');
       return;
     }
     const got = new Set(matched.map((b) => b.hash));
@@ -412,7 +410,8 @@ export class BlockDownloader {
       // The error's own score even when `corruptionPossible`: as in Core, a mutated copy
       // of a valid block is the sender's doing. The header stays valid, so the real block
       // is simply fetched again from someone else.
-      if (err.score > 0) this.ctx.punish(peer.id, err.score, err.code);
+      const { penalty } = verdictFor(err, 'sync');
+      if (penalty > 0) this.ctx.punish(peer.id, penalty, err.code);
     }
   }
 
@@ -431,7 +430,7 @@ export class BlockDownloader {
         this.senders.delete(hash);
       } else if ((entry.status & BlockStatus.FAILED) !== 0) {
         this.senders.delete(hash);
-        this.ctx.punish(peerId, BAN_SCORE, 'invalid-block');
+        this.ctx.punish(peerId, verdictForCode('invalid-block', 'sync').penalty, 'invalid-block');
       } else if (entry.failed || entry.height + this.opts.downloadWindow < tip.height) {
         // Failed because of an ancestor (its sender is blamed for that one), or a side
         // branch left far behind that may never connect.

@@ -19,6 +19,20 @@ export interface P2POptions {
   requestTimeoutMs: number;
   /** Requests a peer may make per second (a token bucket refilled at this rate, holding twice as many). */
   requestsPerSecond: number;
+  /**
+   * Block bytes served to one peer per second (a token bucket holding 2 s of them). Over it
+   * the next block of a reply waits, without a penalty: an honest peer syncing from us asks
+   * for as much as it can get.
+   */
+  serveBytesPerSecond: number;
+  /**
+   * Block bytes held for one peer at a time, at most: read from the database but not yet
+   * taken by its connection (a peer that stops reading leaves them in our memory). A
+   * block over it is still served, alone.
+   */
+  serveBytesInFlightPerPeer: number;
+  /** The same, for all peers together. */
+  serveBytesInFlight: number;
   /** Seconds a ban lasts. */
   banSeconds: number;
   /** Seconds between status refreshes with each peer. */
@@ -40,6 +54,10 @@ export function defaultP2POptions(params: NetworkParams): P2POptions {
     maxMessageSize: 4_200_000,
     requestTimeoutMs: 15_000,
     requestsPerSecond: 50,
+    serveBytesPerSecond: 32_000_000,
+    // Two maximum-size blocks: what sync's two requests in flight per peer need.
+    serveBytesInFlightPerPeer: 8_400_000,
+    serveBytesInFlight: 64_000_000,
     banSeconds: 24 * 60 * 60,
     statusIntervalSeconds: 10,
   };

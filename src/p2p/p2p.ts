@@ -13,20 +13,27 @@ import type { ChainEntry } from '../chain/entry.js';
 import type { TallyNode } from '../node/node.js';
 import type { NodeLogger } from '../node/logging.js';
 import { P2PError } from './errors.js';
-import { topics, verdictFor, type Verdict } from './gossip.js';
+import { AfterBlock } from './after-block.js';
+import { topics } from './gossip.js';
 import type { PeerStatus, SyncNetwork, SyncPeer } from './interface.js';
 import { createHost, forgetSeenMessage, type TallyLibp2p } from './libp2p.js';
 import { belowThreshold } from './low-work.js';
 import {
-  decodeBlockRequest, decodeCount, decodeHeaders, decodeLocator, decodeStatus, encodeCount, encodeHashes, encodeHeaders, encodeStatus,
+  decodeBlockRequest, decodeCount, decodeHeaders, decodeLocator, decodeStatus, encodeHashes, encodeHeaders, encodeStatus,
 } from './messages.js';
 import { MAX_BLOCKS_PER_REQUEST, MAX_HEADERS_PER_REPLY, type P2POptions } from './options.js';
 import { loadOrCreatePeerKey } from './peer-key.js';
 import { OrphanRelay } from './orphan-relay.js';
 import { PeerManager } from './peers.js';
+import { verdictFor, type PenaltyContext, type Verdict } from './penalty.js';
 import { Framed, protocolIds, timeoutSignal } from './protocols.js';
+import { BlockServer } from './block-server.js';
+import { ServeBudget } from './serve-budget.js';
 import { RecentSet } from './recent.js';
 import { SyncManager } from './sync.js';
+
+/** How long a peer of another network is not dialed again. */
+const WRONG_NETWORK_COOLDOWN_SECONDS = 10 * 60;
 
 export interface P2PModules {
   node: TallyNode;
@@ -36,6 +43,7 @@ export interface P2PModules {
 interface PeerInfo {
   status: PeerStatus;
   direction: 'inbound' | 'outbound';
+  /** Seconds since the epoch, on the node's clock. */
   connectedAt: number;
 }
 
@@ -52,12 +60,18 @@ export class P2PService implements SyncNetwork {
   private readonly fromNetwork = new RecentSet(10_000);
   /** Gossiped orphans, relayed once their parent arrives. */
   private readonly orphanRelay: OrphanRelay;
+  /** Gossiped transactions from peers ahead of us, tried again when our tip moves. */
+  private readonly afterBlock = new AfterBlock({ max: 100, blocks: 6 });
   private readonly wrongNetwork = new Map<string, number>();
   private host?: TallyLibp2p;
   private sync?: SyncManager;
   private timers: NodeJS.Timeout[] = [];
+  /** Configured peers (bootstrap, connect) whose last dial failed. */
+  private readonly unreachable = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly stats = { bytesIn: 0, bytesOut: 0, gossip: { accept: 0, ignore: 0, reject: 0 } };
+  private readonly serveBudget: ServeBudget;
+  private readonly blockServer: BlockServer;
 
   constructor(opts: P2POptions, modules: P2PModules) {
     this.opts = opts;
@@ -68,10 +82,19 @@ export class P2PService implements SyncNetwork {
     this.ids = protocolIds(network);
     this.topics = topics(network);
     this.peerManager = new PeerManager(
-      { datadir: this.node.config.datadir, banSeconds: opts.banSeconds, requestsPerSecond: opts.requestsPerSecond },
-      { logger: this.log, clock: () => Math.floor(Date.now() / 1000), onBan: (peer) => void this.disconnect(peer) },
+      { datadir: this.node.config.datadir, banSeconds: opts.banSeconds, requestsPerSecond: opts.requestsPerSecond, serveBytesPerSecond: opts.serveBytesPerSecond },
+      { logger: this.log, clock: this.node.clock, onBan: (peer) => void this.disconnect(peer) },
     );
     // Gossipsub drops an unvalidated message after mcacheLength (5) heartbeats of 1 s: hold less.
+    this.serveBudget = new ServeBudget({ perPeer: opts.serveBytesInFlightPerPeer, total: opts.serveBytesInFlight });
+    this.blockServer = new BlockServer({ maxMessageSize: opts.maxMessageSize }, {
+      chain: this.node.chain,
+      budget: this.serveBudget,
+      rate: this.peerManager,
+      nowMs: () => performance.now(),
+      onSent: (bytes) => (this.stats.bytesOut += bytes),
+      logger: this.log,
+    });
     this.orphanRelay = new OrphanRelay({ holdMs: 3_000, max: 1_000 }, { report: (msgId, from, acceptance) => this.report(msgId, from, acceptance) });
   }
 
@@ -120,6 +143,7 @@ export class P2PService implements SyncNetwork {
     this.timers = [];
     for (const off of this.unsubscribe.splice(0)) off();
     this.orphanRelay.clear();
+    this.afterBlock.clear();
     await this.sync?.stop();
     await this.host?.stop();
     this.handshaked.clear();
@@ -156,8 +180,11 @@ export class P2PService implements SyncNetwork {
       const id = ma.getComponents().find((c) => c.name === 'p2p')?.value;
       if (id && (this.handshaked.has(id) || this.peerManager.isBanned(id) || this.coolingDown(id))) continue;
       if (id && this.libp2p.getConnections(peerIdFromString(id)).length > 0) continue;
-      await this.libp2p.dial(ma, { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
-        this.log.debug({ addr, err: err.message }, 'dial failed');
+      await this.libp2p.dial(ma, { signal: AbortSignal.timeout(10_000) }).then(() => this.unreachable.delete(addr), (err: Error) => {
+        // The operator asked for this peer: say so at the default level, once until it is reached, not every 10 s.
+        const first = !this.unreachable.has(addr);
+        this.unreachable.add(addr);
+        this.log[first ? 'warn' : 'debug']({ addr, option: this.opts.connect.length > 0 ? 'connect' : 'bootstrap', err: err.message }, 'cannot reach a configured peer; retrying every 10 s');
       });
     }
   }
@@ -172,7 +199,7 @@ export class P2PService implements SyncNetwork {
 
   private coolingDown(id: string): boolean {
     const until = this.wrongNetwork.get(id);
-    return until !== undefined && until > Date.now();
+    return until !== undefined && until > this.node.clock();
   }
 
   private ourStatus(): PeerStatus {
@@ -214,12 +241,12 @@ export class P2PService implements SyncNetwork {
     const ours = this.node.config.network;
     if (status.network !== ours.name || status.genesis !== ours.genesisHash) {
       this.log.info({ peer: id, network: status.network, genesis: status.genesis }, 'peer is on another network; disconnecting');
-      this.wrongNetwork.set(id, Date.now() + 10 * 60_000);
+      this.wrongNetwork.set(id, this.node.clock() + WRONG_NETWORK_COOLDOWN_SECONDS);
       void this.disconnect(id);
       return false;
     }
     const known = this.handshaked.get(id);
-    this.handshaked.set(id, { status, direction: known?.direction ?? direction, connectedAt: known?.connectedAt ?? Date.now() });
+    this.handshaked.set(id, { status, direction: known?.direction ?? direction, connectedAt: known?.connectedAt ?? this.node.clock() });
     if (!known) this.log.info({ peer: id, height: status.height, direction, peers: this.handshaked.size }, 'peer connected');
     this.sync?.peerUpdated(id);
     return true;
@@ -249,8 +276,7 @@ export class P2PService implements SyncNetwork {
       await handler(framed, peer);
       await framed.close();
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'malformed-message' || code === 'oversized-message') this.peerManager.penalize(peer, 20, code);
+      this.penalizeProtocolError(peer, err);
       this.log.debug({ peer, err: (err as Error).message }, 'request failed');
       framed.abort('error');
     }
@@ -285,17 +311,7 @@ export class P2PService implements SyncNetwork {
     const signal = timeoutSignal(this.opts.requestTimeoutMs);
     const hashes = decodeBlockRequest(await framed.read(signal));
     if (!this.handshaked.has(peer)) throw new P2PError('no-handshake', 'blocks requested before the status handshake');
-    const blocks: Block[] = [];
-    for (const hash of hashes) {
-      const block = await this.node.chain.getBlock(hash);
-      if (block) blocks.push(block);
-    }
-    await framed.write(encodeCount(blocks.length), signal);
-    for (const block of blocks) {
-      const bytes = block.toBytes();
-      this.stats.bytesOut += bytes.length;
-      await framed.write(bytes, signal);
-    }
+    await this.blockServer.serve(framed, peer, hashes, signal);
   }
 
   // ---- requests (SyncNetwork) -------------------------------------------------
@@ -362,9 +378,10 @@ export class P2PService implements SyncNetwork {
     this.peerManager.penalize(peer, score, reason);
   }
 
+  /** Charges a peer for a request or reply that fails in framing or decoding (penalty.ts, context `request`). */
   private penalizeProtocolError(peer: string, err: unknown): void {
-    const code = (err as { code?: string }).code;
-    if (code === 'malformed-message' || code === 'oversized-message') this.peerManager.penalize(peer, 20, code);
+    const verdict = verdictFor(err, 'request');
+    if (verdict.penalty > 0) this.peerManager.penalize(peer, verdict.penalty, verdict.reason ?? 'malformed-message');
   }
 
   // ---- gossip -----------------------------------------------------------------
@@ -379,7 +396,8 @@ export class P2PService implements SyncNetwork {
       try {
         verdict = msg.topic === this.topics.blocks ? await this.onGossipBlock(from, msg.data) : await this.onGossipTx(from, msgId, msg.data);
       } catch (err) {
-        verdict = verdictFor(err);
+        const context: PenaltyContext = msg.topic === this.topics.blocks ? 'gossip-block' : 'gossip-tx';
+        verdict = verdictFor(err, context);
       }
     }
     // An orphan transaction's verdict is held by the orphan relay.
@@ -428,17 +446,45 @@ export class P2PService implements SyncNetwork {
   private async onGossipTx(from: string, msgId: string, data: Uint8Array): Promise<Verdict | undefined> {
     const tx = Transaction.fromBytes(data);
     this.fromNetwork.add(tx.wtxid);
-    const result = await this.node.sendTransaction(tx, { allowOrphan: true, peer: from });
+    let result;
+    try {
+      result = await this.node.sendTransaction(tx, { allowOrphan: true, peer: from });
+    } catch (err) {
+      const verdict = verdictFor(err, 'gossip-tx');
+      if (verdict.retryAfterBlock) this.afterBlock.hold(tx, msgId, from);
+      return verdict;
+    }
     if (result.status === 'accepted') return { acceptance: 'accept', penalty: 0 };
     this.orphanRelay.hold(tx.wtxid, msgId, from);
     return undefined;
   }
 
+  /**
+   * Tries again the transactions that were early at our last tip (after-block.ts). One accepted
+   * now is published: peers as far behind as we were ignored it too, and gossipsub forwards a
+   * message only once.
+   */
+  private async retryAfterBlock(): Promise<void> {
+    for (const w of this.afterBlock.take()) {
+      let verdict: Verdict;
+      try {
+        const result = await this.node.sendTransaction(w.tx, { peer: w.from });
+        if (result.status === 'accepted') void this.republish(this.topics.txs, w.msgId, w.tx.toBytes());
+        continue;
+      } catch (err) {
+        verdict = verdictFor(err, 'gossip-tx');
+      }
+      if (verdict.retryAfterBlock) this.afterBlock.hold(w.tx, w.msgId, w.from, w.triesLeft - 1);
+      if (verdict.penalty > 0) this.peerManager.penalize(w.from, verdict.penalty, `gossip: ${verdict.reason ?? 'invalid'}`);
+    }
+  }
+
   /** Publishes what this node produced itself (mined blocks, RPC transactions) and relays resolved orphans. */
   private watchNode(): void {
     const onBlock = (block: Block, entry: ChainEntry) => {
-      if (this.fromNetwork.has(block.hash) || this.node.chain.tip !== entry) return;
-      void this.publish(this.topics.blocks, block.toBytes());
+      if (this.node.chain.tip !== entry) return;
+      if (!this.fromNetwork.has(block.hash)) void this.publish(this.topics.blocks, block.toBytes());
+      if (this.afterBlock.size > 0) void this.retryAfterBlock();
     };
     const onTx = (entry: { tx: Transaction }) => {
       const orphan = this.orphanRelay.resolved(entry.tx.wtxid);
@@ -477,6 +523,11 @@ export class P2PService implements SyncNetwork {
       score: this.peerManager.score(id),
       addresses: this.host ? this.host.getConnections(peerIdFromString(id)).map((c) => c.remoteAddr.toString()) : [],
     }));
+  }
+
+  /** Block bytes read for peers and not yet sent, and block requests waiting for room (serve-budget.ts). */
+  servingLoad(): { inFlightBytes: number; waiting: number } {
+    return { inFlightBytes: this.serveBudget.inFlight, waiting: this.serveBudget.waiting };
   }
 
   totals(): { bytesIn: number; bytesOut: number; gossip: { accept: number; ignore: number; reject: number } } {

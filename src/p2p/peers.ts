@@ -8,8 +8,10 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../chain/logger.js';
+import { TokenBucket } from './token-bucket.js';
+import { BAN_THRESHOLD, verdictForCode } from './penalty.js';
 
-export const BAN_THRESHOLD = 100;
+export { BAN_THRESHOLD } from './penalty.js';
 
 export interface BanEntry {
   /** libp2p peer id. */
@@ -24,12 +26,16 @@ interface PeerState {
   score: number;
   tokens: number;
   refilledAt: number;
+  /** Block bytes served to the peer (created on first use). */
+  served?: TokenBucket;
 }
 
 export interface PeerManagerOptions {
   datadir?: string;
   banSeconds: number;
   requestsPerSecond: number;
+  /** Block bytes served to a peer per second (a bucket holding 2 s of them); unlimited when absent. */
+  serveBytesPerSecond?: number;
 }
 
 export class PeerManager {
@@ -117,8 +123,30 @@ export class PeerManager {
       s.tokens -= 1;
       return true;
     }
-    this.penalize(peer, 1, 'request rate exceeded');
+    this.penalize(peer, verdictForCode('request-rate-exceeded', 'request').penalty, 'request rate exceeded');
     return false;
+  }
+
+  /**
+   * Counts `bytes` of blocks served to `peer` against its byte rate. A reply is not refused for
+   * its size, since an honest peer syncing from us asks for large ones; instead the next block
+   * waits (see {@link serveDelayMs}). `nowMs` is on the caller's monotonic clock.
+   */
+  chargeServed(peer: string, bytes: number, nowMs: number): void {
+    this.servedBucket(peer, nowMs)?.charge(bytes, nowMs);
+  }
+
+  /** Milliseconds until `peer` may be sent another block: until what it was sent beyond its rate is paid off. */
+  serveDelayMs(peer: string, nowMs: number): number {
+    return this.servedBucket(peer, nowMs)?.debtMs(nowMs) ?? 0;
+  }
+
+  private servedBucket(peer: string, nowMs: number): TokenBucket | undefined {
+    const rate = this.opts.serveBytesPerSecond;
+    if (rate === undefined) return undefined;
+    const s = this.state(peer);
+    s.served ??= new TokenBucket(rate, rate * 2, nowMs);
+    return s.served;
   }
 
   /** Forgets a disconnected peer's score (bans stay). */

@@ -38,6 +38,34 @@ export class Framed {
     }
   }
 
+  /**
+   * Resolves once everything written has left the stream's own buffer for the connection,
+   * which takes it only as fast as the peer reads (yamux flow control). A write resolves
+   * earlier, at the first room in the peer's window, leaving the rest buffered here: a
+   * writer that waits for this holds at most what it wrote last for a peer that stopped reading.
+   */
+  async flushed(signal?: AbortSignal): Promise<void> {
+    const stream = this.stream;
+    if (stream.writeBufferLength === 0) return;
+    if (stream.status !== 'open') throw new P2PError('peer-unavailable', `the stream is ${stream.status}`);
+    if (signal?.aborted) throw translate(signal.reason);
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        stream.removeEventListener('idle', onIdle);
+        stream.removeEventListener('close', onClose);
+        signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onIdle = () => done();
+      const onClose = () => done(new P2PError('peer-unavailable', 'the stream closed before everything written was sent'));
+      const onAbort = () => done(translate(signal?.reason));
+      stream.addEventListener('idle', onIdle);
+      stream.addEventListener('close', onClose);
+      signal?.addEventListener('abort', onAbort);
+    });
+  }
+
   async close(): Promise<void> {
     await this.stream.close().catch(() => this.stream.abort(new Error('close failed')));
   }

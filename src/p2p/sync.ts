@@ -15,14 +15,12 @@ import { RuleError } from '../consensus/errors.js';
 import type { ChainEntry } from '../chain/entry.js';
 import { silentLogger, type Logger } from '../chain/logger.js';
 import type { SyncNetwork, SyncNode, SyncPeer } from './interface.js';
-import { BAN_SCORE, BlockDownloader, PeerState, SyncError, timedCall } from './download.js';
+import { BlockDownloader, PeerState, SyncError, timedCall } from './download.js';
 import { antiDoSThreshold, HeldHeaders } from './low-work.js';
+import { BAN_THRESHOLD, verdictFor, verdictForCode } from './penalty.js';
 import { SYNC_DEFAULTS, type SyncOptions } from './sync-options.js';
 
 export { SyncError } from './download.js';
-
-/** Misbehaviour score for a malformed headers reply (Core's old "non-continuous headers sequence" weight). */
-const MALFORMED_HEADERS_SCORE = 20;
 
 export interface SyncModules {
   network: SyncNetwork;
@@ -234,11 +232,16 @@ export class SyncManager {
     if (state?.banned) return;
     this.log.debug({ peer: peerId, score, reason }, 'penalizing peer');
     this.network.penalize(peerId, score, reason);
-    if (score < BAN_SCORE || !state) return;
+    if (score < BAN_THRESHOLD || !state) return;
     state.banned = true;
     const abort = new SyncError('peer-banned', `peer ${peerId} banned: ${reason}`);
     this.downloader.dropPeer(state, abort);
     this.headerSyncs.get(peerId)?.abort(abort);
+  }
+
+  /** Charges the penalty penalty.ts sets for `code` in sync. */
+  private punishFor(peerId: string, code: string): void {
+    this.punish(peerId, verdictForCode(code, 'sync').penalty, code);
   }
 
   // ---- headers ---------------------------------------------------------------
@@ -305,7 +308,7 @@ export class SyncManager {
       }
       if (!this.running || signal.aborted) return;
       if (headers.length > this.opts.headersBatchSize) {
-        this.punish(state.id, MALFORMED_HEADERS_SCORE, 'too-many-headers');
+        this.punishFor(state.id, 'too-many-headers');
         break;
       }
       const full = headers.length === this.opts.headersBatchSize;
@@ -318,7 +321,7 @@ export class SyncManager {
       }
       if (verdict.kind === 'drop') {
         this.log.debug({ peer: state.id, height: verdict.height, reason: verdict.reason }, 'ignoring headers of a low-work chain');
-        if (verdict.reason === 'non-continuous-headers') this.punish(state.id, MALFORMED_HEADERS_SCORE, verdict.reason);
+        if (verdict.reason === 'non-continuous-headers') this.punishFor(state.id, verdict.reason);
         break;
       }
       const { last, added, ok } = await this.processHeaders(state, verdict.headers);
@@ -338,7 +341,7 @@ export class SyncManager {
     for (const [i, header] of headers.entries()) {
       if (!this.running || state.banned) return { last, added, ok: false };
       if (i > 0 && header.prevHash !== headers[i - 1]!.hash) {
-        this.punish(state.id, MALFORMED_HEADERS_SCORE, 'non-continuous-headers');
+        this.punishFor(state.id, 'non-continuous-headers');
         return { last, added, ok: false };
       }
       const known = this.node.getEntry(header.hash) !== undefined;
@@ -346,9 +349,10 @@ export class SyncManager {
         last = await this.node.processHeader(header);
       } catch (err) {
         if (!(err instanceof RuleError)) throw err;
-        // Score 0 (an unknown parent, a time too far ahead) may be honest: just stop here.
+        // No penalty (an unknown parent, a time too far ahead) may be honest: just stop here.
         this.log.debug({ peer: state.id, hash: header.hash, code: err.code }, 'header refused');
-        if (err.score > 0) this.punish(state.id, err.score, err.code);
+        const { penalty } = verdictFor(err, 'sync');
+        if (penalty > 0) this.punish(state.id, penalty, err.code);
         return { last, added, ok: false };
       }
       if (!known) added++;

@@ -1,5 +1,5 @@
 /** RPC options from the node's configuration (command line and tally.conf). */
-import { ConfigError, type NodeConfig } from '../node/config.js';
+import { badOption, type NodeConfig } from '../node/config.js';
 import { defaultRpcOptions, type RpcOptions } from './options.js';
 
 export function rpcOptionsFromConfig(config: NodeConfig): RpcOptions {
@@ -10,15 +10,15 @@ export function rpcOptionsFromConfig(config: NodeConfig): RpcOptions {
   const port = last('rpc-port');
   if (port !== undefined) {
     const n = Number(port);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError('bad-option', `rpc-port: expected a port number, got "${port}"`);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw badOption('rpc-port', `expected a port number, got "${port}"`);
     opts.port = n;
   }
   opts.allowIp = list('rpc-allow-ip');
   const user = last('rpc-user');
   const password = last('rpc-password');
-  if ((user === undefined) !== (password === undefined)) throw new ConfigError('bad-option', 'rpc-user and rpc-password go together');
+  if ((user === undefined) !== (password === undefined)) throw badOption(user === undefined ? 'rpc-password' : 'rpc-user', 'rpc-user and rpc-password go together: give both or neither');
   if (user !== undefined) {
-    if (user.includes(':')) throw new ConfigError('bad-option', 'rpc-user must not contain ":"');
+    if (user.includes(':')) throw badOption('rpc-user', 'must not contain ":"');
     opts.user = user;
     opts.password = password!;
   }
@@ -31,19 +31,19 @@ function readRateLimit(opts: RpcOptions, last: (name: string) => string | undefi
   const rate = last('rpc-rate-limit');
   if (rate !== undefined) {
     const n = Number(rate);
-    if (rate.trim() === '' || !Number.isFinite(n) || n < 0) throw new ConfigError('bad-option', `rpc-rate-limit: expected requests per second >= 0 (0: no limit), got "${rate}"`);
+    if (rate.trim() === '' || !Number.isFinite(n) || n < 0) throw badOption('rpc-rate-limit', `expected requests per second >= 0 (0: no limit), got "${rate}"`);
     opts.rateLimit = n;
   }
   const burst = last('rpc-rate-burst');
   if (burst !== undefined) {
     const n = Number(burst);
-    if (!Number.isInteger(n) || n < 1) throw new ConfigError('bad-option', `rpc-rate-burst: expected a whole number >= 1, got "${burst}"`);
+    if (!Number.isInteger(n) || n < 1) throw badOption('rpc-rate-burst', `expected a whole number >= 1, got "${burst}"`);
     opts.rateBurst = n;
   }
   const loopback = last('rpc-rate-limit-loopback');
   if (loopback !== undefined) {
     if (!['1', 'true', 'yes', 'on', '', '0', 'false', 'no', 'off'].includes(loopback)) {
-      throw new ConfigError('bad-option', `rpc-rate-limit-loopback: expected true or false, got "${loopback}"`);
+      throw badOption('rpc-rate-limit-loopback', `expected true or false, got "${loopback}"`);
     }
     opts.rateLimitLoopback = ['1', 'true', 'yes', 'on', ''].includes(loopback);
   }

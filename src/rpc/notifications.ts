@@ -22,15 +22,16 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Block } from '../primitives/block.js';
 import { addressToScriptPubKey, scriptPubKeyToAddress } from '../primitives/address.js';
 import { hashToHex, toHex } from '../primitives/bytes.js';
-import type { OutPoint, Transaction, TxOutput } from '../primitives/tx.js';
+import type { Transaction, TxOutput } from '../primitives/tx.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { MempoolEntry } from '../mempool/interface.js';
 import type { NodeEvents, TallyNode } from '../node/node.js';
 import type { NodeLogger } from '../node/logging.js';
 import { RPC } from './errors.js';
 import { formatAmount } from './format.js';
-import { refuseUpgrade } from './http.js';
+import { refuseUpgrade, type RequestTarget } from './http.js';
 import { TokenBucket } from './rate-limit.js';
+import { parseRequest, ProtocolError, responseText, type RequestId } from './ws-messages.js';
 import type { ServerAttachment } from './server.js';
 
 export interface NotifierModules {
@@ -69,12 +70,6 @@ interface AddressActivity {
   spent: bigint;
   outputs: { vout: number; value: number }[];
   inputs: { txid: string; vout: number; value: number }[];
-}
-
-class ProtocolError extends Error {
-  constructor(readonly code: number, message: string) {
-    super(message);
-  }
 }
 
 export class Notifier implements ServerAttachment {
@@ -116,9 +111,8 @@ export class Notifier implements ServerAttachment {
   // ---- connections ----------------------------------------------------------
 
   /** Takes an upgrade the RPC server has authorized, when it is for {@link WS_PATH}. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== WS_PATH || !this.wss) return false;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): boolean {
+    if (target.path !== WS_PATH || !this.wss) return false;
     if (this.clients.size >= MAX_CLIENTS) refuseUpgrade(socket, 503, 'Too many subscribers');
     else this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
     return true;
@@ -127,7 +121,15 @@ export class Notifier implements ServerAttachment {
   private onConnection(ws: WebSocket): void {
     const client: Client = { ws, topics: new Set(), addresses: new Map(), alive: true, messages: new TokenBucket(MESSAGE_RATE, performance.now()), refusals: new TokenBucket(REFUSALS, performance.now()) };
     this.clients.add(client);
-    ws.on('message', (data, isBinary) => this.onMessage(client, data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      try {
+        this.onMessage(client, data, isBinary);
+      } catch (err) {
+        // The last stop: thrown from a socket's event, it would end the process.
+        this.log.warn({ err: (err as Error).message }, 'subscriber message failed');
+        this.drop(client);
+      }
+    });
     ws.on('pong', () => { client.alive = true; });
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', (err) => {
@@ -157,24 +159,18 @@ export class Notifier implements ServerAttachment {
   private onMessage(client: Client, data: RawData, isBinary: boolean): void {
     // Checked before parsing: a flood costs the bucket arithmetic, not a JSON parse each.
     if (client.messages.take(performance.now()) > 0) return this.refuseMessage(client);
-    let id: unknown = null;
+    let id: RequestId = null;
     try {
-      let req: { id?: unknown; method?: unknown; params?: unknown };
-      try {
-        req = JSON.parse(isBinary ? '' : rawText(data)) as typeof req;
-      } catch {
-        throw new ProtocolError(RPC.PARSE_ERROR, 'Parse error');
-      }
-      if (typeof req !== 'object' || req === null || Array.isArray(req)) throw new ProtocolError(RPC.INVALID_REQUEST, 'Invalid Request object');
-      id = req.id ?? null;
+      const req = parseRequest(data, isBinary);
+      id = req.id;
       if (req.method !== 'subscribe' && req.method !== 'unsubscribe') throw new ProtocolError(RPC.METHOD_NOT_FOUND, 'Method not found');
       const { topics, scripts } = this.parseSubscription(req.params);
       if (req.method === 'subscribe') this.subscribe(client, topics, scripts);
       else this.unsubscribe(client, req.params === undefined || req.params === null ? undefined : { topics, scripts });
-      this.send(client, JSON.stringify({ jsonrpc: '2.0', id, result: { topics: [...client.topics], addresses: [...client.addresses.values()] } }));
+      this.send(client, responseText(id, { result: { topics: [...client.topics], addresses: [...client.addresses.values()] } }));
     } catch (err) {
-      const e = err instanceof ProtocolError ? err : new ProtocolError(RPC.INTERNAL_ERROR, 'Internal error');
-      this.send(client, JSON.stringify({ jsonrpc: '2.0', id, error: { code: e.code, message: e.message } }));
+      const error = err instanceof ProtocolError ? err : new ProtocolError(RPC.INTERNAL_ERROR, 'Internal error');
+      this.send(client, responseText(id, { error }));
     }
   }
 
@@ -263,16 +259,15 @@ export class Notifier implements ServerAttachment {
       size: block.size, weight: block.weight, nTx: block.transactions.length, txids: block.transactions.map((t) => t.txid),
     });
     if (!this.anyAddresses()) return;
-    // The block's spent coins are gone from the UTXO set; its undo record still has them.
-    const spent = new Map<string, TxOutput>();
-    try {
-      for (const u of await this.modules.node.chain.db.getUndo(entry.hash)) spent.set(outpointId(u.prevout), u.coin);
-    } catch {
-      // Disconnected again before we got here: report what the outputs show.
-    }
-    for (const tx of block.transactions) {
-      this.publishAddressActivity(tx, (p) => spent.get(outpointId(p)), { confirmed: true, height: entry.height, blockhash: entry.hashHex });
-    }
+    // The block's spent coins are gone from the UTXO set; the chain still knows them. Undefined when
+    // the block was disconnected again before we got here: report what the outputs show.
+    const spent = await this.modules.node.chain.spentCoins(entry).catch((err: Error) => {
+      this.log.warn({ hash: entry.hashHex, err: err.message }, 'spent coins of a block unavailable');
+      return undefined;
+    });
+    block.transactions.forEach((tx, i) => {
+      this.publishAddressActivity(tx, spent?.[i] ?? [], { confirmed: true, height: entry.height, blockhash: entry.hashHex });
+    });
   }
 
   private async onTx(entry: MempoolEntry): Promise<void> {
@@ -284,13 +279,12 @@ export class Notifier implements ServerAttachment {
     });
     if (!this.anyAddresses()) return;
     const { chain, mempool } = this.modules.node;
-    const spent = new Map<string, TxOutput>();
+    const spent: (TxOutput | undefined)[] = [];
     for (const input of tx.inputs) {
       const parent = mempool.get(hashToHex(input.prevout.txid))?.tx.outputs[input.prevout.vout];
-      const coin = parent ?? (await chain.getCoin(input.prevout));
-      if (coin) spent.set(outpointId(input.prevout), coin);
+      spent.push(parent ?? (await chain.getCoin(input.prevout)));
     }
-    this.publishAddressActivity(tx, (p) => spent.get(outpointId(p)), { confirmed: false });
+    this.publishAddressActivity(tx, spent, { confirmed: false });
   }
 
   private outputsJson(tx: Transaction): Record<string, unknown>[] {
@@ -301,7 +295,8 @@ export class Notifier implements ServerAttachment {
     });
   }
 
-  private publishAddressActivity(tx: Transaction, spentCoin: (p: OutPoint) => TxOutput | undefined, where: Record<string, unknown>): void {
+  /** `spent`: the coin of each input, in input order, where known. */
+  private publishAddressActivity(tx: Transaction, spent: readonly (TxOutput | undefined)[], where: Record<string, unknown>): void {
     const activity = new Map<string, AddressActivity>();
     const touch = (script: string) => {
       let a = activity.get(script);
@@ -314,8 +309,8 @@ export class Notifier implements ServerAttachment {
       a.outputs.push({ vout, value: formatAmount(o.value) });
     });
     if (!tx.isCoinbase()) {
-      for (const input of tx.inputs) {
-        const coin = spentCoin(input.prevout);
+      for (const [i, input] of tx.inputs.entries()) {
+        const coin = spent[i];
         if (!coin) continue;
         const a = touch(toHex(coin.scriptPubKey));
         a.spent += coin.value;
@@ -363,13 +358,4 @@ function notification(method: string, params: Record<string, unknown>): string {
 
 function tipJson(entry: ChainEntry): { hash: string; height: number } {
   return { hash: entry.hashHex, height: entry.height };
-}
-
-function outpointId(p: OutPoint): string {
-  return `${hashToHex(p.txid)}:${p.vout}`;
-}
-
-function rawText(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data as ArrayBuffer).toString('utf8');
 }

@@ -5,6 +5,11 @@
  * password guessing), JSON-RPC 1.0 and 2.0, batches, and bounds on body size,
  * batch length, concurrency and slow clients; beyond Core, a per-client rate
  * limit (HTTP 429). WebSocket upgrades pass the same gate as requests.
+ *
+ * No request ends the process: the request target is parsed here, once, by a
+ * parser that cannot throw (a bad one gets 400), attachments get it parsed, and
+ * an exception that escapes a request or an upgrade anyway is logged and
+ * answered with 500.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { isIP, BlockList } from 'node:net';
@@ -12,13 +17,14 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TallyNode } from '../node/node.js';
 import type { NodeLogger } from '../node/logging.js';
+import { hostPort, netListenError } from '../node/listen-error.js';
 import { checkBasicAuth, removeCookie, writeCookie, type Credentials } from './auth.js';
 import { handleBody } from './dispatch.js';
-import { RPC } from './errors.js';
 import { buildMethodTable } from './methods/index.js';
 import type { RpcOptions } from './options.js';
 import { RateLimiter } from './rate-limit.js';
-import { addAllowed, clientIp, hasBody, isLoopback, refuseUpgrade, retryAfterSeconds, sameOrigin } from './http.js';
+import { errorText, sendPlain, sendRateLimited, sendReply } from './replies.js';
+import { addAllowed, clientIp, hasBody, isLoopback, readBody, refuseUpgrade, requestTarget, retryAfterSeconds, sameOrigin, type RequestTarget } from './http.js';
 import type { RpcContext, RpcMethod, RpcNetwork } from './types.js';
 
 export interface RpcModules {
@@ -35,16 +41,16 @@ const MAX_PENDING_REFUSALS = 256;
 /** Something that wants the raw HTTP server (the WebSocket notifier, the explorer). */
 export interface ServerAttachment {
   attach(server: Server, authorize: (req: IncomingMessage) => boolean): void;
-  /** Answers an authorized non-POST request it serves (true); false leaves it to the server (405). */
-  route?(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Answers an authorized non-POST request it serves (true); false leaves it to the server (405). `target` is `req.url` parsed. */
+  route?(req: IncomingMessage, res: ServerResponse, target: RequestTarget): boolean;
   /**
    * Takes an authorized, rate-checked WebSocket upgrade for one of its paths (true);
    * false leaves it to the others (404). The server owns the `upgrade` event, so
    * every upgrade passes the same checks as a request.
    */
-  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): boolean;
   /** Vouches for a WebSocket upgrade that has no Basic credentials (a browser's session token); the client address and origin are still checked. */
-  authorizeUpgrade?(req: IncomingMessage): boolean;
+  authorizeUpgrade?(req: IncomingMessage, target: RequestTarget): boolean;
   close(): Promise<void>;
 }
 
@@ -118,9 +124,11 @@ export class RpcServer {
       headersTimeout: Math.min(this.opts.requestTimeoutMs, 20_000),
       // Node checks those timeouts only this often (30 s by default), which would let a slow client stay up to twice as long.
       connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(this.opts.requestTimeoutMs / 2))),
-    }, (req, res) => void this.onRequest(req, res));
+    }, (req, res) => {
+      this.onRequest(req, res).catch((err: unknown) => this.requestFailed(res, err));
+    });
     server.keepAliveTimeout = 30_000;
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.guardUpgrade(req, socket, head));
     for (const a of this.attachments) a.attach(server, (req) => this.authorized(req));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -128,6 +136,8 @@ export class RpcServer {
         server.off('error', reject);
         resolve();
       });
+    }).catch((err: unknown) => {
+      throw netListenError({ service: 'JSON-RPC', address: hostPort(this.opts.bind, this.opts.port), option: '--rpc-port or --rpc-bind' }, err);
     });
     this.server = server;
     this.log.info({ bind: this.address.host, port: this.address.port, cookie: cookie.path }, 'rpc listening');
@@ -179,14 +189,20 @@ export class RpcServer {
     }
     const timer = setTimeout(() => {
       this.pendingRefusals.delete(timer);
-      answer();
+      try {
+        answer();
+      } catch (err) {
+        // Out of any request's guard here: an exception in a timer would end the process.
+        this.log.warn({ err: errorText(err) }, 'refusing credentials failed');
+        socket.destroy();
+      }
     }, this.opts.authFailureDelayMs);
     this.pendingRefusals.set(timer, socket);
   }
 
-  private authorized(req: IncomingMessage): boolean {
-    if (!this.clientAllowed(req) || !sameOrigin(req)) return false;
-    return checkBasicAuth(req.headers.authorization, this.credentials) || this.attachments.some((a) => a.authorizeUpgrade?.(req) ?? false);
+  private authorized(req: IncomingMessage, target = requestTarget(req.url)): boolean {
+    if (!target || !this.clientAllowed(req) || !sameOrigin(req)) return false;
+    return checkBasicAuth(req.headers.authorization, this.credentials) || this.attachments.some((a) => a.authorizeUpgrade?.(req, target) ?? false);
   }
 
   private count(method: string, status: number): void {
@@ -195,42 +211,76 @@ export class RpcServer {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!this.clientAllowed(req)) return this.plain(res, 403, 'Forbidden');
+    if (!this.clientAllowed(req)) return sendPlain(res, 403, 'Forbidden');
     const wait = this.rateCheck(req);
-    if (wait > 0) return this.tooManyRequests(res, wait);
-    if (!sameOrigin(req)) return this.plain(res, 403, 'Cross-origin requests are refused');
+    if (wait > 0) {
+      this.count('-', 429);
+      return sendRateLimited(res, wait);
+    }
+    const target = requestTarget(req.url);
+    if (!target) return this.badTarget(res);
+    if (!sameOrigin(req)) return sendPlain(res, 403, 'Cross-origin requests are refused');
     if (!checkBasicAuth(req.headers.authorization, this.credentials)) {
       return this.refuseCredentials(req.socket, () => {
         res.setHeader('WWW-Authenticate', 'Basic realm="jsonrpc"');
         // Node would read and discard an unread body to keep the connection: not for an unauthenticated client.
         if (hasBody(req)) res.setHeader('Connection', 'close');
-        this.plain(res, 401, '');
+        sendPlain(res, 401, '');
       });
     }
     if (req.method !== 'POST') {
-      if (this.attachments.some((a) => a.route?.(req, res) ?? false)) return;
-      return this.plain(res, 405, 'JSONRPC server handles only POST requests');
+      if (this.attachments.some((a) => a.route?.(req, res, target) ?? false)) return;
+      return sendPlain(res, 405, 'JSONRPC server handles only POST requests');
     }
     if (this.inFlight >= this.opts.maxConcurrent) {
       this.count('-', 503);
-      return this.plain(res, 503, 'Work queue depth exceeded');
+      return sendPlain(res, 503, 'Work queue depth exceeded');
     }
     this.inFlight++;
     try {
-      const body = await this.readBody(req);
-      if (body === undefined) return this.plain(res, 413, 'Request body too large');
+      const body = await readBody(req, this.opts.maxBodyBytes);
+      if (body === undefined) return sendPlain(res, 413, 'Request body too large');
       const reply = await handleBody(body, this.context(), this.opts.maxBatch, (method) => this.track(method));
-      const status = reply.errorCode === undefined || reply.version2 ? (reply.errorCode === RPC.PARSE_ERROR ? 500 : 200) : httpStatusFor(reply.errorCode);
-      const method = Array.isArray(reply.body) ? 'batch' : String((safeMethod(body)) ?? '-');
+      const { method, status } = sendReply(res, body, reply);
       this.count(method, status);
-      const text = JSON.stringify(reply.body, bigintReplacer);
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-      res.end(text);
-    } catch (err) {
-      this.log.warn({ err: (err as Error).message }, 'rpc request failed');
-      if (!res.headersSent) this.plain(res, 500, 'Internal error');
     } finally {
       this.inFlight--;
+    }
+  }
+
+  /**
+   * Where an exception that escaped a request ends (a reply too deep to
+   * serialize, a bug in an attachment): a 500, or a closed connection once the
+   * answer has begun. It must not reach the event loop, which would end the process.
+   */
+  private requestFailed(res: ServerResponse, err: unknown): void {
+    this.count('-', 500);
+    this.log.warn({ err: errorText(err) }, 'rpc request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    try {
+      sendPlain(res, 500, 'Internal error');
+    } catch {
+      res.destroy();
+    }
+  }
+
+  private badTarget(res: ServerResponse): void {
+    this.count('-', 400);
+    sendPlain(res, 400, 'Bad request target');
+  }
+
+  /** {@link onUpgrade} behind the same last stop as a request: the `upgrade` listener runs synchronously in the server's event. */
+  private guardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    try {
+      this.onUpgrade(req, socket, head);
+    } catch (err) {
+      this.count('-', 500);
+      this.log.warn({ err: errorText(err) }, 'websocket upgrade failed');
+      refuseUpgrade(socket, 500, 'Internal Server Error');
     }
   }
 
@@ -240,28 +290,22 @@ export class RpcServer {
    * serves the path. A cross-site upgrade gets 401 like a missing credential.
    */
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => undefined);
     if (!this.clientAllowed(req)) return refuseUpgrade(socket, 403, 'Forbidden');
     const wait = this.rateCheck(req);
     if (wait > 0) {
       this.count('-', 429);
       return refuseUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': String(retryAfterSeconds(wait)) });
     }
-    if (!this.authorized(req)) {
+    const target = requestTarget(req.url);
+    if (!target) {
+      this.count('-', 400);
+      return refuseUpgrade(socket, 400, 'Bad Request');
+    }
+    if (!this.authorized(req, target)) {
       return this.refuseCredentials(socket, () => refuseUpgrade(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="jsonrpc"' }));
     }
-    if (this.attachments.some((a) => a.upgrade?.(req, socket, head) ?? false)) return;
+    if (this.attachments.some((a) => a.upgrade?.(req, socket, head, target) ?? false)) return;
     refuseUpgrade(socket, 404, 'Not Found');
-  }
-
-  /** HTTP 429 with a JSON-RPC error body (so JSON-RPC clients show a coded error) and Retry-After. */
-  private tooManyRequests(res: ServerResponse, waitSeconds: number): void {
-    this.count('-', 429);
-    const seconds = retryAfterSeconds(waitSeconds);
-    const text = JSON.stringify({ result: null, error: { code: RPC.LIMIT_EXCEEDED, message: `Rate limit exceeded: retry after ${seconds} s` }, id: null });
-    // Close: the unread body is not worth reading, and a flooder must reconnect.
-    res.writeHead(429, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Retry-After': String(seconds), Connection: 'close' });
-    res.end(text);
   }
 
   private track(method: string): () => void {
@@ -269,56 +313,4 @@ export class RpcServer {
     this.active.set(id, { method, started: performance.now() });
     return () => this.active.delete(id);
   }
-
-  /** The body as text, or undefined when it exceeds the size limit (the rest is not read). */
-  private readBody(req: IncomingMessage): Promise<string | undefined> {
-    return new Promise((resolve, reject) => {
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > this.opts.maxBodyBytes) {
-        resolve(undefined);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > this.opts.maxBodyBytes) {
-          // Stop reading but keep the socket: destroying it here would lose the 413 (sent with Connection: close).
-          req.removeAllListeners('data');
-          req.pause();
-          resolve(undefined);
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      req.on('error', reject);
-    });
-  }
-
-  private plain(res: ServerResponse, status: number, text: string): void {
-    res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text), ...(status === 413 ? { Connection: 'close' } : {}) });
-    res.end(text);
-  }
-}
-
-/** Core's legacy (JSON-RPC 1.0) HTTP statuses for a failed single request. */
-function httpStatusFor(code: number): number {
-  if (code === RPC.INVALID_REQUEST) return 400;
-  if (code === RPC.METHOD_NOT_FOUND) return 404;
-  return 500;
-}
-
-function safeMethod(body: string): unknown {
-  try {
-    return (JSON.parse(body) as { method?: unknown }).method;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Amounts and work are bigints internally; JSON gets numbers (or strings when too large to be exact). */
-export function bigintReplacer(_key: string, value: unknown): unknown {
-  if (typeof value !== 'bigint') return value;
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
 }

@@ -18,7 +18,7 @@ import { getGenesisBlock, regtest, type NetworkParams } from '../../src/consensu
 import { getVerifier } from '../../src/primitives/signature.js';
 import { assembleBlock, solveBlock } from '../../src/mining/assemble.js';
 import { createCoinbase } from '../../src/mining/coinbase.js';
-import { getNextWorkRequired } from '../../src/consensus/difficulty.js';
+import { ASERT_ANCHOR_HEIGHT, getNextWorkRequired } from '../../src/consensus/difficulty.js';
 
 /** A deterministic secret key from a small number (never use such keys for real coins). */
 export function testKey(n: number): Uint8Array {
@@ -106,7 +106,8 @@ export class TestChain {
   parentInfo(height = this.height): ParentInfo {
     const block = this.blocks[height]!;
     const times = this.blocks.slice(Math.max(0, height - 10), height + 1).map((b) => b.header.time);
-    return { height, time: block.header.time, medianTimePast: medianTimePast(times) };
+    const anchorTime = height >= ASERT_ANCHOR_HEIGHT ? this.blocks[ASERT_ANCHOR_HEIGHT]!.header.time : undefined;
+    return { height, time: block.header.time, medianTimePast: medianTimePast(times), anchorTime };
   }
 
   /** Height of the block with hash `hashBytes` (internal order), or -1. */
@@ -126,7 +127,7 @@ export class TestChain {
     const block = assembleBlock({
       prevHashBytes: opts.prevHashBytes ?? this.tip.hashBytes,
       time: opts.time ?? this.tip.header.time + 1 + this.timeOffset,
-      bits: opts.bits ?? getNextWorkRequired({ height: this.height, time: this.tip.header.time }, this.params),
+      bits: opts.bits ?? getNextWorkRequired(this.parentInfo(), this.params),
       coinbase,
       transactions: txs,
       version: opts.version,

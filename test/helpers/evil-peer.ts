@@ -40,6 +40,7 @@ import { decodeStatus, encodeHashes, encodeStatus } from '../../src/p2p/messages
 import { defaultP2POptions } from '../../src/p2p/options.js';
 import { Framed, protocolIds, timeoutSignal } from '../../src/p2p/protocols.js';
 import { EvilServer, type ServedLog, type ServeScript } from './evil-server.js';
+import { waitUntil } from './network.js';
 
 /** What the evil peer claims in the status handshake; regtest at genesis unless overridden. */
 export type HandshakeOptions = Partial<PeerStatus>;
@@ -281,6 +282,23 @@ export class EvilPeer {
     await this.server.waitForRequests(kind, n, ms);
   }
 
+  /**
+   * True once the target has subscribed to `topic` and gossipsub holds its own outbound
+   * stream to the target. The libp2p stream appears a little before gossipsub registers
+   * it, and a message published in between reaches nobody yet counts as seen, so a
+   * second try would be dropped as a duplicate (on a busy machine the gap is wide).
+   */
+  readyToGossip(topic: string): boolean {
+    const pubsub = this.host.services.pubsub;
+    const target = this.remote.toString();
+    if (!pubsub.getSubscribers(topic).some((p) => p.toString() === target)) return false;
+    // A private field of @libp2p/gossipsub 17 (as forgetSeenMessage in src/p2p/libp2p.ts); when it is
+    // not what it was, fall back to the libp2p stream.
+    const outbound = (pubsub as unknown as { streamsOutbound?: unknown }).streamsOutbound;
+    if (outbound instanceof Map) return outbound.has(target);
+    return this.host.getConnections(this.remote).some((c) => c.streams.some((st) => st.direction === 'outbound' && st.protocol?.startsWith('/meshsub/')));
+  }
+
   /** Publishes raw bytes on the blocks topic; returns how many peers it was sent to. */
   gossipBlock(bytes: Uint8Array): Promise<number> {
     return this.gossip(this.topics.blocks, bytes);
@@ -293,13 +311,8 @@ export class EvilPeer {
 
   private async gossip(topic: string, bytes: Uint8Array): Promise<number> {
     const pubsub = this.host.services.pubsub;
-    const target = this.remote.toString();
     // Publishing before the target's subscription arrived would silently reach nobody.
-    const deadline = Date.now() + 5_000;
-    while (!pubsub.getSubscribers(topic).some((p) => p.toString() === target)) {
-      if (Date.now() > deadline) throw new Error(`EvilPeer: target never subscribed to ${topic}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await waitUntil(() => this.readyToGossip(topic), `the target to subscribe to ${topic} and EvilPeer's gossip stream to open`, 5_000, 25);
     const { recipients } = await pubsub.publish(topic, bytes);
     return recipients.length;
   }

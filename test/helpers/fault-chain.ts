@@ -37,17 +37,7 @@ function fastSpend(coin: OwnedCoin, outputs: TxOutput[]): Transaction {
   return new Transaction({ ...unsigned, inputs: [{ ...unsigned.inputs[0]!, witness: [sig] }] });
 }
 
-/** mulberry32: a small seeded generator; `random()` is in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+export { seededRandom } from './random.js';
 
 /**
  * A TestChain with a wallet: each block it mines carries transactions that

@@ -142,8 +142,7 @@ export async function blast(evil: EvilPeer, topic: 'blocks' | 'txs', payloads: r
   const name = evil.topics[topic];
   // Gossipsub drops what it publishes before its own stream to the peer is open, and would
   // drop a second try as a duplicate: wait for the target's subscription and for that stream.
-  const outboundOpen = () => evil.host.getConnections().some((c) => c.streams.some((st) => st.direction === 'outbound' && st.protocol?.startsWith('/meshsub/')));
-  await waitUntil(() => pubsub.getSubscribers(name).length > 0 && outboundOpen(), `${evil.peerId} to be ready to gossip on ${name}`, 5_000);
+  await waitUntil(() => evil.readyToGossip(name), `${evil.peerId} to be ready to gossip on ${name}`, 5_000);
   let sent = 0;
   for (const payload of payloads) {
     if (!evil.isConnected()) break;

@@ -61,8 +61,9 @@ export class HonestPair {
 
   /** Call at the top level of a test file: the temporary folder is removed in afterAll. */
   constructor(label: string) {
-    this.net = new TestNetwork(tempDir(label));
     this.chain = prepareInvalidBlockChain();
+    // One clock for the blocks the chain builds and every node that judges them: the suite must not depend on the date.
+    this.net = new TestNetwork(tempDir(label), { clock: () => this.chain.now });
   }
 
   /** Starts A and B, feeds A the chain (after mining `extraBlocks` more) and puts one transaction in both mempools. */
@@ -159,7 +160,7 @@ export class HonestPair {
     const listed = (JSON.parse(readFileSync(join(datadir, 'banlist.json'), 'utf8')) as BanEntry[]).some((x) => x.peer === peer);
     const reloaded = new PeerManager(
       { datadir, banSeconds: node.p2p.opts.banSeconds, requestsPerSecond: node.p2p.opts.requestsPerSecond },
-      { logger: silentLogger, clock: () => Math.floor(Date.now() / 1000), onBan: () => undefined },
+      { logger: silentLogger, clock: node.node.clock, onBan: () => undefined },
     );
     return listed && reloaded.isBanned(peer);
   }

@@ -38,13 +38,23 @@ export interface StartOptions {
   network?: string;
   /** Also serve JSON-RPC on 127.0.0.1 (an OS-chosen port), as `tally node` does; see {@link RpcProbe}. */
   rpc?: boolean;
+  /**
+   * The node's clock, in seconds (the wall clock unless given). Tests that build blocks at
+   * fixed times (a TestChain) must pass the same clock they build with, e.g. `() => chain.now`,
+   * so that the verdicts do not depend on the date the suite runs.
+   */
+  clock?: () => number;
 }
 
 export class TestNetwork {
   readonly nodes: TestNode[] = [];
   private count = 0;
 
-  constructor(private readonly root: string) {}
+  /** `clock`: the default clock of every node started here (see {@link StartOptions.clock}). */
+  constructor(
+    private readonly root: string,
+    private readonly defaults: { clock?: () => number } = {},
+  ) {}
 
   async start(opts: StartOptions = {}): Promise<TestNode> {
     const name = opts.name ?? `node${this.count++}`;
@@ -52,7 +62,8 @@ export class TestNetwork {
     mkdirSync(datadir, { recursive: true });
     const config = resolveConfig({ network: opts.network ?? 'regtest', datadir, options: { 'miner-threads': ['0'] } });
     const logger = pino({ level: opts.logLevel ?? 'silent', base: { node: name } });
-    const node = new TallyNode(config, { logger });
+    const clock = opts.clock ?? this.defaults.clock;
+    const node = new TallyNode(config, { logger, ...(clock ? { clock } : {}) });
     await node.start();
     const p2pOpts: P2POptions = {
       ...defaultP2POptions(getNetwork(opts.network ?? 'regtest')),
@@ -86,7 +97,7 @@ export class TestNetwork {
   async restart(target: TestNode, opts: Omit<StartOptions, 'name' | 'datadir'> = {}): Promise<TestNode> {
     const datadir = target.node.config.datadir;
     await this.stop(target);
-    return this.start({ ...opts, name: target.name, datadir, network: opts.network ?? target.node.config.network.name });
+    return this.start({ clock: target.node.clock, ...opts, name: target.name, datadir, network: opts.network ?? target.node.config.network.name });
   }
 
   async stopAll(): Promise<void> {

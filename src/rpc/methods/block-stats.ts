@@ -1,12 +1,12 @@
 /** getblockstats: every statistic of Core's, computed from the block and its undo data. */
 import { varintSize } from '../../primitives/encoding.js';
 import { classifyOutput } from '../../primitives/script.js';
-import { outpointKey, type TxOutput } from '../../primitives/tx.js';
+import type { TxOutput } from '../../primitives/tx.js';
 import { getBlockSubsidy } from '../../consensus/subsidy.js';
 import type { ChainEntry } from '../../chain/entry.js';
 import { RPC, RpcError } from '../errors.js';
 import type { RpcContext } from '../types.js';
-import { loadBlock, spentOutputs, txFee } from './chain-lookup.js';
+import { loadBlock, txFee } from './chain-lookup.js';
 
 /** Core's PER_UTXO_OVERHEAD (outpoint, height and coinbase flag), for getblockstats' utxo_size_inc. */
 const PER_UTXO_OVERHEAD = 41;
@@ -43,7 +43,7 @@ const outputSize = (o: TxOutput): number => 8 + varintSize(o.scriptPubKey.length
 export async function blockStats(ctx: RpcContext, entry: ChainEntry): Promise<Record<string, unknown>> {
   const chain = ctx.node.chain;
   const block = await loadBlock(chain, entry);
-  const spent = await spentOutputs(chain, block, entry);
+  const spent = await chain.spentCoins(entry);
   if (!spent) throw new RpcError(RPC.MISC_ERROR, 'Undo data not available: the block is not on the best chain');
   const s = { ins: 0, outs: 0, totalOut: 0n, totalSize: 0, totalWeight: 0, swtxs: 0, swSize: 0, swWeight: 0, utxos: 0, sizeInc: 0, sizeIncActual: 0 };
   const fees: bigint[] = [];
@@ -68,12 +68,12 @@ export async function blockStats(ctx: RpcContext, entry: ChainEntry): Promise<Re
       s.swSize += tx.totalSize;
       s.swWeight += tx.weight;
     }
-    for (const input of tx.inputs) {
-      const size = outputSize(spent.get(outpointKey(input.prevout))!);
+    for (const coin of spent[i]!) {
+      const size = outputSize(coin);
       s.sizeInc -= size;
       s.sizeIncActual -= size;
     }
-    const fee = txFee(tx, spent)!;
+    const fee = txFee(tx, spent[i]!);
     fees.push(fee);
     feerates.push([Number((fee * 4n) / BigInt(tx.weight)), tx.weight]);
   }

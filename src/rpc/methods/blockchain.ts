@@ -15,7 +15,7 @@ import { invalidParameter as invalid, RPC, RpcError } from '../errors.js';
 import { formatAmount, formatBits, formatDifficulty, formatUint256, scriptPubKeyToJson, txToJson } from '../format.js';
 import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
 import { blockStats } from './block-stats.js';
-import { entryByHashOrHeight, loadBlock, lookupEntry, spentOutputs, txFee } from './chain-lookup.js';
+import { entryByHashOrHeight, loadBlock, lookupEntry, txFee } from './chain-lookup.js';
 
 /** Core's DEFAULT_MAX_TIP_AGE: a tip older than this means the node is still catching up. */
 const MAX_TIP_AGE = 24 * 60 * 60;
@@ -96,8 +96,8 @@ async function decodedTransactions(ctx: RpcContext, entry: ChainEntry, block: Bl
   const key = `${entry.hashHex}:${chain.isMain(entry)}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const spent = await spentOutputs(chain, block, entry);
-  const tx = block.transactions.map((t, i) => txToJson(t, ctx.params, i > 0 && spent ? txFee(t, spent) : undefined));
+  const spent = await chain.spentCoins(entry);
+  const tx = block.transactions.map((t, i) => txToJson(t, ctx.params, i > 0 && spent ? txFee(t, spent[i]!) : undefined));
   cache.set(key, tx);
   if (cache.size > DECODED_CACHE_BLOCKS) cache.delete(cache.keys().next().value!);
   return tx;
@@ -111,9 +111,9 @@ async function blockToJson(ctx: RpcContext, entry: ChainEntry, block: Block, ver
 
 /** Core's IsInitialBlockDownload, latched: once caught up, a node stays out of it. */
 const caughtUp = new WeakSet<Chain>();
-function initialBlockDownload(chain: Chain): boolean {
+function initialBlockDownload(chain: Chain, now: number): boolean {
   if (caughtUp.has(chain)) return false;
-  if (chain.tip.header.time < Math.floor(Date.now() / 1000) - MAX_TIP_AGE) return true;
+  if (chain.tip.header.time < now - MAX_TIP_AGE) return true;
   caughtUp.add(chain);
   return false;
 }
@@ -189,7 +189,7 @@ export const blockchainMethods: RpcMethod[] = [
         time: tip.header.time,
         mediantime: tip.medianTimePast,
         verificationprogress: headers > tip.height ? tip.height / headers : 1,
-        initialblockdownload: initialBlockDownload(chain),
+        initialblockdownload: initialBlockDownload(chain, ctx.node.clock()),
         chainwork: formatUint256(tip.chainWork),
         size_on_disk: await folderSize(chain.db.path),
         pruned: false,

@@ -1,6 +1,6 @@
-/** Finding blocks and the outputs they spend, shared by the blockchain methods. */
+/** Finding blocks, and the fees of their transactions, shared by the blockchain methods. */
 import type { Block } from '../../primitives/block.js';
-import { outpointKey, type Transaction, type TxOutput } from '../../primitives/tx.js';
+import type { Transaction, TxOutput } from '../../primitives/tx.js';
 import type { Chain } from '../../chain/chain.js';
 import type { ChainEntry } from '../../chain/entry.js';
 import { invalidParameter as invalid, RPC, RpcError } from '../errors.js';
@@ -21,31 +21,10 @@ export async function loadBlock(chain: Chain, entry: ChainEntry): Promise<Block>
   return block;
 }
 
-/**
- * The outputs a block's inputs spend, by outpoint: its undo data plus its own
- * outputs (Tally's undo omits coins created and spent within the block).
- * Undefined when the block has no undo data (not on the best chain).
- */
-export async function spentOutputs(chain: Chain, block: Block, entry: ChainEntry): Promise<Map<string, TxOutput> | undefined> {
-  const spent = new Map<string, TxOutput>();
-  if (block.transactions.length === 1) return spent;
-  if (!chain.isMain(entry) || !(await chain.db.hasUndo(entry.hash))) return undefined;
-  // A reorganization may disconnect the block (and delete its undo data) meanwhile.
-  const undo = await chain.db.getUndo(entry.hash).catch(() => undefined);
-  if (!undo) return undefined;
-  for (const { prevout, coin } of undo) spent.set(outpointKey(prevout), { value: coin.value, scriptPubKey: coin.scriptPubKey });
-  for (const tx of block.transactions) tx.outputs.forEach((output, vout) => spent.set(outpointKey({ txid: tx.txidBytes, vout }), output));
-  return spent;
-}
-
-/** The fee of a non-coinbase transaction from the outputs it spends. */
-export function txFee(tx: Transaction, spent: Map<string, TxOutput>): bigint | undefined {
+/** The fee of a non-coinbase transaction, from the coins its inputs spend (Chain.spentCoins, in input order). */
+export function txFee(tx: Transaction, spent: readonly TxOutput[]): bigint {
   let fee = 0n;
-  for (const input of tx.inputs) {
-    const output = spent.get(outpointKey(input.prevout));
-    if (!output) return undefined;
-    fee += output.value;
-  }
+  for (const coin of spent) fee += coin.value;
   for (const output of tx.outputs) fee -= output.value;
   return fee;
 }

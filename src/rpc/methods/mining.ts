@@ -191,8 +191,7 @@ async function testBlockValidity(ctx: RpcContext, block: Block, coins: Map<strin
   if (block.header.prevHash !== tip.hashHex) return 'inconclusive-not-best-prevblk';
   try {
     checkBlockSanity(block, ctx.params);
-    const parent = { height: tip.height, time: tip.header.time, medianTimePast: tip.medianTimePast };
-    checkBlockContext(block, headerContext(parent, ctx.params, Math.floor(Date.now() / 1000)));
+    checkBlockContext(block, headerContext(tip.asParent(), ctx.params, ctx.node.clock()));
     const spends = checkBlockSpends(block, { getCoin: (p) => coins.get(outpointKey(p)) }, tip.height + 1, ctx.params);
     return findInvalidSignature(spends.signatureChecks, getVerifier()) >= 0 ? SCRIPT_FAILURE : null;
   } catch (err) {
@@ -208,8 +207,8 @@ async function generateBlock(ctx: RpcContext, payoutScript: Uint8Array, txs: Tra
   const coins = await loadCoins(chain, txs);
   const template = createBlockTemplate({
     params: ctx.params,
-    parent: { hashBytes: tip.hash, height: tip.height, time: tip.header.time, medianTimePast: tip.medianTimePast },
-    now: Math.floor(Date.now() / 1000),
+    parent: tip.asParent(),
+    now: ctx.node.clock(),
     payoutScript,
   });
   const draft = buildTemplateBlock({ ...template, transactions: txs }, {});
@@ -238,7 +237,7 @@ export const miningMethods: RpcMethod[] = [
     handler: (_args, ctx) => {
       const chain = ctx.node.chain;
       const tip = chain.tip;
-      const nextBits = getNextWorkRequired({ height: tip.height, time: tip.header.time }, ctx.params);
+      const nextBits = getNextWorkRequired(tip.asParent(), ctx.params);
       return {
         blocks: tip.height,
         bits: formatBits(tip.header.bits),

@@ -99,7 +99,7 @@ function peerInfo(p2p: P2P): Record<string, unknown>[] {
       lastrecv: 0,
       bytessent: 0,
       bytesrecv: 0,
-      conntime: Math.floor(p.connectedAt / 1000),
+      conntime: p.connectedAt,
       ...(ping !== undefined ? { pingtime: ping / 1000 } : {}),
       version: PROTOCOL_VERSION,
       subver: SUBVERSION,
@@ -181,7 +181,7 @@ async function disconnectNode(p2p: P2P, address: string | undefined, nodeid: num
   return null;
 }
 
-function setBan(p2p: P2P, target: string, command: string, bantime: number, absolute: boolean): null {
+function setBan(p2p: P2P, now: number, target: string, command: string, bantime: number, absolute: boolean): null {
   const peer = checkPeerId(target);
   const bans = p2p.peerManager;
   if (command === 'remove') {
@@ -189,7 +189,6 @@ function setBan(p2p: P2P, target: string, command: string, bantime: number, abso
     return null;
   }
   if (bans.isBanned(peer)) throw new RpcError(RPC.CLIENT_NODE_ALREADY_ADDED, 'Error: Peer already banned');
-  const now = Math.floor(Date.now() / 1000);
   const seconds = absolute ? bantime - now : bantime === 0 ? DEFAULT_BAN_SECONDS : bantime;
   if (seconds <= 0) throw new RpcError(RPC.INVALID_PARAMETER, 'Error: Absolute timestamp is in the past');
   // The peer manager disconnects a banned peer at once, as Core does.
@@ -197,8 +196,7 @@ function setBan(p2p: P2P, target: string, command: string, bantime: number, abso
   return null;
 }
 
-function listBanned(p2p: P2P): Record<string, unknown>[] {
-  const now = Math.floor(Date.now() / 1000);
+function listBanned(p2p: P2P, now: number): Record<string, unknown>[] {
   return p2p.peerManager.listBans().map((b) => ({
     address: b.peer,
     ban_created: b.bannedAt,
@@ -294,7 +292,7 @@ export const networkMethods: RpcMethod[] = [
     result: 'null',
     handler: ({ subnet, command, bantime, absolute }, ctx) => {
       if (command !== 'add' && command !== 'remove') throw new RpcError(RPC.INVALID_PARAMETER, 'command must be "add" or "remove"');
-      return setBan(requireP2P(ctx), subnet as string, command, bantime as number, absolute as boolean);
+      return setBan(requireP2P(ctx), ctx.node.clock(), subnet as string, command, bantime as number, absolute as boolean);
     },
   }),
   defineMethod({
@@ -303,7 +301,7 @@ export const networkMethods: RpcMethod[] = [
     description: 'Banned peers.',
     params: [],
     result: '[{ address, ban_created, banned_until, ban_duration, time_remaining, reason }]',
-    handler: (_args, ctx) => listBanned(requireP2P(ctx)),
+    handler: (_args, ctx) => listBanned(requireP2P(ctx), ctx.node.clock()),
   }),
   defineMethod({
     name: 'clearbanned',

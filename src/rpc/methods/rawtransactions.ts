@@ -8,8 +8,7 @@ import { fromHex, hashFromHex, toHex } from '../../primitives/bytes.js';
 import type { Block } from '../../primitives/block.js';
 import { isTallyError } from '../../primitives/errors.js';
 import { classifyOutput, MAX_OP_RETURN_DATA, nullDataScript } from '../../primitives/script.js';
-import { outpointKey, Transaction, type TxInput, type TxOutput } from '../../primitives/tx.js';
-import type { Coin } from '../../consensus/coins.js';
+import { Transaction, type TxInput, type TxOutput } from '../../primitives/tx.js';
 import type { ChainEntry } from '../../chain/entry.js';
 import { MAX_PACKAGE_COUNT, type TestAcceptResult } from '../../mempool/index.js';
 import { RPC, RpcError, toRpcError } from '../errors.js';
@@ -17,6 +16,7 @@ import { formatAmount, txToJson } from '../format.js';
 import { parseAmount } from '../params.js';
 import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
 import { inferDescriptor } from './addresses.js';
+import { txFee } from './chain-lookup.js';
 
 // ---------------------------------------------------------------------------
 // Scripts as Core prints them
@@ -172,7 +172,7 @@ function parseOutputs(value: unknown, ctx: RpcContext): TxOutput[] {
 interface Located {
   tx: Transaction;
   /** Set for a confirmed transaction (or one looked up in a given block). */
-  block?: { block: Block; entry: ChainEntry };
+  block?: { block: Block; entry: ChainEntry; position: number };
 }
 
 const noSuchTx = () => new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'No such mempool or blockchain transaction');
@@ -186,10 +186,10 @@ async function locate(ctx: RpcContext, txid: string, blockhash?: string): Promis
     if (!entry) throw new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'Block hash not found');
     const block = await chain.getBlock(blockhash);
     if (!block) throw new RpcError(RPC.MISC_ERROR, 'Block not available');
-    const tx = block.transactions.find((t) => t.txid === txid);
-    if (!tx) throw new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'No such transaction found in the provided block');
+    const position = block.transactions.findIndex((t) => t.txid === txid);
+    if (position < 0) throw new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'No such transaction found in the provided block');
     if (entry.height === 0) throw genesisCoinbase();
-    return { tx, block: { block, entry } };
+    return { tx: block.transactions[position]!, block: { block, entry, position } };
   }
   const pooled = ctx.node.mempool.get(txid);
   if (pooled) return { tx: pooled.tx };
@@ -199,22 +199,16 @@ async function locate(ctx: RpcContext, txid: string, blockhash?: string): Promis
   return { tx: found.block.transactions[found.position]!, block: found };
 }
 
-/** Verbosity 2 of a confirmed transaction: each input's spent coin (from the block's undo data) and the fee. */
-async function addPrevouts(json: Record<string, unknown>, tx: Transaction, entry: ChainEntry, ctx: RpcContext): Promise<void> {
-  const chain = ctx.node.chain;
-  if (tx.isCoinbase() || !chain.isMain(entry) || !(await chain.db.hasUndo(entry.hash))) return;
-  const spent = new Map<string, Coin>();
-  for (const { prevout, coin } of await chain.db.getUndo(entry.hash)) spent.set(outpointKey(prevout), coin);
-  let fee = 0n;
+/** Verbosity 2 of a confirmed transaction: each input's spent coin and the fee, where the chain knows them (best chain only). */
+async function addPrevouts(json: Record<string, unknown>, tx: Transaction, { entry, position }: NonNullable<Located['block']>, ctx: RpcContext): Promise<void> {
+  if (tx.isCoinbase()) return;
+  const spent = (await ctx.node.chain.spentCoins(entry))?.[position];
+  if (!spent) return;
   const vin = json.vin as Record<string, unknown>[];
-  tx.inputs.forEach((input, i) => {
-    const coin = spent.get(outpointKey(input.prevout));
-    if (!coin) return;
-    fee += coin.value;
+  spent.forEach((coin, i) => {
     vin[i]!.prevout = { generated: coin.coinbase, height: coin.height, value: formatAmount(coin.value), scriptPubKey: scriptPubKeyJson(coin.scriptPubKey, ctx) };
   });
-  for (const o of tx.outputs) fee -= o.value;
-  json.fee = formatAmount(fee);
+  json.fee = formatAmount(txFee(tx, spent));
 }
 
 async function getRawTransaction(args: Record<string, unknown>, ctx: RpcContext): Promise<unknown> {
@@ -228,7 +222,7 @@ async function getRawTransaction(args: Record<string, unknown>, ctx: RpcContext)
     const { entry } = located.block;
     const main = ctx.node.chain.isMain(entry);
     Object.assign(json, { blockhash: entry.hashHex, confirmations: main ? ctx.node.chain.height - entry.height + 1 : 0, time: entry.header.time, blocktime: entry.header.time });
-    if (verbosity === 2) await addPrevouts(json, located.tx, entry, ctx);
+    if (verbosity === 2) await addPrevouts(json, located.tx, located.block, ctx);
   }
   return json;
 }

@@ -91,7 +91,7 @@ describe('mempool methods', () => {
       fees: { base: 0.00007, modified: 0.00007, ancestor: 0.0001, descendant: 0.00007 },
       depends: [parent.txid], spentby: [], 'bip125-replaceable': true, unbroadcast: false,
     });
-    expect(Math.abs(childEntry.time - Date.now() / 1000)).toBeLessThan(120);
+    expect(Math.abs(childEntry.time - rpc.node.clock())).toBeLessThan(120);
     const parentEntry = await rpc.result<Entry>('getmempoolentry', parent.txid);
     expect(parentEntry).toMatchObject({
       descendantcount: 2, descendantsize: parent.vsize + child.vsize, ancestorcount: 1,

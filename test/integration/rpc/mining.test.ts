@@ -46,7 +46,7 @@ function blockOn(n: number, on = t.node.chain.tip): Block {
   const template = createBlockTemplate({
     params: regtest,
     parent: { hashBytes: on.hash, height: on.height, time: on.header.time, medianTimePast: on.medianTimePast },
-    now: Math.floor(Date.now() / 1000),
+    now: t.node.clock(),
     payoutScript: scriptFromSecret(testKey(n)),
   });
   return solveBlock(template.block);

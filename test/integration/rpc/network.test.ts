@@ -70,7 +70,7 @@ describe('network RPC with p2p', () => {
     expect(onB).toMatchObject({ peer_id: a.p2p!.peerId, inbound: false });
     expect(typeof onA!.id).toBe('number');
     expect(onA!.addr).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+/);
-    expect(Math.abs(onA!.conntime - Date.now() / 1000)).toBeLessThan(120);
+    expect(Math.abs(onA!.conntime - a.node.clock())).toBeLessThan(120);
     const totals = await a.result<{ totalbytesrecv: number; totalbytessent: number; timemillis: number }>('getnettotals');
     expect(totals.totalbytesrecv).toBeGreaterThanOrEqual(0);
     expect(Math.abs(totals.timemillis - Date.now())).toBeLessThan(60_000);
@@ -124,7 +124,7 @@ describe('network RPC with p2p', () => {
     expect(await a.result('listbanned')).toEqual([]);
     expect((await rpcError(a, 'setban', peer, 'remove')).code).toBe(RPC.CLIENT_INVALID_IP_OR_SUBNET);
 
-    const until = Math.floor(Date.now() / 1000) + 600;
+    const until = a.node.clock() + 600;
     await a.result('setban', peer, 'add', until, true);
     await a.result('setban', c.p2p.peerId, 'add');
     const bans = await a.result<{ address: string; banned_until: number; ban_duration: number }[]>('listbanned');

@@ -10,7 +10,7 @@ import { outputKeyFromSecret, scriptFromSecret } from '../../../src/primitives/s
 import { regtest } from '../../../src/consensus/params.js';
 import { RPC } from '../../../src/rpc/errors.js';
 import { startRpcNode, type RpcTestNode } from '../../helpers/rpc.js';
-import { payTo, spend, testKey, TestChain } from '../../helpers/chain.js';
+import { ownedOutput, payTo, spend, testKey, TestChain } from '../../helpers/chain.js';
 import { waitUntil } from '../../helpers/network.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -156,7 +156,8 @@ describe('transaction and address notifications', () => {
   beforeAll(async () => {
     node = await startRpcNode(tempDir('rpc-ws-tx'));
     chain = new TestChain(regtest);
-    chain.matureCoin(0);
+    // Two mature coinbases: one per test below.
+    chain.matureCoin(1);
     for (const block of chain.blocks.slice(1)) await node.node.submitBlock(block);
   });
   afterAll(async () => {
@@ -190,6 +191,28 @@ describe('transaction and address notifications', () => {
     const spentConfirmed = await payer.next('address', (p) => p.txid === tx.txid && p.confirmed === true);
     expect(spentConfirmed.spent).toBe(Number(coin.output.value) / 1e8);
     await payer.next('txremoved', (p) => p.txid === tx.txid && p.reason === 'block');
+  });
+
+  it('tells a subscriber about a spend from its address by a later transaction of the same block', async () => {
+    const middle = await connect(node, auth(node.cookie));
+    await middle.request('subscribe', { addresses: [addressOf(2)] });
+    const coin = chain.coinbaseCoins[1]!;
+    const parent = spend([coin], [payTo(2, coin.output.value - 10_000n)]);
+    const child = spend([ownedOutput(parent, 0, 2)], [payTo(3, parent.outputs[0]!.value - 10_000n)]);
+    await node.node.sendTransaction(parent);
+    await node.node.sendTransaction(child);
+
+    const [hash] = await node.node.generate(1, scriptFromSecret(testKey(9)));
+    const block = (await node.node.chain.getBlock(hash!))!;
+    expect(block.transactions.map((t) => t.txid)).toEqual([block.transactions[0]!.txid, parent.txid, child.txid]);
+    const received = await middle.next('address', (p) => p.txid === parent.txid && p.confirmed === true);
+    expect(received).toMatchObject({ blockhash: hash, received: Number(parent.outputs[0]!.value) / 1e8, spent: 0 });
+    // The coin tx2 spends was created by tx1 in this block, so it is in no undo record.
+    const spent = await middle.next('address', (p) => p.txid === child.txid && p.confirmed === true);
+    expect(spent).toMatchObject({
+      address: addressOf(2), blockhash: hash, height: node.node.chain.height, received: 0, spent: Number(parent.outputs[0]!.value) / 1e8,
+      inputs: [{ txid: parent.txid, vout: 0, value: Number(parent.outputs[0]!.value) / 1e8 }], outputs: [],
+    });
   });
 });
 

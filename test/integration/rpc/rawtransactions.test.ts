@@ -13,7 +13,7 @@ import { nullDataScript } from '../../../src/primitives/script.js';
 import { outputKeyFromSecret, scriptFromSecret, signTaprootInputs } from '../../../src/primitives/sign.js';
 import { Transaction, type TxOutput } from '../../../src/primitives/tx.js';
 import { RPC } from '../../../src/rpc/errors.js';
-import { flipBit, payTo, testKey, withWitness } from '../../helpers/chain.js';
+import { flipBit, ownedOutput, payTo, spend, testKey, withWitness } from '../../helpers/chain.js';
 import { startRpcNode, type RpcTestNode } from '../../helpers/rpc.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -157,6 +157,29 @@ describe('createrawtransaction, signing, sendrawtransaction, getrawtransaction',
     await expectCode('sendrawtransaction', [sent.toHex()], RPC.VERIFY_ALREADY_IN_CHAIN);
     const [result] = await rpc.result<{ allowed: boolean; 'reject-reason': string }[]>('testmempoolaccept', [sent.toHex()]);
     expect(result).toMatchObject({ txid: sent.txid, allowed: false, 'reject-reason': 'txn-already-known' });
+  });
+});
+
+describe('a spend of an output created earlier in the same block', () => {
+  it('getrawtransaction 2 gives its prevout and the fee getblock 2 gives', async () => {
+    const parent = spendCoinbase(payAll(10_000n));
+    const child = spend([ownedOutput(parent, 0, 2)], [payTo(3, parent.outputs[0]!.value - 20_000n)]);
+    expect(await rpc.result('sendrawtransaction', parent.toHex())).toBe(parent.txid);
+    expect(await rpc.result('sendrawtransaction', child.toHex())).toBe(child.txid);
+    const [hash] = await rpc.node.generate(1, MINER_SCRIPT);
+    const height = rpc.node.chain.getEntry(hash!)!.height;
+    const block = await rpc.result<{ tx: RawTx[] }>('getblock', hash, 2);
+    expect(block.tx.map((t) => t.txid)).toEqual([block.tx[0]!.txid, parent.txid, child.txid]);
+    expect(block.tx[2]!.fee).toBe(0.0002);
+
+    const parentJson = await rpc.result<RawTx>('getrawtransaction', parent.txid, 2);
+    const expected = { generated: false, height, value: 49.9999, scriptPubKey: expect.objectContaining(parentJson.vout[0]!.scriptPubKey) };
+    for (const json of [await rpc.result<RawTx>('getrawtransaction', child.txid, 2), await rpc.result<RawTx>('getrawtransaction', child.txid, 2, hash)]) {
+      expect(json.fee).toBe(block.tx[2]!.fee);
+      expect(json.vin[0]!.prevout).toEqual(expected);
+    }
+    expect(parentJson.fee).toBe(block.tx[1]!.fee);
+    expect(parentJson.vin[0]!.prevout).toMatchObject({ generated: true, value: 50 });
   });
 });
 

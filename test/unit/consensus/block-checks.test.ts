@@ -301,7 +301,7 @@ describe('headerContext', () => {
   });
 
   it('derives height, required bits and median time past from the parent', () => {
-    const parent = { height: 41, time: 1_800_000_000, medianTimePast: 1_799_999_000 };
+    const parent = { height: 41, time: 1_800_000_000, medianTimePast: 1_799_999_000, anchorTime: 1_799_999_400 };
     expect(headerContext(parent, regtest, 1_800_000_100)).toEqual({
       height: 42,
       requiredBits: regtest.powLimitBits,
@@ -309,6 +309,8 @@ describe('headerContext', () => {
       now: 1_800_000_100,
     });
     expect(headerContext(parent, testnet, 5).requiredBits).toBe(getNextWorkRequired(parent, testnet));
+    // 600 s (two half-lives) ahead of the schedule from block 1: a quarter of the initial target.
+    expect(headerContext(parent, testnet, 5).requiredBits).toBe(0x1e00ffff);
   });
 });
 

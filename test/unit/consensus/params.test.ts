@@ -41,14 +41,11 @@ describe('networks', () => {
     expect(regtest.halvingInterval).toBe(150);
   });
 
-  it('testnet: ASERT anchored at genesis, 30-second blocks', () => {
+  it('testnet: ASERT anchored at block 1, 30-second blocks', () => {
     expect(testnet.targetSpacing).toBe(30);
     expect(testnet.mineOnDemand).toBe(false);
-    expect(testnet.difficulty).toEqual({
-      kind: 'asert',
-      halfLife: 3600,
-      anchor: { height: 0, parentTime: testnet.genesis.time - testnet.targetSpacing, bits: testnet.powLimitBits },
-    });
+    expect(testnet.difficulty).toEqual({ kind: 'asert', initialBits: 0x1e03ffff, halfLife: 300 });
+    expect(targetToBits(bitsToTarget(0x1e03ffff))).toBe(0x1e03ffff);
     expect(testnet.powLimit).toBeLessThan(regtest.powLimit);
   });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, parseConfigFile, resolveConfig, defaultDatadir } from '../../../src/node/config.js';
+import { badOption, ConfigError, locateOptionError, parseConfigFile, resolveConfig, defaultDatadir } from '../../../src/node/config.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { encodeAddress } from '../../../src/primitives/address.js';
 
@@ -35,6 +35,54 @@ describe('parseConfigFile', () => {
     expect(code(() => parseConfigFile('mine=1\nnonsense'))).toBe('bad-config');
     expect(code(() => parseConfigFile('frobnicate=1'))).toBe('bad-config');
   });
+
+  it('refuses command-line-only options on purpose, saying so, not as unknown', () => {
+    for (const name of ['reindex', 'datadir', 'p2p', 'rpc']) {
+      let message = '';
+      expect(code(() => {
+        try {
+          parseConfigFile(`# x\n${name}=1\n`, '/etc/tally.conf');
+        } catch (err) {
+          message = (err as Error).message;
+          throw err;
+        }
+      })).toBe('bad-config');
+      expect(message).toMatch(new RegExp(`^/etc/tally\\.conf:2: ${name} `));
+      expect(message).not.toContain('unknown option');
+    }
+  });
+});
+
+describe('where a bad value came from', () => {
+  const messageOf = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as ConfigError).message;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('puts the tally.conf file and line in front of a bad value read from it', () => {
+    const dir = datadirWith('# paced\nblock-interval=5\nmine=maybe\n');
+    const message = messageOf(() => resolveConfig({ network: 'regtest', datadir: dir, options: {} }));
+    expect(message.startsWith(`${join(dir, 'tally.conf')}:3: mine:`)).toBe(true);
+    // The same bad value from the command line has no file to name.
+    expect(messageOf(() => resolveConfig({ network: 'regtest', datadir: datadirWith(), options: { mine: ['maybe'] } })).startsWith('mine:')).toBe(true);
+  });
+
+  it('names the line of the bad entry of a repeatable option, and none once the command line replaces the list', () => {
+    const dir = datadirWith('bootstrap=/ip4/1.2.3.4/tcp/1\nbootstrap=/bad\n');
+    const config = resolveConfig({ network: 'regtest', datadir: dir, options: {} });
+    const located = locateOptionError(config, badOption('bootstrap', 'not a multiaddr', '/bad')) as ConfigError;
+    expect(located.code).toBe('bad-option');
+    expect(located.message.startsWith(`${join(dir, 'tally.conf')}:2: bootstrap:`)).toBe(true);
+    const overridden = resolveConfig({ network: 'regtest', datadir: dir, options: { bootstrap: ['/bad'] } });
+    expect((locateOptionError(overridden, badOption('bootstrap', 'not a multiaddr', '/bad')) as Error).message.startsWith('bootstrap:')).toBe(true);
+    const other = new Error('not a config error');
+    expect(locateOptionError(config, other)).toBe(other);
+  });
 });
 
 describe('resolveConfig', () => {
@@ -51,6 +99,7 @@ describe('resolveConfig', () => {
     const dir = datadirWith();
     expect(resolveConfig({ network: 'regtest', datadir: dir, options: { 'log-level': ['chain=debug,p2p=warn,info'] } }).logLevel).toBe('chain=debug,p2p=warn,info');
     expect(code(() => resolveConfig({ network: 'regtest', datadir: dir, options: { 'log-level': ['loud'] } }))).toBe('bad-option');
+    expect(code(() => resolveConfig({ network: 'regtest', datadir: dir, options: { 'log-level': ['chian=debug'] } }))).toBe('bad-option');
   });
 
   it('refuses invalid values, an unknown network, a file of another network and a foreign miner address', () => {

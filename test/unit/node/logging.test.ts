@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { LOG_LEVELS } from '../../../src/node/config.js';
-import { createLogger, levelFor, moduleLogger, mostVerbose, parseLogLevels } from '../../../src/node/logging.js';
+import { createLogger, levelFor, LOG_MODULES, moduleLogger, mostVerbose, parseLogLevels } from '../../../src/node/logging.js';
 
 /** A destination that keeps each JSON line. */
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[]; text: () => string } {
@@ -36,9 +36,15 @@ describe('parseLogLevels', () => {
   });
 
   it('rejects empty specs and items, unknown levels, bad module names and repeats', () => {
-    for (const bad of ['', ' ', 'info,', ',info', 'loud', 'chain=loud', 'chain=', '=debug', 'ch ain=debug', '1x=debug', 'info,warn', 'chain=debug,chain=info']) {
+    for (const bad of ['', ' ', 'info,', ',info', 'loud', 'chain=loud', 'chain=', '=debug', 'ch ain=debug', '1x=debug', 'info,warn', 'chain=debug,chain=info', 'chian=debug', 'Chain=debug', 'wallet=debug']) {
       expect(() => parseLogLevels(bad), bad).toThrow(RangeError);
     }
+  });
+
+  it('accepts every module that logs and names the closest one for a misspelling', () => {
+    for (const module of LOG_MODULES) expect(parseLogLevels(`${module}=debug`).modules[module]).toBe('debug');
+    expect(() => parseLogLevels('chian=debug')).toThrow(/did you mean chain\?/);
+    expect(() => parseLogLevels('xyzzy=debug')).toThrow(/unknown module xyzzy; modules: node, chain/);
   });
 
   it('resolves a module level and the most verbose level', () => {
@@ -162,5 +168,25 @@ describe('createLogger', () => {
     createLogger('info', 'pretty', shown.stream).info('no module');
     expect(shown.text()).toContain('no module');
     expect(shown.text()).not.toContain('[]');
+  });
+
+  it('keeps running when its output closes under it (EPIPE), in both formats', async () => {
+    for (const format of ['json', 'pretty'] as const) {
+      let writes = 0;
+      const closed = new Writable({
+        write(_chunk, _enc, done) {
+          writes++;
+          done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+        },
+      });
+      const log = createLogger('info', format, closed);
+      log.info('first line: the reader is gone');
+      // The error is emitted on a later tick: an unheard one would end the process (vitest reports it).
+      await new Promise((r) => setImmediate(r));
+      log.info('later lines are dropped');
+      await new Promise((r) => setImmediate(r));
+      expect(writes).toBeGreaterThan(0);
+      expect(closed.destroyed).toBe(true);
+    }
   });
 });
