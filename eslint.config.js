@@ -3,54 +3,91 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Modules that do I/O or threading; the pure layers must never import them. */
-const IO_MODULES = ['level', 'classic-level', 'libp2p', '@libp2p/*', '@chainsafe/*', 'node:worker_threads',
+const IO_MODULES = ['libp2p', '@libp2p/*', '@chainsafe/*', 'node:worker_threads',
   'worker_threads', 'node:fs', 'fs', 'node:fs/promises', 'node:net', 'node:http', 'node:child_process'];
 
-/** Layers, lowest first. A layer may import only from layers before it (and itself). */
-const LAYERS = ['primitives', 'consensus', 'chain', 'mempool', 'mining', 'node', 'p2p', 'rpc', 'metrics', 'explorer', 'cli'];
-const ADAPTERS = new Set(['p2p', 'rpc', 'metrics', 'explorer', 'cli']);
+/** LevelDB: only the storage owners open a database, so no other folder can bypass their key layout. */
+const STORAGE_MODULES = ['level', 'classic-level'];
+/** The folders that own a database (src/wallet will hold the wallet's own). */
+const STORAGE_OWNERS = ['src/chain/**', 'src/wallet/**'];
+
+/** The core, lowest first; `node` here is the node itself, not its composition root. */
+const CORE = ['util', 'primitives', 'consensus', 'chain', 'mempool', 'mining', 'node'];
+/** Adapters: they see the chain only through its public face (`chain/index.ts`) and `node/interface.ts`. */
+const ADAPTERS = ['sync', 'network', 'rpc', 'metrics', 'explorer', 'cli'];
+const FOLDERS = [...CORE, ...ADAPTERS];
+
+/**
+ * What each layer may import besides itself; every other folder of src/ is off limits.
+ * rpc, metrics and explorer are siblings that reach the node through node/interface.ts; the CLI drives them all.
+ */
+const LAYERS = [
+  { layer: 'util', may: [] },
+  { layer: 'primitives', may: ['util'], pure: true },
+  { layer: 'consensus', may: ['util', 'primitives'], pure: true },
+  { layer: 'chain', may: CORE.slice(0, 3) },
+  // mempool and mining are siblings: neither imports the other.
+  { layer: 'mempool', may: CORE.slice(0, 4) },
+  { layer: 'mining', may: CORE.slice(0, 4) },
+  { layer: 'node', may: CORE.slice(0, 6), ignores: ['src/node/wire.ts', 'src/node/options/**'] },
+  // Sync sits below the network but talks to it through its interface types and takes penalties from its one verdict function.
+  { layer: 'sync', may: CORE, except: ['!**/network/interface.js', '!**/network/penalty.js'] },
+  { layer: 'network', may: [...CORE, 'sync'] },
+  { layer: 'rpc', may: CORE },
+  { layer: 'metrics', may: CORE },
+  { layer: 'explorer', may: CORE },
+  { layer: 'cli', may: FOLDERS },
+  // The composition root: wire.ts and the per-service option modules build the adapters, so they sit above them (not above the CLI).
+  { layer: 'composition root', files: ['src/node/wire.ts', 'src/node/options/**/*.ts'], may: FOLDERS.filter((f) => f !== 'cli') },
+];
+
+const storageGroup = { group: STORAGE_MODULES, message: 'Only the storage owners (src/chain, src/wallet) import LevelDB: go through their API.' };
+const chainInternalsGroup = {
+  group: ['**/chain/**', '!**/chain/index.js'],
+  message: 'Adapters do not import src/chain internals: use chain/index.js or node/interface.js.',
+};
+
+const wholeNodeGroup = {
+  group: ['**/node/node.js'],
+  message: 'Services and adapters receive the narrow interfaces of node/interface.js, not TallyNode.',
+};
+
+/** The no-restricted-imports patterns of one layer (one list: a later config would replace, not merge, the rule). */
+function importPatterns({ layer, may, pure = false, except = [] }) {
+  const name = layer === 'composition root' ? 'node' : layer;
+  const banned = FOLDERS.filter((f) => f !== name && !may.includes(f)).map((f) => `**/${f}/**`);
+  const isStorageOwner = name === 'chain';
+  return [
+    ...(banned.length ? [{ group: [...banned, ...except], message: `src/${layer} must not import that layer (see docs/ARCHITECTURE.md).` }] : []),
+    ...(pure ? [{ group: IO_MODULES, message: 'primitives and consensus are pure: no I/O, no threads.' }] : []),
+    ...(isStorageOwner ? [] : [storageGroup]),
+    ...(ADAPTERS.includes(name) ? [chainInternalsGroup] : []),
+    ...(ADAPTERS.includes(name) && name !== 'cli' ? [wholeNodeGroup] : []),
+  ];
+}
+
+const PURE_RULES = {
+  'no-restricted-properties': ['error',
+    { object: 'Date', property: 'now', message: 'Consensus code never reads the clock: pass time in.' },
+    { object: 'performance', property: 'now', message: 'Consensus code never reads the clock: pass time in.' },
+    { object: 'Math', property: 'random', message: 'Consensus code is deterministic.' }],
+  'no-restricted-syntax': ['error',
+    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Consensus code never reads the clock: pass time in.' }],
+  'no-restricted-globals': ['error', { name: 'process', message: 'Consensus code does not read the process environment.' }],
+};
+
+const layerRules = LAYERS.map((spec) => ({
+  files: spec.files ?? [`src/${spec.layer}/**/*.ts`],
+  ...(spec.ignores ? { ignores: spec.ignores } : {}),
+  rules: {
+    'no-restricted-imports': ['error', { patterns: importPatterns(spec) }],
+    ...(spec.pure ? PURE_RULES : {}),
+  },
+}));
 
 /** Globals of the explorer's page scripts (plain browser JavaScript, served as is). */
 const BROWSER_GLOBALS = Object.fromEntries(['window', 'document', 'location', 'fetch', 'WebSocket', 'EventTarget', 'CustomEvent',
   'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'URL', 'console'].map((name) => [name, 'readonly']));
-
-/** Patterns of `src/<layer>` folders that a given layer must not import. */
-function forbiddenFor(layer) {
-  const idx = LAYERS.indexOf(layer);
-  return LAYERS.filter((other, j) => {
-    if (other === layer) return false;
-    if (j > idx) return !(layer === 'cli' && ADAPTERS.has(other));
-    // mempool and mining are siblings: neither imports the other.
-    if ((layer === 'mining' && other === 'mempool') || (layer === 'mempool' && other === 'mining')) return false;
-    // Adapters are siblings too, except that the CLI may drive the others.
-    return ADAPTERS.has(layer) && ADAPTERS.has(other) && layer !== 'cli';
-  }).map((other) => `**/${other}/**`);
-}
-
-const layerRules = LAYERS.map((layer) => {
-  const pure = layer === 'primitives' || layer === 'consensus';
-  const patterns = forbiddenFor(layer);
-  return {
-    files: [`src/${layer}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          ...(patterns.length ? [{ group: patterns, message: `src/${layer} must not import a higher layer (see DEVELOPERS.md).` }] : []),
-          ...(pure ? [{ group: IO_MODULES, message: 'primitives and consensus are pure: no I/O, no threads.' }] : []),
-        ],
-      }],
-      ...(pure ? {
-        'no-restricted-properties': ['error',
-          { object: 'Date', property: 'now', message: 'Consensus code never reads the clock: pass time in.' },
-          { object: 'performance', property: 'now', message: 'Consensus code never reads the clock: pass time in.' },
-          { object: 'Math', property: 'random', message: 'Consensus code is deterministic.' }],
-        'no-restricted-syntax': ['error',
-          { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Consensus code never reads the clock: pass time in.' }],
-        'no-restricted-globals': ['error', { name: 'process', message: 'Consensus code does not read the process environment.' }],
-      } : {}),
-    },
-  };
-});
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
@@ -64,6 +101,8 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Files outside the layers (src/index.ts, a new folder) still may not open LevelDB.
+  { files: ['src/**/*.ts'], ignores: STORAGE_OWNERS, rules: { 'no-restricted-imports': ['error', { patterns: [storageGroup] }] } },
   ...layerRules,
   {
     files: ['src/**/*.ts'],

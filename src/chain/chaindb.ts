@@ -13,7 +13,7 @@ import { droppedRecords, missingFiles } from './db-files.js';
 import { DB_VERSION, keys, PREFIX, readU32BE } from './layout.js';
 import { blocksLostError, damagedError, openError, readError, writeError } from './storage-errors.js';
 import {
-  decodeAddrUtxo, decodeCoin, decodeHeaderRecord, decodeTxIndex, decodeUndo, type HeaderRecord, type UndoCoin,
+  decodeCoin, decodeHeaderRecord, decodeUndo, type HeaderRecord, type UndoCoin,
 } from './records.js';
 
 export type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
@@ -24,13 +24,6 @@ export interface UtxoDigest {
   hash: string;
   txouts: number;
   totalAmount: bigint;
-}
-
-export interface AddressUtxo {
-  txid: Uint8Array;
-  vout: number;
-  value: bigint;
-  height: number;
 }
 
 const ENC = { keyEncoding: 'view', valueEncoding: 'view' } as const;
@@ -185,9 +178,9 @@ export class ChainDB {
     return values.map((v) => (v ? this.decode(() => decodeCoin(v), 'a coin record') : undefined));
   }
 
-  async getTxLocation(txid: Uint8Array): Promise<{ blockHash: Uint8Array; position: number } | undefined> {
-    const bytes = await this.get(keys.txIndex(txid));
-    return bytes ? decodeTxIndex(bytes) : undefined;
+  /** One record by key (layout.ts), for the indexers. */
+  getRecord(key: Uint8Array): Promise<Uint8Array | undefined> {
+    return this.get(key);
   }
 
   /**
@@ -215,28 +208,14 @@ export class ChainDB {
     return { records, damaged };
   }
 
-  /** Unspent outputs paying to `script`. */
-  async getAddressUtxos(script: Uint8Array): Promise<AddressUtxo[]> {
-    const out: AddressUtxo[] = [];
-    const range = keys.prefixRange(Uint8Array.of(PREFIX.addrUtxo), script);
-    const skip = 1 + script.length;
-    await this.read(async () => {
-      for await (const [key, value] of this.db.iterator(range)) {
-        out.push({ txid: key.slice(skip, skip + 32), vout: readU32BE(key, skip + 32), ...decodeAddrUtxo(value) });
-      }
-    });
-    return out;
+  /** Every record in `range` (layout.ts's keys.prefixRange), in key order: for the indexers. */
+  async scan(range: { gte: Uint8Array; lt: Uint8Array }): Promise<[Uint8Array, Uint8Array][]> {
+    return this.read(() => this.db.iterator(range).all());
   }
 
-  /** Confirmed transactions touching `script`, oldest first: [height, txid]. */
-  async getAddressHistory(script: Uint8Array): Promise<{ height: number; txid: Uint8Array }[]> {
-    const out: { height: number; txid: Uint8Array }[] = [];
-    const range = keys.prefixRange(Uint8Array.of(PREFIX.addrHistory), script);
-    const skip = 1 + script.length;
-    await this.read(async () => {
-      for await (const key of this.db.keys(range)) out.push({ height: readU32BE(key, skip), txid: key.slice(skip + 4, skip + 36) });
-    });
-    return out;
+  /** Every key in `range`, in key order. */
+  async scanKeys(range: { gte: Uint8Array; lt: Uint8Array }): Promise<Uint8Array[]> {
+    return this.read(() => this.db.keys(range).all());
   }
 
   /** Deterministic digest of the UTXO set: equal sets give equal digests on any node. */

@@ -13,6 +13,7 @@
  *   from the tables and logs it can read and moves what it cannot into `lost/`.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Level } from 'level';
 
@@ -54,4 +55,18 @@ export async function repairFiles(path: string): Promise<string[]> {
   // `level` re-exports classic-level's class, whose static repair its typings leave out.
   await (Level as unknown as { repair(location: string): Promise<void> }).repair(path);
   return lostTables(path).filter((f) => !before.has(f));
+}
+
+/** Bytes under `dir` (Core's size_on_disk), or 0 when it cannot be read. */
+export async function folderSize(dir: string): Promise<number> {
+  try {
+    let total = 0;
+    for (const item of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, item.name);
+      total += item.isDirectory() ? await folderSize(path) : (await stat(path)).size;
+    }
+    return total;
+  } catch {
+    return 0;
+  }
 }

@@ -12,7 +12,7 @@ import type { BatchOp, ChainDB } from './chaindb.js';
 import { repairFiles } from './db-files.js';
 import { ChainEntry } from './entry.js';
 import { keys } from './layout.js';
-import type { Logger } from './logger.js';
+import type { LogWriter } from '../util/logger.js';
 import { BlockStatus, encodeHeaderRecord, type HeaderRecord } from './records.js';
 import { blocksLostError, causeText, damagedError, writeError } from './storage-errors.js';
 
@@ -38,7 +38,7 @@ export function genesisOps(params: NetworkParams): BatchOp[] {
  * block, or deleted when that is gone too (what descends from it then comes
  * from peers again).
  */
-export async function loadEntries(db: ChainDB, log: Logger, reindex: boolean): Promise<Map<string, ChainEntry>> {
+export async function loadEntries(db: ChainDB, log: LogWriter, reindex: boolean): Promise<Map<string, ChainEntry>> {
   const started = Date.now();
   log.info('loading block index');
   const { records, damaged } = await db.loadHeaderRecords((n) => log.info({ headers: n }, 'loading block index'));
@@ -52,7 +52,7 @@ export async function loadEntries(db: ChainDB, log: Logger, reindex: boolean): P
 }
 
 /** Header records rebuilt from their blocks' first 80 bytes; the records of missing blocks are deleted. */
-async function rebuildHeaderRecords(db: ChainDB, hashes: readonly Uint8Array[], log: Logger): Promise<HeaderRecord[]> {
+async function rebuildHeaderRecords(db: ChainDB, hashes: readonly Uint8Array[], log: LogWriter): Promise<HeaderRecord[]> {
   const rebuilt: HeaderRecord[] = [];
   const drop: BatchOp[] = [];
   for (const hash of hashes) {
@@ -141,7 +141,7 @@ export async function readStoredBlockBytes(db: ChainDB, entry: ChainEntry): Prom
  * Runs LevelDB's repair on the closed database before a reindex, because `cause`
  * (LevelDB's own damage: missing or unreadable files) stopped it from loading.
  */
-export async function repairDatabase(path: string, cause: unknown, log: Logger): Promise<void> {
+export async function repairDatabase(path: string, cause: unknown, log: LogWriter): Promise<void> {
   log.warn({ path, cause: causeText(cause) }, 'the chain database is damaged; repairing it before reindexing');
   let lost: string[];
   try {

@@ -5,12 +5,13 @@
  */
 import type { Block } from '../primitives/block.js';
 import { classifyOutput } from '../primitives/script.js';
-import { outpointKey } from '../primitives/tx.js';
 import type { BlockSpends } from '../consensus/block-spends.js';
 import type { BatchOp } from './chaindb.js';
 import type { ChainEntry } from './entry.js';
+import { addressHistoryKeys } from './indexers/address-index.js';
+import { txIndexConnectOps, txIndexDisconnectOps } from './indexers/tx-index.js';
 import { keys } from './layout.js';
-import { encodeAddrUtxo, encodeCoin, encodeHeaderRecord, encodeTxIndex, encodeUndo, type UndoCoin } from './records.js';
+import { encodeAddrUtxo, encodeCoin, encodeHeaderRecord, encodeUndo, type UndoCoin } from './records.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -26,10 +27,8 @@ export function connectOps(block: Block, entry: ChainEntry, spends: Pick<BlockSp
     ops.push({ type: 'put', key: keys.addrUtxo(coin.scriptPubKey, prevout.txid, prevout.vout), value: encodeAddrUtxo(coin.value, coin.height) });
   }
   ops.push({ type: 'put', key: keys.undo(entry.hash), value: encodeUndo(spends.undo) });
-  for (const key of indexKeys(block, entry, spends.undo)) ops.push({ type: 'put', key, value: EMPTY });
-  block.transactions.forEach((tx, position) => {
-    ops.push({ type: 'put', key: keys.txIndex(tx.txidBytes), value: encodeTxIndex(entry.hash, position) });
-  });
+  for (const key of addressHistoryKeys(block, entry, spends.undo)) ops.push({ type: 'put', key, value: EMPTY });
+  ops.push(...txIndexConnectOps(block, entry));
   ops.push({ type: 'put', key: keys.height(entry.height), value: entry.hash });
   ops.push({ type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) });
   ops.push({ type: 'put', key: keys.tip(), value: entry.hash });
@@ -46,46 +45,15 @@ export function disconnectOps(block: Block, entry: ChainEntry, undo: readonly Un
       ops.push({ type: 'del', key: keys.coin(tx.txidBytes, vout) });
       ops.push({ type: 'del', key: keys.addrUtxo(output.scriptPubKey, tx.txidBytes, vout) });
     });
-    ops.push({ type: 'del', key: keys.txIndex(tx.txidBytes) });
   }
+  ops.push(...txIndexDisconnectOps(block));
   for (const { prevout, coin } of undo) {
     ops.push({ type: 'put', key: keys.coin(prevout.txid, prevout.vout), value: encodeCoin(coin) });
     ops.push({ type: 'put', key: keys.addrUtxo(coin.scriptPubKey, prevout.txid, prevout.vout), value: encodeAddrUtxo(coin.value, coin.height) });
   }
-  for (const key of indexKeys(block, entry, undo)) ops.push({ type: 'del', key });
+  for (const key of addressHistoryKeys(block, entry, undo)) ops.push({ type: 'del', key });
   ops.push({ type: 'del', key: keys.undo(entry.hash) });
   ops.push({ type: 'del', key: keys.height(entry.height) });
   ops.push({ type: 'put', key: keys.tip(), value: entry.prev!.hash });
   return ops;
-}
-
-/** Address-history keys of a block: each transaction under every script it pays or spends from. */
-function indexKeys(block: Block, entry: ChainEntry, undo: readonly UndoCoin[]): Uint8Array[] {
-  const seen = new Set<string>();
-  const out: Uint8Array[] = [];
-  const add = (script: Uint8Array, txid: Uint8Array) => {
-    const key = keys.addrHistory(script, entry.height, txid);
-    const id = Buffer.from(key).toString('hex');
-    if (!seen.has(id)) {
-      seen.add(id);
-      out.push(key);
-    }
-  };
-  const scripts = new Map<string, Uint8Array>();
-  for (const { prevout, coin } of undo) scripts.set(outpointKey(prevout), coin.scriptPubKey);
-  for (const [i, tx] of block.transactions.entries()) {
-    if (i > 0) {
-      for (const input of tx.inputs) {
-        const script = scripts.get(outpointKey(input.prevout));
-        if (script) add(script, tx.txidBytes);
-      }
-    }
-    tx.outputs.forEach((output, vout) => {
-      if (classifyOutput(output.scriptPubKey).type !== 'taproot') return;
-      add(output.scriptPubKey, tx.txidBytes);
-      // Later transactions of the same block may spend it.
-      scripts.set(outpointKey({ txid: tx.txidBytes, vout }), output.scriptPubKey);
-    });
-  }
-  return out;
 }

@@ -10,13 +10,13 @@
  * left on device`; file-system calls report `ENOSPC`.
  */
 import { isTallyError } from '../primitives/errors.js';
-import { ChainError } from './errors.js';
+import { ChainError, type ChainErrorCode } from './errors.js';
 
 /**
  * Codes after which the chain must not change again (memory may be ahead of
  * disk, or the disk cannot be trusted): the node stops and says why.
  */
-export const FATAL_STORAGE_CODES: ReadonlySet<string> = new Set(['disk-full', 'db-write-failed', 'db-read-failed', 'db-corrupt', 'db-blocks-lost']);
+export const FATAL_STORAGE_CODES: ReadonlySet<ChainErrorCode> = new Set<ChainErrorCode>(['disk-full', 'db-write-failed', 'db-read-failed', 'db-corrupt', 'db-blocks-lost']);
 
 /** True for a ChainError whose code is in {@link FATAL_STORAGE_CODES}. */
 export function isFatalStorageError(err: unknown): err is ChainError {

@@ -38,8 +38,12 @@ export type ResolvedVerifyPoolOptions = Required<VerifyPoolOptions>;
 /** Defaults of {@link VerifyPoolOptions} other than `threads`, which depends on the machine. */
 export const VERIFY_POOL_DEFAULTS = Object.freeze({ batchSize: 128, backend: 'fastest', inlineBelow: 16 } as const);
 
+/** Stable codes of {@link VerifyOptionsError}. */
+export const VERIFY_OPTIONS_ERROR_CODES = ['bad-verify-options'] as const;
+export type VerifyOptionsErrorCode = typeof VERIFY_OPTIONS_ERROR_CODES[number];
+
 /** Bad {@link VerifyPoolOptions}. Code: `bad-verify-options`. */
-export class VerifyOptionsError extends TallyError {}
+export class VerifyOptionsError extends TallyError<VerifyOptionsErrorCode> {}
 
 function checkCount(name: string, value: number, min: number): number {
   if (!Number.isSafeInteger(value) || value < min) {

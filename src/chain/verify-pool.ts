@@ -12,11 +12,8 @@ import type { Worker } from 'node:worker_threads';
 import { findInvalidSignature, type SignatureCheck } from '../consensus/signatures.js';
 import { TallyError } from '../primitives/errors.js';
 import type { SignatureVerifier } from '../primitives/signature.js';
+import { packBatch, scanLayout } from './verify-batch.js';
 import {
-  CHECK_BYTES,
-  KEY_BYTES,
-  MESSAGE_BYTES,
-  SIGNATURE_BYTES,
   resolveVerifyPoolOptions,
   verifierFor,
   type ResolvedVerifyPoolOptions,
@@ -25,7 +22,11 @@ import {
   type VerifyWorkerData,
   type VerifyWorkerReply,
 } from './verify-options.js';
-import { createSiblingWorker } from './worker-url.js';
+import { createSiblingWorker } from '../util/worker-url.js';
+
+/** Stable codes of {@link VerifyError}; the class's doc comment says what each means. */
+export const VERIFY_ERROR_CODES = ['verify-worker-failed', 'verify-pool-stopped'] as const;
+export type VerifyErrorCode = typeof VERIFY_ERROR_CODES[number];
 
 /**
  * A verification that could not be carried out (as opposed to a signature that
@@ -33,8 +34,8 @@ import { createSiblingWorker } from './worker-url.js';
  * start; the pool replaces a crashed worker), `verify-pool-stopped` (the pool is
  * not started, or was stopped while the call waited).
  */
-export class VerifyError extends TallyError {
-  constructor(code: string, message: string, cause?: unknown) {
+export class VerifyError extends TallyError<VerifyErrorCode> {
+  constructor(code: VerifyErrorCode, message: string, cause?: unknown) {
     super(code, message);
     if (cause !== undefined) this.cause = cause;
   }
@@ -73,34 +74,6 @@ interface Slot {
 
 /** Smallest batch handed out while the queue drains: below it, messaging costs more than verifying. */
 const MIN_BATCH = 8;
-
-/**
- * Signature checks that do not fit the packed layout: the index of one that is
- * invalid by its shape alone (the verifiers fail any signature that is not 64
- * bytes or key that is not 32), `inline` when a message is not 32 bytes (valid
- * under BIP340 but never produced by BIP341), or -1 when all fit.
- */
-function scanLayout(checks: readonly SignatureCheck[]): number | 'inline' {
-  let inline = false;
-  for (let i = 0; i < checks.length; i++) {
-    const c = checks[i]!;
-    if (c.signature.length !== SIGNATURE_BYTES || c.publicKey.length !== KEY_BYTES) return i;
-    if (c.message.length !== MESSAGE_BYTES) inline = true;
-  }
-  return inline ? 'inline' : -1;
-}
-
-/** Checks [start, start + count) in one transferable buffer (layout in verify-options.ts). */
-function packBatch(checks: readonly SignatureCheck[], start: number, count: number): ArrayBuffer {
-  const bytes = new Uint8Array(count * CHECK_BYTES);
-  for (let i = 0, o = 0; i < count; i++, o += CHECK_BYTES) {
-    const c = checks[start + i]!;
-    bytes.set(c.signature, o);
-    bytes.set(c.message, o + SIGNATURE_BYTES);
-    bytes.set(c.publicKey, o + SIGNATURE_BYTES + MESSAGE_BYTES);
-  }
-  return bytes.buffer;
-}
 
 /**
  * A pool of worker threads verifying BIP340 signature checks in batches.

@@ -2,44 +2,15 @@
  * The `tally` command line (commander). Every command reports bad input as a
  * one-line message on stderr and a non-zero exit code, never a stack trace.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { isTallyError } from '../primitives/errors.js';
-import { getNetwork, type NetworkParams } from '../consensus/params.js';
 import { registerNodeCommand } from './commands/node.js';
 import { registerToolCommands } from './commands/tools.js';
 import { registerRpcCommand } from './commands/rpc.js';
 import { registerWalletCommand } from './commands/wallet.js';
+import { CliError, defaultIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 
-/** Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input. */
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
-
-/** An error meant for the user: printed as its message alone (after "error: " unless `raw`). */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = EXIT_USAGE, readonly raw = false) {
-    super(message);
-  }
-}
-
-/** commander argument parser for `--network`. */
-export function parseNetwork(value: string): NetworkParams {
-  try {
-    return getNetwork(value);
-  } catch (err) {
-    throw new InvalidArgumentError((err as Error).message);
-  }
-}
-
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const defaultIo: CliIo = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-};
+export { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseNetwork, type CliIo } from './io.js';
 
 /** Builds the program; commands print through `io`. */
 export function buildProgram(io: CliIo = defaultIo): Command {

@@ -6,10 +6,36 @@
  */
 import { TallyError } from '../primitives/errors.js';
 
+/**
+ * Stable codes of {@link RuleError}, each with the rule in PROTOCOL.md §6 it reports.
+ *
+ * Codes of transactions: `bad-txns-vin-empty`, `bad-txns-vout-empty`, `bad-txns-oversize`,
+ * `bad-txns-vout-negative`, `bad-txns-vout-toolarge`, `bad-txns-txouttotal-toolarge`,
+ * `bad-txns-output-script`, `bad-txns-inputs-duplicate`, `bad-cb-length`, `bad-txns-prevout-null`,
+ * `bad-txns-scriptsig-nonempty`, `bad-txns-inputs-missingorspent`, `bad-txns-premature-spend-of-coinbase`,
+ * `bad-txns-inputvalues-outofrange`, `bad-txns-in-belowout`, `bad-txns-fee-outofrange`,
+ * `bad-txns-nonfinal`, `mandatory-script-verify-flag-failed` (a signature or witness that fails).
+ * Of headers: `high-hash`, `bad-diffbits`, `time-too-old`, `time-too-new`, `bad-prevblk`,
+ * `prev-blk-not-found`, `duplicate-invalid`. Of blocks: `bad-blk-length`, `bad-blk-weight`,
+ * `bad-cb-missing`, `bad-cb-multiple`, `bad-cb-height`, `bad-cb-amount`, `bad-txnmrklroot`,
+ * `bad-txns-duplicate`, `unexpected-witness`, `bad-witness-nonce-size`, `bad-witness-merkle-match`.
+ */
+export const RULE_ERROR_CODES = [
+  'bad-txns-vin-empty', 'bad-txns-vout-empty', 'bad-txns-oversize', 'bad-txns-vout-negative', 'bad-txns-vout-toolarge',
+  'bad-txns-txouttotal-toolarge', 'bad-txns-output-script', 'bad-txns-inputs-duplicate', 'bad-cb-length',
+  'bad-txns-prevout-null', 'bad-txns-scriptsig-nonempty', 'bad-txns-inputs-missingorspent',
+  'bad-txns-premature-spend-of-coinbase', 'bad-txns-inputvalues-outofrange', 'bad-txns-in-belowout',
+  'bad-txns-fee-outofrange', 'bad-txns-nonfinal', 'mandatory-script-verify-flag-failed',
+  'high-hash', 'bad-diffbits', 'time-too-old', 'time-too-new', 'bad-prevblk', 'prev-blk-not-found', 'duplicate-invalid',
+  'bad-blk-length', 'bad-blk-weight', 'bad-cb-missing', 'bad-cb-multiple', 'bad-cb-height', 'bad-cb-amount',
+  'bad-txnmrklroot', 'bad-txns-duplicate', 'unexpected-witness', 'bad-witness-nonce-size', 'bad-witness-merkle-match',
+] as const;
+export type RuleErrorCode = typeof RULE_ERROR_CODES[number];
+
 /** What was being validated when the rule failed. */
 export type RuleScope = 'tx' | 'block' | 'header';
 
-export class RuleError extends TallyError {
+export class RuleError extends TallyError<RuleErrorCode> {
   readonly scope: RuleScope;
   readonly score: number;
   /**
@@ -19,7 +45,7 @@ export class RuleError extends TallyError {
    */
   readonly corruptionPossible: boolean;
 
-  constructor(scope: RuleScope, code: string, message: string, opts: { score?: number; corruptionPossible?: boolean } = {}) {
+  constructor(scope: RuleScope, code: RuleErrorCode, message: string, opts: { score?: number; corruptionPossible?: boolean } = {}) {
     super(code, message);
     this.scope = scope;
     this.score = opts.score ?? 100;
@@ -28,7 +54,7 @@ export class RuleError extends TallyError {
 }
 
 /** Shorthand constructors that read like Core's `state.Invalid(...)` calls. */
-export const txError = (code: string, message: string, score = 100): RuleError => new RuleError('tx', code, message, { score });
-export const blockError = (code: string, message: string, opts: { score?: number; corruptionPossible?: boolean } = {}): RuleError =>
+export const txError = (code: RuleErrorCode, message: string, score = 100): RuleError => new RuleError('tx', code, message, { score });
+export const blockError = (code: RuleErrorCode, message: string, opts: { score?: number; corruptionPossible?: boolean } = {}): RuleError =>
   new RuleError('block', code, message, opts);
-export const headerError = (code: string, message: string, score = 100): RuleError => new RuleError('header', code, message, { score });
+export const headerError = (code: RuleErrorCode, message: string, score = 100): RuleError => new RuleError('header', code, message, { score });

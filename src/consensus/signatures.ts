@@ -22,7 +22,7 @@ export interface SignatureCheck {
 }
 
 /** Reject code for a failed spend, Bitcoin Core's string for script failures. */
-export const SCRIPT_FAILURE = 'mandatory-script-verify-flag-failed';
+export const SCRIPT_FAILURE = 'mandatory-script-verify-flag-failed' as const;
 
 /**
  * Builds the signature checks of a non-coinbase transaction.

@@ -12,7 +12,7 @@
  *   because browsers do not reliably send Basic credentials with a WebSocket upgrade
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { NodeLogger } from '../node/logging.js';
+import type { Logger } from '../util/logger.js';
 import { defaultExplorerOptions, type ExplorerOptions } from './options.js';
 import { SessionTokens } from './sessions.js';
 import { loadStaticFiles, type StaticFile } from './static-files.js';
@@ -21,7 +21,7 @@ export const EXPLORER_PATH = '/explorer/';
 export const SESSION_PATH = `${EXPLORER_PATH}session`;
 
 export interface ExplorerModules {
-  logger: NodeLogger;
+  logger: Logger;
   /** The page's files by name (default: read from the static folder). */
   files?: Map<string, StaticFile>;
   /** The clock session tokens expire by (default `Date.now`). */
@@ -44,7 +44,7 @@ const HOST_SOURCE = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 export class Explorer {
   private readonly files: Map<string, StaticFile>;
   private readonly sessions: SessionTokens;
-  private readonly log: NodeLogger;
+  private readonly log: Logger;
 
   constructor(opts: ExplorerOptions = defaultExplorerOptions(), modules: ExplorerModules) {
     this.files = modules.files ?? loadStaticFiles();

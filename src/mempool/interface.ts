@@ -7,6 +7,7 @@ import type { NetworkParams } from '../consensus/params.js';
 import type { FeeEstimator } from './fee-estimator.js';
 import type { SignatureVerifier } from '../primitives/signature.js';
 import type { OutPoint, Transaction } from '../primitives/tx.js';
+import type { Logger } from '../util/logger.js';
 
 /** The active chain as the mempool sees it. */
 export interface MempoolChain {
@@ -19,12 +20,8 @@ export interface MempoolChain {
   getCoin(prevout: OutPoint): Promise<Coin | undefined>;
 }
 
-/** The logger subset the mempool writes to (pino's signature fits). */
-export interface MempoolLogger {
-  debug(msg: string, ...args: unknown[]): void;
-  info(msg: string, ...args: unknown[]): void;
-  warn(msg: string, ...args: unknown[]): void;
-}
+/** The part of the shared logger the mempool writes to. */
+export type MempoolLogger = Pick<Logger, 'debug' | 'info' | 'warn'>;
 
 /** Injected collaborators. */
 export interface MempoolModules {

@@ -3,7 +3,8 @@
  * block validation time and signature checks are counted from node events.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { NodeEvents, TallyNode } from '../node/node.js';
+import type { NodeEvents } from '../node/interface.js';
+import type { MetricsNode } from './interface.js';
 
 /** Seconds: from a ~1 ms empty regtest block to a long reorganization. */
 const VALIDATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -16,7 +17,7 @@ type Listener<K extends keyof NodeEvents> = (...args: NodeEvents[K]) => void;
  * Registers the chain metrics in `registry` and subscribes to `node`.
  * @returns a function that unsubscribes
  */
-export function registerChainMetrics(registry: Registry, node: TallyNode): () => void {
+export function registerChainMetrics(registry: Registry, node: MetricsNode): () => void {
   const registers = [registry];
   const chain = node.chain;
   new Gauge({

@@ -3,8 +3,9 @@
  * structural views (P2PService and RpcServer satisfy them) so this adapter
  * needs no import from its sibling adapters.
  */
-import type { TallyNode } from '../node/node.js';
-import type { NodeLogger } from '../node/logging.js';
+import type { EventEmitter } from 'node:events';
+import type { ChainReader, MempoolReader, NodeEvents } from '../node/interface.js';
+import type { Logger } from '../util/logger.js';
 
 /** The parts of the P2P service that metrics read on each scrape. */
 export interface MetricsP2P {
@@ -19,9 +20,16 @@ export interface MetricsRpc {
   requestCounts(): Map<string, number>;
 }
 
+/** What metrics read of the node (TallyNode satisfies it): the chain, the mempool, the miner's totals and the events. */
+export interface MetricsNode extends Pick<EventEmitter<NodeEvents>, 'on' | 'off'> {
+  readonly chain: ChainReader;
+  readonly mempool: MempoolReader;
+  readonly miner: { readonly stats: { readonly hashes: number; readonly blocksFound: number } };
+}
+
 export interface MetricsModules {
-  node: TallyNode;
+  node: MetricsNode;
   p2p?: MetricsP2P;
   rpc?: MetricsRpc;
-  logger: NodeLogger;
+  logger: Logger;
 }

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { NodeLogger } from '../node/logging.js';
+import type { Logger } from '../util/logger.js';
 import { hostPort, netListenError } from '../node/listen-error.js';
 import { registerChainMetrics } from './chain-metrics.js';
 import type { MetricsModules } from './interface.js';
@@ -22,7 +22,7 @@ export class MetricsServer {
   readonly opts: MetricsOptions;
   readonly registry = new Registry();
   private readonly modules: MetricsModules;
-  private readonly log: NodeLogger;
+  private readonly log: Logger;
   private server?: Server;
   private unsubscribe?: () => void;
 

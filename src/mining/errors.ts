@@ -11,23 +11,19 @@
  * | `worker-failed`          | a mining worker thread crashed or exited unexpectedly            |
  * | `bad-options`            | invalid miner options                                            |
  * | `bad-payout-script`      | a template's payout script is not one consensus accepts          |
+ * | `bad-coinbase-tag`       | the coinbase tag does not fit in the coinbase script             |
  */
 import { TallyError } from '../primitives/errors.js';
 
-/** Error thrown by the mining layer. */
-export class MiningError extends TallyError {}
+/** Stable codes of {@link MiningError}, in the order of the table above. */
+export const MINING_ERROR_CODES = [
+  'bad-nonce-range', 'bad-target', 'nonce-space-exhausted', 'aborted', 'abandoned', 'worker-failed', 'bad-options',
+  'bad-payout-script', 'bad-coinbase-tag',
+] as const;
+export type MiningErrorCode = typeof MINING_ERROR_CODES[number];
 
-/** Stable codes of {@link MiningError}. */
-export type MiningErrorCode =
-  | 'bad-nonce-range'
-  | 'bad-target'
-  | 'nonce-space-exhausted'
-  | 'aborted'
-  | 'abandoned'
-  | 'worker-failed'
-  | 'bad-options'
-  | 'bad-payout-script'
-  | 'bad-coinbase-tag';
+/** Error thrown by the mining layer. */
+export class MiningError extends TallyError<MiningErrorCode> {}
 
 /** Shorthand that keeps the code list typed. */
 export function miningError(code: MiningErrorCode, message: string): MiningError {

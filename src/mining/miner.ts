@@ -19,14 +19,12 @@ import { resolveMinerOptions, type MinerOptions } from './options.js';
 import { HeaderHasher, targetToWords } from './sha256-header.js';
 import type { BlockTemplate } from './template.js';
 import { WorkCursor } from './work.js';
+import type { Logger } from '../util/logger.js';
 import { WorkerPool } from './worker-pool.js';
 import type { WorkResult } from './worker-protocol.js';
 
-/** Logging the miner needs (pino's `(obj, msg)` form). */
-export interface MinerLogger {
-  debug(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-}
+/** Logging the miner needs: the shared logger's debug and warn. */
+export type MinerLogger = Pick<Logger, 'debug' | 'warn'>;
 
 /** Collaborators of the miner. */
 export interface MinerModules {

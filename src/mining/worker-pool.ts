@@ -4,7 +4,7 @@
  * results, and terminating them. Scheduling decisions stay in miner.ts.
  */
 import type { Worker } from 'node:worker_threads';
-import { createSiblingWorker } from '../chain/worker-url.js';
+import { createSiblingWorker } from '../util/worker-url.js';
 import { miningError, type MiningError } from './errors.js';
 import type { MinerWorkerData, WorkRequest, WorkResult } from './worker-protocol.js';
 

@@ -7,26 +7,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { TallyError } from '../primitives/errors.js';
 import { getNetwork, type NetworkParams } from '../consensus/params.js';
-import { decodeAddress } from '../primitives/address.js';
-import { parseLogLevels } from './logging.js';
+import type { VerifyPoolOptions } from '../chain/verify-options.js';
+import type { SyncSettings } from './options/sync.js';
+import { ConfigError, badOption } from './options/errors.js';
+import { NODE_OPTION_DECLS } from './options/index.js';
+import { verifyPoolOptionsFrom } from './options/chain.js';
+import { syncOptionsFrom } from './options/sync.js';
+import { loggingOptionsFrom } from './options/logging.js';
+import { mempoolOptionsFrom } from './options/mempool.js';
+import { nodeOptionsFrom } from './options/node.js';
 
-/**
- * A bad option or config file. Codes: `bad-config`, `bad-option`. A
- * `bad-option` error names its option (and the value, for a list), so that
- * locateOptionError can say which tally.conf line to fix.
- */
-export class ConfigError extends TallyError {
-  constructor(code: string, message: string, readonly option?: string, readonly value?: string) {
-    super(code, message);
-  }
-}
-
-/** A `bad-option` error about `name` (and, for a repeatable option, the bad `value`), worded `<name>: <detail>`. */
-export function badOption(name: string, detail: string, value?: string): ConfigError {
-  return new ConfigError('bad-option', `${name}: ${detail}`, name, value);
-}
+export { ConfigError, badOption };
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -49,29 +41,23 @@ export interface NodeConfig {
   minRelayFeeRate?: number;
   /** Mempool size cap in megabytes (`max-mempool`). */
   maxMempoolMB?: number;
-  /** Any further options, for adapters that read them (p2p, rpc). */
+  /** Options of the signature-verification pool (`verify-*`); the pool fills in the rest. */
+  verifyPool?: VerifyPoolOptions;
+  /** Options of headers-first sync (`sync-*`); the sync manager fills in the rest. */
+  sync?: SyncSettings;
+  /** Every option's values by long name, for adapters whose options module reads them (p2p, rpc). */
   extra: Record<string, string[]>;
   /** For options whose values come from tally.conf: `<file>:<line>` of each value, in the order of `extra`. */
   origins?: Record<string, string[]>;
 }
 
 /** Options a config file must not set, and why (the docs promise these are refused on purpose). */
-const COMMAND_LINE_ONLY: Record<string, string> = {
-  reindex: 'reindex is refused in tally.conf on purpose, so that a rebuild never sticks: run the node once with --reindex',
-  datadir: 'datadir is read from the command line only (-d), since it decides which tally.conf is read',
-  p2p: 'p2p is a command-line switch only: use --no-p2p',
-  rpc: 'rpc is a command-line switch only: use --no-rpc',
-};
+const COMMAND_LINE_ONLY: Record<string, string> = Object.fromEntries(
+  NODE_OPTION_DECLS.flatMap((d) => (d.commandLineOnly === undefined ? [] : [[d.name, d.commandLineOnly]])),
+);
 
-/** Option names the config file may set, with how to read their values. */
-const KNOWN: Record<string, 'string' | 'bool' | 'number' | 'list'> = {
-  network: 'string', mine: 'bool', 'miner-address': 'string', 'miner-threads': 'number', 'block-interval': 'number',
-  'log-level': 'string', 'log-format': 'string', bootstrap: 'list', connect: 'list', listen: 'list', announce: 'list',
-  mdns: 'bool', 'max-peers': 'number', 'rpc-bind': 'string', 'rpc-port': 'number', 'rpc-user': 'string',
-  'rpc-password': 'string', 'rpc-allow-ip': 'list', metrics: 'bool', 'metrics-port': 'number', explorer: 'bool',
-  'min-relay-fee': 'number', 'max-mempool': 'number',
-  'rpc-rate-limit': 'number', 'rpc-rate-burst': 'number', 'rpc-rate-limit-loopback': 'bool',
-};
+/** Option names the config file may set. */
+const KNOWN = new Set(NODE_OPTION_DECLS.filter((d) => d.commandLineOnly === undefined).map((d) => d.name));
 
 /** The default datadir of a network: `~/.tally/<network>`. */
 export function defaultDatadir(network: string): string {
@@ -101,7 +87,7 @@ export function parseConfigLines(text: string, source = 'tally.conf'): ConfigFil
     const name = line.slice(0, eq).trim();
     const value = line.slice(eq + 1).trim();
     if (Object.hasOwn(COMMAND_LINE_ONLY, name)) throw new ConfigError('bad-config', `${where}: ${COMMAND_LINE_ONLY[name]}`);
-    if (!Object.hasOwn(KNOWN, name)) throw new ConfigError('bad-config', `${where}: unknown option "${name}"`);
+    if (!KNOWN.has(name)) throw new ConfigError('bad-config', `${where}: unknown option "${name}"`);
     (file.values[name] ??= []).push(value);
     (file.origins[name] ??= []).push(where);
   });
@@ -135,18 +121,6 @@ export function readConfigFile(datadir: string): ConfigFile {
   return parseConfigLines(text, path);
 }
 
-function parseBool(name: string, value: string): boolean {
-  if (['1', 'true', 'yes', 'on', ''].includes(value)) return true;
-  if (['0', 'false', 'no', 'off'].includes(value)) return false;
-  throw badOption(name, `expected true or false, got "${value}"`);
-}
-
-function parseNumber(name: string, value: string, min: number): number {
-  const n = Number(value);
-  if (value === '' || !Number.isFinite(n) || n < min) throw badOption(name, `expected a number >= ${min}, got "${value}"`);
-  return n;
-}
-
 /**
  * Merges command-line values (already split into option lists by the CLI) over
  * the config file. The network and datadir come from the command line only,
@@ -175,40 +149,18 @@ export function resolveConfig(cli: { network?: string; datadir?: string; options
   }
 }
 
-/** The node's own options from the merged lists. */
+/** The node's options from the merged lists, each service's read by its options module. */
 function readOptions(network: NetworkParams, datadir: string, merged: Record<string, string[]>, origins: Record<string, string[]>): NodeConfig {
-  const last = (name: string) => merged[name]?.[merged[name]!.length - 1];
-  const logLevel = last('log-level') ?? 'info';
-  try {
-    parseLogLevels(logLevel);
-  } catch (err) {
-    throw badOption('log-level', (err as Error).message);
-  }
-  const logFormat = (last('log-format') ?? 'auto') as NodeConfig['logFormat'];
-  if (!['pretty', 'json', 'auto'].includes(logFormat)) throw badOption('log-format', 'expected pretty, json or auto');
-  const threads = last('miner-threads');
-  const config: NodeConfig = {
+  const logging = loggingOptionsFrom(merged);
+  return {
     network,
     datadir,
-    mine: merged.mine ? parseBool('mine', last('mine')!) : false,
-    blockInterval: merged['block-interval'] ? parseNumber('block-interval', last('block-interval')!, 0) : 10,
-    reindex: merged.reindex ? parseBool('reindex', last('reindex')!) : false,
-    logLevel,
-    logFormat,
+    ...nodeOptionsFrom(merged, network),
+    ...logging,
+    ...mempoolOptionsFrom(merged),
+    verifyPool: verifyPoolOptionsFrom(merged),
+    sync: syncOptionsFrom(merged),
     extra: merged,
     origins,
   };
-  if (last('min-relay-fee') !== undefined) config.minRelayFeeRate = parseNumber('min-relay-fee', last('min-relay-fee')!, 0);
-  if (last('max-mempool') !== undefined) config.maxMempoolMB = parseNumber('max-mempool', last('max-mempool')!, 5);
-  const minerAddress = last('miner-address');
-  if (minerAddress !== undefined) {
-    try {
-      decodeAddress(network.addressPrefix, minerAddress);
-    } catch (err) {
-      throw badOption('miner-address', `${(err as Error).message} (a ${network.name} address starts with ${network.addressPrefix}1p)`);
-    }
-    config.minerAddress = minerAddress;
-  }
-  if (threads !== undefined) config.minerThreads = parseNumber('miner-threads', threads, 0);
-  return config;
 }

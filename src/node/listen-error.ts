@@ -5,8 +5,12 @@
  */
 import { TallyError } from '../primitives/errors.js';
 
+/** Stable codes of {@link ListenError}. */
+export const LISTEN_ERROR_CODES = ['port-in-use', 'listen-failed'] as const;
+export type ListenErrorCode = typeof LISTEN_ERROR_CODES[number];
+
 /** A server could not listen. Codes: `port-in-use`, `listen-failed`. */
-export class ListenError extends TallyError {}
+export class ListenError extends TallyError<ListenErrorCode> {}
 
 /** What failed to listen: `service` as the operator knows it, `option` that chooses another address. */
 export interface ListenTarget {

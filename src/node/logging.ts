@@ -15,6 +15,11 @@ import { tolerateClosedOutput } from './closed-output.js';
 // Types only: config.ts may import this module at run time without a cycle.
 import type { LogLevel } from './config.js';
 
+/**
+ * The implementation: pino's logger, which fits util/logger.ts `Logger` (startNode takes it as one). Only the
+ * code that makes and configures the root logger uses pino's type; services
+ * depend on `Logger` (or the narrower `LogWriter`).
+ */
 export type NodeLogger = PinoLogger;
 
 /** Pino's levels from most to least verbose; the same names as config.ts LOG_LEVELS. */

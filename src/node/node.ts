@@ -13,39 +13,20 @@ import type { ChainEntry } from '../chain/entry.js';
 import type { ChainError } from '../chain/errors.js';
 import { VerifyPool } from '../chain/verify-pool.js';
 import { Mempool } from '../mempool/mempool.js';
-import type { AcceptOptions, AcceptResult, MempoolEntry, RemovalReason } from '../mempool/interface.js';
+import type { AcceptOptions, AcceptResult } from '../mempool/interface.js';
 import { Miner } from '../mining/miner.js';
 import { createBlockTemplate, type BlockTemplate } from '../mining/template.js';
 import type { NodeConfig } from './config.js';
 import { loadOrCreateMinerKey } from './miner-key.js';
-import type { NodeLogger } from './logging.js';
+import type { Logger } from '../util/logger.js';
 import { BlockProducer } from './producer.js';
+import { systemClock } from '../util/clock.js';
+import type { NodeEvents } from './interface.js';
 
-export interface NodeEvents {
-  /** A block joined the best chain. */
-  block: [block: Block, entry: ChainEntry];
-  /** A block left the best chain in a reorganization. */
-  disconnect: [block: Block, entry: ChainEntry];
-  reorg: [info: { oldTip: ChainEntry; newTip: ChainEntry; fork: ChainEntry }];
-  /** A transaction entered the mempool. */
-  tx: [entry: MempoolEntry];
-  txRemoved: [entry: MempoolEntry, reason: RemovalReason];
-  /**
-   * `submitBlock` finished `chain.processBlock` (metrics): wall time in ms, including any
-   * wait behind blocks already queued and any orphans or reorg the block set off;
-   * `rejected` when processBlock threw.
-   */
-  blockProcessed: [info: { hash: string; ms: number; status: ProcessResult['status'] | 'rejected' }];
-  /**
-   * The chain hit a storage failure (a full disk, a failed write, damage; codes in
-   * src/chain/storage-errors.ts) and refuses every later change: whoever runs the
-   * node must stop it. Logged once at level fatal with the operator's message.
-   */
-  fatal: [error: ChainError];
-}
+export type { NodeEvents } from './interface.js';
 
 export interface NodeModules {
-  logger: NodeLogger;
+  logger: Logger;
   /** Seconds since the epoch (tests may fix it). */
   clock?: () => number;
 }
@@ -56,7 +37,7 @@ export class TallyNode extends EventEmitter<NodeEvents> {
   readonly mempool: Mempool;
   readonly miner: Miner;
   readonly verifyPool: VerifyPool;
-  readonly log: NodeLogger;
+  readonly log: Logger;
   /** Where the mining key lives, when the node made or loaded one. */
   minerKeyPath?: string;
   private payoutScript?: Uint8Array;
@@ -72,8 +53,8 @@ export class TallyNode extends EventEmitter<NodeEvents> {
     super();
     this.config = config;
     this.log = modules.logger;
-    this.clock = modules.clock ?? (() => Math.floor(Date.now() / 1000));
-    this.verifyPool = new VerifyPool({});
+    this.clock = modules.clock ?? systemClock;
+    this.verifyPool = new VerifyPool(config.verifyPool ?? {});
     this.chain = new Chain(
       { path: join(config.datadir, 'chain'), params: config.network },
       { verifier: this.verifyPool, clock: this.clock, logger: this.log.child({ module: 'chain' }) },
@@ -138,7 +119,7 @@ export class TallyNode extends EventEmitter<NodeEvents> {
   private async openChain(): Promise<void> {
     if (!this.config.reindex) return this.chain.open();
     const log = this.log.child({ module: 'chain' });
-    const started = Date.now();
+    const started = performance.now();
     let last = 0;
     log.info('reindexing from stored blocks');
     await this.chain.open({
@@ -146,7 +127,7 @@ export class TallyNode extends EventEmitter<NodeEvents> {
       onReindexProgress: (height, best) => {
         if (height - last >= 1000 || height === best) {
           last = height;
-          const rate = height / Math.max(0.001, (Date.now() - started) / 1000);
+          const rate = height / Math.max(0.001, (performance.now() - started) / 1000);
           log.info({ height, best, blocksPerSecond: Math.round(rate), secondsLeft: Math.round((best - height) / Math.max(rate, 1)) }, 'reindex progress');
         }
       },

@@ -8,7 +8,7 @@ import type { Block } from '../primitives/block.js';
 import { isTallyError } from '../primitives/errors.js';
 import type { Miner } from '../mining/miner.js';
 import type { BlockTemplate } from '../mining/template.js';
-import type { NodeLogger } from './logging.js';
+import type { Logger } from '../util/logger.js';
 
 export interface BlockProducerOptions {
   paced: boolean;
@@ -16,7 +16,7 @@ export interface BlockProducerOptions {
   miner: Miner;
   template: () => BlockTemplate;
   submit: (block: Block) => Promise<unknown>;
-  logger: NodeLogger;
+  logger: Logger;
   /** Least seconds between template refreshes caused by new transactions. */
   mempoolRefreshSeconds?: number;
 }
@@ -56,11 +56,11 @@ export class BlockProducer {
   /** New transactions: worth a fresh template now and then, not on every one. */
   mempoolChanged(): void {
     const every = (this.opts.mempoolRefreshSeconds ?? 5) * 1000;
-    if (this.running && !this.opts.paced && Date.now() - this.lastRefresh >= every) this.refresh();
+    if (this.running && !this.opts.paced && performance.now() - this.lastRefresh >= every) this.refresh();
   }
 
   private refresh(): void {
-    this.lastRefresh = Date.now();
+    this.lastRefresh = performance.now();
     this.opts.miner.updateTemplate(this.opts.template());
   }
 

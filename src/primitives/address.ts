@@ -12,7 +12,7 @@
  * {@link AddressError} with one of the codes of {@link AddressErrorCode}.
  */
 import { bech32, bech32m } from '@scure/base';
-import { AddressError } from './errors.js';
+import { AddressError, type AddressErrorCode } from './errors.js';
 
 /**
  * Stable codes of the {@link AddressError}s thrown by this module.
@@ -32,22 +32,7 @@ import { AddressError } from './errors.js';
  * - `unsupported-witness-version`: a valid segwit address that is not v1 with a 32-byte program, which Tally does not pay to.
  * - `bad-input`: not a string / not bytes.
  */
-export type AddressErrorCode =
-  | 'bad-input'
-  | 'bad-length'
-  | 'bad-character'
-  | 'mixed-case'
-  | 'no-separator'
-  | 'empty-hrp'
-  | 'bad-hrp'
-  | 'bad-checksum'
-  | 'wrong-hrp'
-  | 'empty-data'
-  | 'bad-witness-version'
-  | 'bad-encoding'
-  | 'bad-padding'
-  | 'bad-program-length'
-  | 'unsupported-witness-version';
+export type { AddressErrorCode } from './errors.js';
 
 /** Which checksum constant a bech32 string uses: BIP173's `1` or BIP350's `0x2bc830a3`. */
 export type Bech32Encoding = 'bech32' | 'bech32m';

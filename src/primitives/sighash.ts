@@ -27,6 +27,13 @@ export const ANNEX_TAG = 0x50;
 /** Size of a BIP340 Schnorr signature without a hash-type byte. */
 const SCHNORR_SIGNATURE_SIZE = 64;
 
+/** Stable codes of {@link SighashError}; the class's doc comment says what each means. */
+export const SIGHASH_ERROR_CODES = [
+  'bad-sighash-type', 'sighash-single-no-output', 'bad-input-index', 'spent-outputs-mismatch',
+  'bad-annex', 'empty-witness', 'bad-signature-size', 'script-path-unsupported',
+] as const;
+export type SighashErrorCode = typeof SIGHASH_ERROR_CODES[number];
+
 /**
  * A failure while computing a signature hash or parsing a key-path witness.
  * Codes:
@@ -39,7 +46,7 @@ const SCHNORR_SIGNATURE_SIZE = 64;
  * - `bad-signature-size`: a key-path signature that is neither 64 nor 65 bytes;
  * - `script-path-unsupported`: a witness that is a script-path spend.
  */
-export class SighashError extends TallyError {}
+export class SighashError extends TallyError<SighashErrorCode> {}
 
 /** The output an input spends: its amount and locking script. */
 export type SpentOutput = TxOutput;

@@ -27,13 +27,20 @@ import { taggedHash } from './hashes.js';
 secp.hashes.sha256 = sha256;
 secp.hashes.hmacSha256 = (key, message) => hmac(sha256, key, message);
 
+/** Stable codes of {@link CryptoError}; the class's doc comment says what each means. */
+export const CRYPTO_ERROR_CODES = [
+  'bad-secret-key', 'bad-public-key', 'bad-aux-rand', 'bad-merkle-root', 'bad-message', 'bad-tweak',
+  'backend-unavailable', 'bad-input',
+] as const;
+export type CryptoErrorCode = typeof CRYPTO_ERROR_CODES[number];
+
 /**
  * Invalid keys or tweaks given to the signing and tweaking helpers, or a backend
  * that is not available. Codes: `bad-secret-key`, `bad-public-key`,
  * `bad-aux-rand`, `bad-merkle-root`, `bad-message`, `bad-tweak`, `backend-unavailable`,
  * `bad-input` (unknown backend name).
  */
-export class CryptoError extends TallyError {}
+export class CryptoError extends TallyError<CryptoErrorCode> {}
 
 /** A BIP340 Schnorr verification backend. */
 export interface SignatureVerifier {

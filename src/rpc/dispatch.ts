@@ -2,9 +2,10 @@
  * JSON-RPC request handling independent of HTTP: single requests and batches,
  * 1.0 style (no `jsonrpc` field, `result` and `error` both present) and 2.0.
  */
+import type { NetworkParams } from '../consensus/params.js';
 import { RPC, RpcError, toRpcError } from './errors.js';
 import { validateParams } from './params.js';
-import type { RpcContext } from './types.js';
+import type { RpcContext, RpcMethod } from './types.js';
 
 export interface JsonRpcRequest {
   jsonrpc?: unknown;
@@ -31,30 +32,52 @@ function errorBody(version2: boolean, id: unknown, err: RpcError): Record<string
   return version2 ? { jsonrpc: '2.0', error, id } : { result: null, error, id };
 }
 
-export async function handleOne(req: unknown, ctx: RpcContext, onStart?: (method: string) => () => void): Promise<Reply> {
+/**
+ * A method table and the context its handlers get: the RPC's own, or the
+ * notification WebSocket's subscribe/unsubscribe (subscriptions.ts).
+ */
+export interface DispatchTarget<C> {
+  methods: ReadonlyMap<string, RpcMethod<C>>;
+  network: NetworkParams;
+  ctx: C;
+  /** Answer in JSON-RPC 2.0 whatever the request says (the WebSocket speaks 2.0 only). */
+  version2?: boolean;
+}
+
+/** A reply carrying `err`, for a request that never reached a method. */
+export function errorReply(err: RpcError, version2 = false, id: unknown = null): Reply {
+  return { body: errorBody(version2, id, err), errorCode: err.code, version2 };
+}
+
+/** Answers one request object from `target`'s method table; every error becomes a JSON-RPC error via {@link toRpcError}. */
+export async function dispatch<C>(req: unknown, target: DispatchTarget<C>, onStart?: (method: string) => () => void): Promise<Reply> {
   if (typeof req !== 'object' || req === null || Array.isArray(req)) {
-    return { body: errorBody(false, null, new RpcError(RPC.INVALID_REQUEST, 'Invalid Request object')), errorCode: RPC.INVALID_REQUEST, version2: false };
+    return errorReply(new RpcError(RPC.INVALID_REQUEST, 'Invalid Request object'), target.version2);
   }
   const r = req as JsonRpcRequest;
-  const version2 = r.jsonrpc === '2.0';
+  const version2 = target.version2 === true || r.jsonrpc === '2.0';
   const id = idOf(r);
   try {
     if (r.jsonrpc !== undefined && r.jsonrpc !== '1.0' && r.jsonrpc !== '2.0') throw new RpcError(RPC.INVALID_REQUEST, 'jsonrpc field must be "1.0" or "2.0"');
     if (typeof r.method !== 'string') throw new RpcError(RPC.INVALID_REQUEST, 'Method must be a string');
-    const method = ctx.methods.get(r.method);
-    if (!method || (method.regtestOnly && !ctx.params.mineOnDemand)) throw new RpcError(RPC.METHOD_NOT_FOUND, 'Method not found');
-    const args = validateParams(method, r.params, ctx.params);
+    const method = target.methods.get(r.method);
+    if (!method || (method.regtestOnly && !target.network.mineOnDemand)) throw new RpcError(RPC.METHOD_NOT_FOUND, 'Method not found');
+    const args = validateParams(method, r.params, target.network);
     const done = onStart?.(method.name);
     try {
-      const result = await method.handler(args, ctx);
+      const result = await method.handler(args, target.ctx);
       return { body: version2 ? { jsonrpc: '2.0', result: result ?? null, id } : { result: result ?? null, error: null, id }, version2 };
     } finally {
       done?.();
     }
   } catch (err) {
-    const rpcErr = toRpcError(err);
-    return { body: errorBody(version2, id, rpcErr), errorCode: rpcErr.code, version2 };
+    return errorReply(toRpcError(err), version2, id);
   }
+}
+
+/** One request to the RPC's method table. */
+export function handleOne(req: unknown, ctx: RpcContext, onStart?: (method: string) => () => void): Promise<Reply> {
+  return dispatch(req, { methods: ctx.methods, network: ctx.params, ctx }, onStart);
 }
 
 /** Parses the body and answers a request or a batch; `maxBatch` bounds the work one body can ask for. */
@@ -63,12 +86,12 @@ export async function handleBody(text: string, ctx: RpcContext, maxBatch: number
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { body: errorBody(false, null, new RpcError(RPC.PARSE_ERROR, 'Parse error')), errorCode: RPC.PARSE_ERROR, version2: false };
+    return errorReply(new RpcError(RPC.PARSE_ERROR, 'Parse error'));
   }
   if (!Array.isArray(parsed)) return handleOne(parsed, ctx, onStart);
-  if (parsed.length === 0) return { body: errorBody(false, null, new RpcError(RPC.INVALID_REQUEST, 'Empty batch')), errorCode: RPC.INVALID_REQUEST, version2: false };
+  if (parsed.length === 0) return errorReply(new RpcError(RPC.INVALID_REQUEST, 'Empty batch'));
   if (parsed.length > maxBatch) {
-    return { body: errorBody(false, null, new RpcError(RPC.INVALID_REQUEST, `Batch of ${parsed.length} exceeds the limit of ${maxBatch}`)), errorCode: RPC.INVALID_REQUEST, version2: false };
+    return errorReply(new RpcError(RPC.INVALID_REQUEST, `Batch of ${parsed.length} exceeds the limit of ${maxBatch}`));
   }
   const replies: unknown[] = [];
   // In order, one at a time: a batch must not monopolize the node's shared resources.

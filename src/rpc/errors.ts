@@ -2,8 +2,9 @@
  * JSON-RPC errors with Bitcoin Core's codes, and the one function that turns
  * any error thrown by a method into one.
  */
-import { AddressError, EncodingError, isTallyError, TallyError } from '../primitives/errors.js';
+import { AddressError, EncodingError, isTallyError } from '../primitives/errors.js';
 import { RuleError } from '../consensus/errors.js';
+import { MempoolError } from '../mempool/errors.js';
 
 /**
  * Bitcoin Core's RPC error codes (src/rpc/protocol.h), and one of our own:
@@ -57,10 +58,10 @@ export function toRpcError(err: unknown): RpcError {
   if (err instanceof AddressError) return new RpcError(RPC.INVALID_ADDRESS_OR_KEY, `Invalid address: ${err.message}`);
   if (err instanceof EncodingError) return new RpcError(RPC.DESERIALIZATION_ERROR, `Decode failed: ${err.message}`);
   if (isTallyError(err)) {
-    const code = (err as TallyError).code;
+    const code = err.code;
     if (ALREADY.has(code)) return new RpcError(RPC.VERIFY_ALREADY_IN_CHAIN, code);
-    // Mempool policy and other domain refusals: Core reports them as rejected with the reason.
-    if ((err as { score?: number }).score !== undefined || err.constructor.name === 'MempoolError') return new RpcError(RPC.VERIFY_REJECTED, code, { reason: err.message });
+    // Mempool policy refusals: Core reports them as rejected with the reason.
+    if (err instanceof MempoolError) return new RpcError(RPC.VERIFY_REJECTED, code, { reason: err.message });
     return new RpcError(RPC.MISC_ERROR, `${err.message} (${code})`);
   }
   return new RpcError(RPC.INTERNAL_ERROR, 'Internal error');

@@ -20,33 +20,42 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Block } from '../primitives/block.js';
-import { addressToScriptPubKey, scriptPubKeyToAddress } from '../primitives/address.js';
+import { scriptPubKeyToAddress } from '../primitives/address.js';
 import { hashToHex, toHex } from '../primitives/bytes.js';
 import type { Transaction, TxOutput } from '../primitives/tx.js';
-import type { ChainEntry } from '../chain/entry.js';
+import type { ChainEntry } from '../chain/index.js';
 import type { MempoolEntry } from '../mempool/interface.js';
-import type { NodeEvents, TallyNode } from '../node/node.js';
-import type { NodeLogger } from '../node/logging.js';
-import { RPC } from './errors.js';
+import type { NetworkParams } from '../consensus/params.js';
+import type { ChainReader, MempoolReader, NodeEventSource, NodeEvents } from '../node/interface.js';
+import type { Logger } from '../util/logger.js';
+import { dispatch, errorReply, type DispatchTarget } from './dispatch.js';
+import { RPC, RpcError } from './errors.js';
 import { formatAmount } from './format.js';
+import { addressActivity } from './address-activity.js';
 import { refuseUpgrade, type RequestTarget } from './http.js';
 import { TokenBucket } from './rate-limit.js';
-import { parseRequest, ProtocolError, responseText, type RequestId } from './ws-messages.js';
+import { SUBSCRIPTION_METHODS, type Subscription, type SubscriptionContext, type Topic } from './subscriptions.js';
+import { parseMessage, replyText } from './ws-messages.js';
 import type { ServerAttachment } from './server.js';
 
+/** What the notifier reads of the node (TallyNode satisfies it): its events and narrow views. */
+export interface NotifierNode extends NodeEventSource {
+  readonly config: { readonly network: NetworkParams };
+  readonly chain: ChainReader;
+  readonly mempool: MempoolReader;
+}
+
 export interface NotifierModules {
-  node: TallyNode;
-  logger: NodeLogger;
+  node: NotifierNode;
+  logger: Logger;
   /** Bytes a subscriber may have queued before it is dropped. */
   maxBuffer: number;
 }
 
 export const WS_PATH = '/ws';
-export const TOPICS = ['blocks', 'reorgs', 'mempool'] as const;
-export type Topic = (typeof TOPICS)[number];
+export { TOPICS, type Topic } from './subscriptions.js';
 /** Bounds on what one client may ask for. */
 const MAX_CLIENTS = 100;
-const MAX_ADDRESSES = 1000;
 const MAX_MESSAGE_BYTES = 256 * 1024;
 /** Messages a client may send at once, and per second after that: subscriptions change rarely. */
 const MESSAGE_RATE = { rate: 10, burst: 20 };
@@ -54,27 +63,18 @@ const MESSAGE_RATE = { rate: 10, burst: 20 };
 const REFUSALS = { rate: 1, burst: 100 };
 const HEARTBEAT_MS = 30_000;
 
-interface Client {
+interface Client extends Subscription {
   ws: WebSocket;
-  topics: Set<Topic>;
-  /** scriptPubKey hex → address. */
-  addresses: Map<string, string>;
   alive: boolean;
   messages: TokenBucket;
   refusals: TokenBucket;
-}
-
-/** What one transaction did to one address. */
-interface AddressActivity {
-  received: bigint;
-  spent: bigint;
-  outputs: { vout: number; value: number }[];
-  inputs: { txid: string; vout: number; value: number }[];
+  /** The client's requests, answered one at a time in the order they came. */
+  pending: Promise<void>;
 }
 
 export class Notifier implements ServerAttachment {
   private readonly clients = new Set<Client>();
-  private readonly log: NodeLogger;
+  private readonly log: Logger;
   private readonly off: (() => void)[] = [];
   private wss?: WebSocketServer;
   private heartbeat?: NodeJS.Timeout;
@@ -119,16 +119,14 @@ export class Notifier implements ServerAttachment {
   }
 
   private onConnection(ws: WebSocket): void {
-    const client: Client = { ws, topics: new Set(), addresses: new Map(), alive: true, messages: new TokenBucket(MESSAGE_RATE, performance.now()), refusals: new TokenBucket(REFUSALS, performance.now()) };
+    const client: Client = { ws, topics: new Set(), addresses: new Map(), alive: true, messages: new TokenBucket(MESSAGE_RATE, performance.now()), refusals: new TokenBucket(REFUSALS, performance.now()), pending: Promise.resolve() };
     this.clients.add(client);
     ws.on('message', (data, isBinary) => {
-      try {
-        this.onMessage(client, data, isBinary);
-      } catch (err) {
-        // The last stop: thrown from a socket's event, it would end the process.
-        this.log.warn({ err: (err as Error).message }, 'subscriber message failed');
+      client.pending = client.pending.then(() => this.onMessage(client, data, isBinary)).catch((err: Error) => {
+        // The last stop: a rejection here would end the process.
+        this.log.warn({ err: err.message }, 'subscriber message failed');
         this.drop(client);
-      }
+      });
     });
     ws.on('pong', () => { client.alive = true; });
     ws.on('close', () => this.clients.delete(client));
@@ -156,22 +154,18 @@ export class Notifier implements ServerAttachment {
 
   // ---- requests -------------------------------------------------------------
 
-  private onMessage(client: Client, data: RawData, isBinary: boolean): void {
+  private async onMessage(client: Client, data: RawData, isBinary: boolean): Promise<void> {
     // Checked before parsing: a flood costs the bucket arithmetic, not a JSON parse each.
     if (client.messages.take(performance.now()) > 0) return this.refuseMessage(client);
-    let id: RequestId = null;
-    try {
-      const req = parseRequest(data, isBinary);
-      id = req.id;
-      if (req.method !== 'subscribe' && req.method !== 'unsubscribe') throw new ProtocolError(RPC.METHOD_NOT_FOUND, 'Method not found');
-      const { topics, scripts } = this.parseSubscription(req.params);
-      if (req.method === 'subscribe') this.subscribe(client, topics, scripts);
-      else this.unsubscribe(client, req.params === undefined || req.params === null ? undefined : { topics, scripts });
-      this.send(client, responseText(id, { result: { topics: [...client.topics], addresses: [...client.addresses.values()] } }));
-    } catch (err) {
-      const error = err instanceof ProtocolError ? err : new ProtocolError(RPC.INTERNAL_ERROR, 'Internal error');
-      this.send(client, responseText(id, { error }));
-    }
+    const parsed = parseMessage(data, isBinary);
+    const reply = 'error' in parsed ? errorReply(parsed.error, true) : await dispatch(parsed.request, this.target(client));
+    this.send(client, replyText(reply.body));
+  }
+
+  /** The subscription method table, acting on `client`. */
+  private target(client: Client): DispatchTarget<SubscriptionContext> {
+    const network = this.modules.node.config.network;
+    return { methods: SUBSCRIPTION_METHODS, network, ctx: { subscription: client, network }, version2: true };
   }
 
   private refuseMessage(client: Client): void {
@@ -182,48 +176,7 @@ export class Notifier implements ServerAttachment {
       return;
     }
     const message = `Rate limit exceeded: at most ${MESSAGE_RATE.rate} messages per second`;
-    this.send(client, JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: RPC.LIMIT_EXCEEDED, message } }));
-  }
-
-  private parseSubscription(params: unknown): { topics: Topic[]; scripts: Map<string, string> } {
-    const p = (params ?? {}) as { topics?: unknown; addresses?: unknown };
-    if (typeof p !== 'object' || Array.isArray(p)) throw new ProtocolError(RPC.INVALID_PARAMS, 'params must be an object { topics?, addresses? }');
-    const topics = p.topics ?? [];
-    const addresses = p.addresses ?? [];
-    if (!Array.isArray(topics) || !Array.isArray(addresses)) throw new ProtocolError(RPC.INVALID_PARAMS, 'topics and addresses must be arrays');
-    for (const t of topics) {
-      if (!TOPICS.includes(t as Topic)) throw new ProtocolError(RPC.INVALID_PARAMS, `unknown topic ${JSON.stringify(t)} (expected ${TOPICS.join(', ')})`);
-    }
-    if (addresses.length > MAX_ADDRESSES) throw new ProtocolError(RPC.INVALID_PARAMETER, `at most ${MAX_ADDRESSES} addresses`);
-    const scripts = new Map<string, string>();
-    const prefix = this.modules.node.config.network.addressPrefix;
-    for (const a of addresses) {
-      try {
-        scripts.set(toHex(addressToScriptPubKey(prefix, a as string)), a as string);
-      } catch (err) {
-        throw new ProtocolError(RPC.INVALID_ADDRESS_OR_KEY, `Invalid address ${JSON.stringify(a)}: ${(err as Error).message}`);
-      }
-    }
-    return { topics: topics as Topic[], scripts };
-  }
-
-  private subscribe(client: Client, topics: Topic[], scripts: Map<string, string>): void {
-    const added = [...scripts.keys()].filter((s) => !client.addresses.has(s)).length;
-    if (client.addresses.size + added > MAX_ADDRESSES) {
-      throw new ProtocolError(RPC.INVALID_PARAMETER, `at most ${MAX_ADDRESSES} addresses`);
-    }
-    for (const t of topics) client.topics.add(t);
-    for (const [script, address] of scripts) client.addresses.set(script, address);
-  }
-
-  private unsubscribe(client: Client, what?: { topics: Topic[]; scripts: Map<string, string> }): void {
-    if (!what) {
-      client.topics.clear();
-      client.addresses.clear();
-      return;
-    }
-    for (const t of what.topics) client.topics.delete(t);
-    for (const script of what.scripts.keys()) client.addresses.delete(script);
+    this.send(client, replyText(errorReply(new RpcError(RPC.LIMIT_EXCEEDED, message), true).body));
   }
 
   // ---- events ---------------------------------------------------------------
@@ -297,26 +250,7 @@ export class Notifier implements ServerAttachment {
 
   /** `spent`: the coin of each input, in input order, where known. */
   private publishAddressActivity(tx: Transaction, spent: readonly (TxOutput | undefined)[], where: Record<string, unknown>): void {
-    const activity = new Map<string, AddressActivity>();
-    const touch = (script: string) => {
-      let a = activity.get(script);
-      if (!a) activity.set(script, (a = { received: 0n, spent: 0n, outputs: [], inputs: [] }));
-      return a;
-    };
-    tx.outputs.forEach((o, vout) => {
-      const a = touch(toHex(o.scriptPubKey));
-      a.received += o.value;
-      a.outputs.push({ vout, value: formatAmount(o.value) });
-    });
-    if (!tx.isCoinbase()) {
-      for (const [i, input] of tx.inputs.entries()) {
-        const coin = spent[i];
-        if (!coin) continue;
-        const a = touch(toHex(coin.scriptPubKey));
-        a.spent += coin.value;
-        a.inputs.push({ txid: hashToHex(input.prevout.txid), vout: input.prevout.vout, value: formatAmount(coin.value) });
-      }
-    }
+    const activity = addressActivity(tx, spent);
     for (const client of [...this.clients]) {
       for (const [script, a] of activity) {
         const address = client.addresses.get(script);

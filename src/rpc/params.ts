@@ -82,7 +82,7 @@ function check(param: RpcParam, value: unknown, network: NetworkParams): unknown
 }
 
 /** Validates `raw` (an array or object) against the method's parameters. */
-export function validateParams(method: RpcMethod, raw: unknown, network: NetworkParams): Record<string, unknown> {
+export function validateParams(method: Pick<RpcMethod, 'name' | 'params'>, raw: unknown, network: NetworkParams): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let given: Record<string, unknown>;
   if (raw === undefined || raw === null) {

@@ -15,50 +15,48 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isIP, BlockList } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TallyNode } from '../node/node.js';
-import type { NodeLogger } from '../node/logging.js';
+import type { NetworkParams } from '../consensus/params.js';
+import type { ChainReader, MempoolReader, NodeControl } from '../node/interface.js';
+import type { Logger } from '../util/logger.js';
 import { hostPort, netListenError } from '../node/listen-error.js';
 import { checkBasicAuth, removeCookie, writeCookie, type Credentials } from './auth.js';
 import { handleBody } from './dispatch.js';
 import { buildMethodTable } from './methods/index.js';
 import type { RpcOptions } from './options.js';
 import { RateLimiter } from './rate-limit.js';
+import { CredentialRefusals } from './refusals.js';
+import type { ServerAttachment } from './attachment.js';
 import { errorText, sendPlain, sendRateLimited, sendReply } from './replies.js';
-import { addAllowed, clientIp, hasBody, isLoopback, readBody, refuseUpgrade, requestTarget, retryAfterSeconds, sameOrigin, type RequestTarget } from './http.js';
+import { addAllowed, clientIp, hasBody, isLoopback, readBody, refuseUpgrade, requestTarget, retryAfterSeconds, sameOrigin } from './http.js';
 import type { RpcContext, RpcMethod, RpcNetwork } from './types.js';
 
-export interface RpcModules {
-  node: TallyNode;
-  p2p?: RpcNetwork;
-  logger: NodeLogger;
-  /** Called by the `stop` method. */
-  requestStop?: () => void;
+export type { ServerAttachment } from './attachment.js';
+
+/**
+ * What the server reads of the node (TallyNode satisfies it): its narrow views
+ * and controls, handed on to the methods, and where the cookie goes.
+ */
+export interface RpcNode extends NodeControl {
+  readonly config: { readonly network: NetworkParams; readonly datadir: string };
+  readonly chain: ChainReader;
+  readonly mempool: MempoolReader;
+  /** Seconds since the epoch. */
+  readonly clock: () => number;
 }
 
-/** Delayed refusals of bad credentials waiting at once; beyond this a guesser's connection is closed unanswered. */
-const MAX_PENDING_REFUSALS = 256;
-
-/** Something that wants the raw HTTP server (the WebSocket notifier, the explorer). */
-export interface ServerAttachment {
-  attach(server: Server, authorize: (req: IncomingMessage) => boolean): void;
-  /** Answers an authorized non-POST request it serves (true); false leaves it to the server (405). `target` is `req.url` parsed. */
-  route?(req: IncomingMessage, res: ServerResponse, target: RequestTarget): boolean;
-  /**
-   * Takes an authorized, rate-checked WebSocket upgrade for one of its paths (true);
-   * false leaves it to the others (404). The server owns the `upgrade` event, so
-   * every upgrade passes the same checks as a request.
-   */
-  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): boolean;
-  /** Vouches for a WebSocket upgrade that has no Basic credentials (a browser's session token); the client address and origin are still checked. */
-  authorizeUpgrade?(req: IncomingMessage, target: RequestTarget): boolean;
-  close(): Promise<void>;
+export interface RpcModules {
+  node: RpcNode;
+  p2p?: RpcNetwork;
+  logger: Logger;
+  /** Called by the `stop` method. */
+  requestStop?: () => void;
 }
 
 export class RpcServer {
   readonly opts: RpcOptions;
   readonly methods: Map<string, RpcMethod>;
   private readonly modules: RpcModules;
-  private readonly log: NodeLogger;
+  private readonly log: Logger;
   private readonly credentials: Credentials[] = [];
   private readonly allow = new BlockList();
   private readonly active = new Map<number, { method: string; started: number }>();
@@ -67,17 +65,18 @@ export class RpcServer {
   private cookiePath?: string;
   private nextId = 0;
   private inFlight = 0;
+  /** performance.now() at start, for uptime. */
   private startedAt = 0;
   private readonly counters = new Map<string, number>();
   private readonly limiter?: RateLimiter;
-  /** Refusals of bad credentials waiting out `authFailureDelayMs`, with the socket to close at stop. */
-  private readonly pendingRefusals = new Map<NodeJS.Timeout, Duplex>();
+  private readonly refusals: CredentialRefusals;
 
   constructor(opts: RpcOptions, modules: RpcModules) {
     this.opts = opts;
     this.modules = modules;
     this.log = modules.logger.child({ module: 'rpc' });
     this.methods = buildMethodTable();
+    this.refusals = new CredentialRefusals({ delayMs: opts.authFailureDelayMs, onError: (err) => this.log.warn({ err: errorText(err) }, 'refusing credentials failed') });
     if (opts.rateLimit > 0) this.limiter = new RateLimiter({ rate: opts.rateLimit, burst: opts.rateBurst });
     this.allow.addSubnet('127.0.0.0', 8, 'ipv4');
     this.allow.addAddress('::1', 'ipv6');
@@ -102,11 +101,15 @@ export class RpcServer {
 
   /** The context methods run with. */
   context(): RpcContext {
+    const node = this.modules.node;
     return {
-      node: this.modules.node,
+      chain: node.chain,
+      mempool: node.mempool,
+      control: node,
+      clock: node.clock,
       ...(this.modules.p2p ? { p2p: this.modules.p2p } : {}),
-      params: this.modules.node.config.network,
-      startedAt: this.startedAt,
+      params: node.config.network,
+      uptime: () => Math.floor((performance.now() - this.startedAt) / 1000),
       activeCommands: () => [...this.active.values()].map((a) => ({ method: a.method, duration: Math.round((performance.now() - a.started) * 1000) })),
       requestStop: () => this.modules.requestStop?.(),
       methods: this.methods,
@@ -118,7 +121,7 @@ export class RpcServer {
     this.cookiePath = cookie.path;
     this.credentials.push(cookie);
     if (this.opts.user && this.opts.password) this.credentials.push({ user: this.opts.user, password: this.opts.password });
-    this.startedAt = Math.floor(Date.now() / 1000);
+    this.startedAt = performance.now();
     const server = createServer({
       requestTimeout: this.opts.requestTimeoutMs,
       headersTimeout: Math.min(this.opts.requestTimeoutMs, 20_000),
@@ -144,11 +147,7 @@ export class RpcServer {
   }
 
   async stop(): Promise<void> {
-    for (const [timer, socket] of this.pendingRefusals) {
-      clearTimeout(timer);
-      socket.destroy();
-    }
-    this.pendingRefusals.clear();
+    this.refusals.clear();
     for (const a of this.attachments) await a.close();
     const server = this.server;
     this.server = undefined;
@@ -174,30 +173,10 @@ export class RpcServer {
     return this.limiter.take(ip, performance.now());
   }
 
-  /**
-   * Answers bad credentials after `authFailureDelayMs` without holding anything
-   * else up (a timer, not a sleeping worker as in Core). Past MAX_PENDING_REFUSALS
-   * waiting at once the connection is closed unanswered: a guesser gains nothing
-   * by opening more connections, and the waiting ones stay bounded.
-   */
+  /** Answers bad credentials after `authFailureDelayMs` (see CredentialRefusals). */
   private refuseCredentials(socket: Duplex, answer: () => void): void {
     this.count('-', 401);
-    if (this.opts.authFailureDelayMs <= 0) return answer();
-    if (this.pendingRefusals.size >= MAX_PENDING_REFUSALS) {
-      socket.destroy();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.pendingRefusals.delete(timer);
-      try {
-        answer();
-      } catch (err) {
-        // Out of any request's guard here: an exception in a timer would end the process.
-        this.log.warn({ err: errorText(err) }, 'refusing credentials failed');
-        socket.destroy();
-      }
-    }, this.opts.authFailureDelayMs);
-    this.pendingRefusals.set(timer, socket);
+    this.refusals.refuse(socket, answer);
   }
 
   private authorized(req: IncomingMessage, target = requestTarget(req.url)): boolean {

@@ -3,7 +3,7 @@
  * parameter validation, `help`, `rpc.discover` (OpenRPC) and docs/RPC.md.
  */
 import type { NetworkParams } from '../consensus/params.js';
-import type { TallyNode } from '../node/node.js';
+import type { ChainReader, MempoolReader, NodeControl } from '../node/interface.js';
 
 /**
  * What RPC needs of the p2p adapter. Adapters do not import each other; the
@@ -53,11 +53,16 @@ export interface RpcParam {
 export type RpcCategory = 'blockchain' | 'rawtransactions' | 'mempool' | 'mining' | 'network' | 'addresses' | 'util' | 'control';
 
 export interface RpcContext {
-  node: TallyNode;
+  chain: ChainReader;
+  mempool: MempoolReader;
+  /** The node's state changes: block submission, transactions, templates. */
+  control: NodeControl;
+  /** Seconds since the epoch: the node's clock, which block times are judged by. */
+  clock: () => number;
   p2p?: RpcNetwork;
   params: NetworkParams;
-  /** Seconds since the epoch when the server started. */
-  startedAt: number;
+  /** Whole seconds since the server started, from a monotonic clock (`uptime`). */
+  uptime: () => number;
   /** Requests being served now (getrpcinfo). */
   activeCommands: () => { method: string; duration: number }[];
   /** Asks the process to shut down (the `stop` method). */
@@ -66,7 +71,8 @@ export interface RpcContext {
   methods: ReadonlyMap<string, RpcMethod>;
 }
 
-export interface RpcMethod {
+/** A method of a table whose handlers get `C` (the RPC's context unless said otherwise). */
+export interface RpcMethod<C = RpcContext> {
   name: string;
   category: RpcCategory;
   description: string;
@@ -75,7 +81,7 @@ export interface RpcMethod {
   result: string;
   /** Only on networks that mine on demand (regtest). */
   regtestOnly?: boolean;
-  handler: (args: Record<string, unknown>, ctx: RpcContext) => unknown;
+  handler: (args: Record<string, unknown>, ctx: C) => unknown;
 }
 
 /** Defines a method with its types checked at the definition. */

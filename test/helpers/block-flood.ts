@@ -14,7 +14,7 @@ import type { Block } from '../../src/primitives/block.js';
 import { ANNEX_TAG, SIGHASH_DEFAULT, TaprootSigHasher } from '../../src/primitives/sighash.js';
 import { schnorrSign, taprootTweakSecretKey } from '../../src/primitives/signature.js';
 import { Transaction } from '../../src/primitives/tx.js';
-import { encodeHashes } from '../../src/p2p/messages.js';
+import { encodeHashes } from '../../src/network/reqresp/messages.js';
 import { ownedOutput, withWitness, type OwnedCoin, type TestChain } from './chain.js';
 import { frame, type EvilPeer } from './evil-peer.js';
 

@@ -33,12 +33,12 @@ import { byteStream } from '@libp2p/utils';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { PeerId, Stream } from '@libp2p/interface';
 import { regtest } from '../../src/consensus/params.js';
-import { topics } from '../../src/p2p/gossip.js';
-import type { PeerStatus } from '../../src/p2p/interface.js';
-import { gossipService, type TallyLibp2p } from '../../src/p2p/libp2p.js';
-import { decodeStatus, encodeHashes, encodeStatus } from '../../src/p2p/messages.js';
-import { defaultP2POptions } from '../../src/p2p/options.js';
-import { Framed, protocolIds, timeoutSignal } from '../../src/p2p/protocols.js';
+import { topics } from '../../src/network/gossip/topics.js';
+import type { PeerStatus } from '../../src/network/interface.js';
+import { gossipService, type TallyLibp2p } from '../../src/network/libp2p.js';
+import { decodeStatus, encodeHashes, encodeStatus } from '../../src/network/reqresp/messages.js';
+import { defaultP2POptions } from '../../src/network/options.js';
+import { Framed, protocolIds, timeoutSignal } from '../../src/network/reqresp/protocols.js';
 import { EvilServer, type ServedLog, type ServeScript } from './evil-server.js';
 import { waitUntil } from './network.js';
 
@@ -87,7 +87,7 @@ async function nextSourceAddress(): Promise<string | undefined> {
 }
 
 /**
- * The node's libp2p stack (src/p2p/libp2p.ts: TCP, noise, yamux, identify, ping,
+ * The node's libp2p stack (src/network/libp2p.ts: TCP, noise, yamux, identify, ping,
  * gossipsub with the same message ids) dialing from `localAddress`, listening nowhere.
  */
 async function createEvilHost(localAddress: string | undefined, maxMessageSize: number, allowedTopics: string[]): Promise<TallyLibp2p> {
@@ -292,7 +292,7 @@ export class EvilPeer {
     const pubsub = this.host.services.pubsub;
     const target = this.remote.toString();
     if (!pubsub.getSubscribers(topic).some((p) => p.toString() === target)) return false;
-    // A private field of @libp2p/gossipsub 17 (as forgetSeenMessage in src/p2p/libp2p.ts); when it is
+    // A private field of @libp2p/gossipsub 17 (as forgetSeenMessage in src/network/libp2p.ts); when it is
     // not what it was, fall back to the libp2p stream.
     const outbound = (pubsub as unknown as { streamsOutbound?: unknown }).streamsOutbound;
     if (outbound instanceof Map) return outbound.has(target);

@@ -17,9 +17,9 @@
  */
 import type { Stream } from '@libp2p/interface';
 import type { BlockHeader } from '../../src/primitives/block.js';
-import { decodeBlockRequest, decodeLocator, encodeCount, encodeHeaders } from '../../src/p2p/messages.js';
-import { Framed } from '../../src/p2p/protocols.js';
-import type { TallyLibp2p } from '../../src/p2p/libp2p.js';
+import { decodeBlockRequest, decodeLocator, encodeCount, encodeHeaders } from '../../src/network/reqresp/messages.js';
+import { Framed } from '../../src/network/reqresp/protocols.js';
+import type { TallyLibp2p } from '../../src/network/libp2p.js';
 
 export type HeadersAnswer = readonly BlockHeader[] | { raw: Uint8Array } | 'stall';
 export type BlocksAnswer = readonly Uint8Array[] | { count: number; blocks: readonly Uint8Array[] } | 'stall';

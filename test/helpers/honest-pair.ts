@@ -17,10 +17,10 @@ import { Block } from '../../src/primitives/block.js';
 import { isTallyError } from '../../src/primitives/errors.js';
 import type { RuleError } from '../../src/consensus/errors.js';
 import { getBlockWork } from '../../src/consensus/pow.js';
-import { silentLogger } from '../../src/chain/logger.js';
-import type { PeerStatus } from '../../src/p2p/interface.js';
-import type { P2POptions } from '../../src/p2p/options.js';
-import { PeerManager, type BanEntry } from '../../src/p2p/peers.js';
+import { silentLogger } from '../../src/util/logger.js';
+import type { PeerStatus } from '../../src/network/interface.js';
+import type { P2POptions } from '../../src/network/options.js';
+import { PeerManager, type BanEntry } from '../../src/network/peers/index.js';
 import { catchRuleError, payTo, spend, type TestChain } from './chain.js';
 import { EvilPeer } from './evil-peer.js';
 import type { ServeScript } from './evil-server.js';
@@ -154,7 +154,7 @@ export class HonestPair {
     return this.banOf(evil)!;
   }
 
-  /** True when `peer` is in `node`'s banlist.json and a PeerManager loading it (as after a restart) still bans it. */
+  /** True when `peer` is in `node`'s banlist.json and a peer store loading it (as after a restart) still bans it. */
   bannedOnDisk(peer: string, node: TestNode = this.a): boolean {
     const datadir = node.node.config.datadir;
     const listed = (JSON.parse(readFileSync(join(datadir, 'banlist.json'), 'utf8')) as BanEntry[]).some((x) => x.peer === peer);

@@ -10,8 +10,8 @@ import { resolveConfig } from '../../src/node/config.js';
 import { RpcServer } from '../../src/rpc/server.js';
 import { Notifier } from '../../src/rpc/notifications.js';
 import { defaultRpcOptions, type RpcOptions } from '../../src/rpc/options.js';
-import { P2PService } from '../../src/p2p/p2p.js';
-import { defaultP2POptions, type P2POptions } from '../../src/p2p/options.js';
+import { P2PService } from '../../src/network/network.js';
+import { defaultP2POptions, type P2POptions } from '../../src/network/options.js';
 
 export interface RpcTestNode {
   node: TallyNode;

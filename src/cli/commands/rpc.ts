@@ -13,7 +13,7 @@ import { Option, type Command } from 'commander';
 import { defaultDatadir } from '../../node/config.js';
 import { getNetwork, type NetworkParams } from '../../consensus/params.js';
 import { COOKIE_FILE } from '../../rpc/auth.js';
-import { CliError, EXIT_FAILURE, type CliIo } from '../program.js';
+import { CliError, EXIT_FAILURE, type CliIo } from '../io.js';
 
 export interface ConnectionOptions {
   network: string;

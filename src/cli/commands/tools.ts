@@ -7,8 +7,8 @@ import { outputKeyFromSecret } from '../../primitives/sign.js';
 import { randomSecretKey } from '../../primitives/signature.js';
 import { Transaction } from '../../primitives/tx.js';
 import { getGenesisBlock, type NetworkParams, regtest } from '../../consensus/params.js';
-import type { CliIo } from '../program.js';
-import { parseNetwork } from '../program.js';
+import type { CliIo } from '../io.js';
+import { parseNetwork } from '../io.js';
 import { blockToJson, txToJson } from '../../rpc/format.js';
 
 const networkOption = ['-n, --network <name>', 'regtest or testnet', parseNetwork, regtest] as const;

@@ -11,7 +11,7 @@ import { fromHex } from '../../primitives/bytes.js';
 import { randomSecretKey } from '../../primitives/signature.js';
 import { RpcError } from '../../rpc/errors.js';
 import { parseAmount } from '../../rpc/params.js';
-import { CliError, EXIT_FAILURE, type CliIo } from '../program.js';
+import { CliError, EXIT_FAILURE, type CliIo } from '../io.js';
 import { addConnectionOptions, clientFromOptions, datadirOf, networkOf, RpcCallError, rpcErrorToCli, type ConnectionOptions } from './rpc.js';
 import { buildPayment } from '../wallet/build.js';
 import { InsufficientFunds } from '../wallet/coin-select.js';

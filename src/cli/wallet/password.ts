@@ -4,7 +4,7 @@
  * echo when stdin is a terminal. Nothing else: a password is never an argument.
  */
 import { readFileSync } from 'node:fs';
-import { CliError, EXIT_FAILURE } from '../program.js';
+import { CliError, EXIT_FAILURE } from '../io.js';
 
 export const PASSWORD_ENV = 'TALLY_WALLET_PASSWORD';
 

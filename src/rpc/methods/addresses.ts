@@ -9,8 +9,7 @@ import { addressToScriptPubKey, scriptPubKeyToAddress } from '../../primitives/a
 import { equalBytes, fromHex, hashToHex, toHex } from '../../primitives/bytes.js';
 import { classifyOutput, taprootScript } from '../../primitives/script.js';
 import { outpointKey } from '../../primitives/tx.js';
-import type { AddressUtxo } from '../../chain/chaindb.js';
-import type { TallyNode } from '../../node/node.js';
+import type { AddressUtxo, ChainReader, MempoolReader } from '../../node/interface.js';
 import { RPC, RpcError } from '../errors.js';
 import { formatAmount } from '../format.js';
 import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
@@ -143,24 +142,24 @@ function utxoJson(a: IndexedAddress, u: AddressUtxo): Record<string, unknown> {
 }
 
 /** Confirmed history of the addresses, oldest first (height, then position in the block). */
-async function confirmedTxids(node: TallyNode, addrs: readonly IndexedAddress[], range: { start?: number; end?: number }): Promise<string[]> {
+async function confirmedTxids(node: { chain: ChainReader }, addrs: readonly IndexedAddress[], range: { start?: number; end?: number }): Promise<string[]> {
   const seen = new Map<string, { height: number; txid: Uint8Array }>();
   for (const a of addrs) {
-    for (const h of await node.chain.db.getAddressHistory(a.script)) {
+    for (const h of await node.chain.getAddressHistory(a.script)) {
       if (range.start !== undefined && (h.height < range.start || h.height > range.end!)) continue;
       seen.set(hashToHex(h.txid), h);
     }
   }
-  const rows = await Promise.all([...seen].map(async ([txid, h]) => ({ txid, height: h.height, position: (await node.chain.db.getTxLocation(h.txid))?.position ?? 0 })));
+  const rows = await Promise.all([...seen].map(async ([txid, h]) => ({ txid, height: h.height, position: (await node.chain.getTxLocation(h.txid))?.position ?? 0 })));
   rows.sort((x, y) => x.height - y.height || x.position - y.position);
   return rows.map((r) => r.txid);
 }
 
 /** Mempool transactions paying to or spending from the scripts, parents first. */
-async function mempoolTxids(node: TallyNode, addrs: readonly IndexedAddress[]): Promise<string[]> {
+async function mempoolTxids(node: { chain: ChainReader; mempool: MempoolReader }, addrs: readonly IndexedAddress[]): Promise<string[]> {
   const scripts = new Set(addrs.map((a) => toHex(a.script)));
   const confirmed = new Set<string>();
-  for (const a of addrs) for (const u of await node.chain.db.getAddressUtxos(a.script)) confirmed.add(outpointKey(u));
+  for (const a of addrs) for (const u of await node.chain.getAddressUtxos(a.script)) confirmed.add(outpointKey(u));
   const out: string[] = [];
   for (const entry of node.mempool.entries()) {
     const pays = entry.tx.outputs.some((o) => scripts.has(toHex(o.scriptPubKey)));
@@ -192,12 +191,12 @@ async function scanStart(scanobjects: unknown, ctx: RpcContext): Promise<Record<
     const t = parseScanObject(obj, ctx);
     if (!targets.has(toHex(t.script))) targets.set(toHex(t.script), t);
   }
-  const chain = ctx.node.chain;
+  const chain = ctx.chain;
   const tip = chain.tip;
   const unspents: Record<string, unknown>[] = [];
   let total = 0n;
   for (const { script, desc } of targets.values()) {
-    for (const u of await chain.db.getAddressUtxos(script)) {
+    for (const u of await chain.getAddressUtxos(script)) {
       const coin = await chain.getCoin(u);
       // The index and the coin set are written in one batch, so a gap means a block connected in between.
       if (!coin || !equalBytes(coin.scriptPubKey, script)) continue;
@@ -223,9 +222,9 @@ export const addressesMethods: RpcMethod[] = [
       const addrs = parseAddresses(addresses, ctx);
       const chainInfo = objectFlag(addresses, 'chainInfo') ?? false;
       if (typeof chainInfo !== 'boolean') throw new RpcError(RPC.TYPE_ERROR, 'chainInfo: expected boolean');
-      const tip = ctx.node.chain.tip;
+      const tip = ctx.chain.tip;
       const utxos: Record<string, unknown>[] = [];
-      for (const a of addrs) for (const u of await ctx.node.chain.db.getAddressUtxos(a.script)) utxos.push(utxoJson(a, u));
+      for (const a of addrs) for (const u of await ctx.chain.getAddressUtxos(a.script)) utxos.push(utxoJson(a, u));
       utxos.sort((x, y) => (x.height as number) - (y.height as number));
       return chainInfo ? { utxos, hash: tip.hashHex, height: tip.height } : utxos;
     },
@@ -238,14 +237,14 @@ export const addressesMethods: RpcMethod[] = [
     result: '{ balance, received } (satoshis)',
     handler: async ({ addresses }, ctx) => {
       const addrs = parseAddresses(addresses, ctx);
-      const chain = ctx.node.chain;
+      const chain = ctx.chain;
       let balance = 0n;
       let received = 0n;
       const scripts = new Set(addrs.map((a) => toHex(a.script)));
       const history = new Set<string>();
       for (const a of addrs) {
-        for (const u of await chain.db.getAddressUtxos(a.script)) balance += u.value;
-        for (const h of await chain.db.getAddressHistory(a.script)) history.add(hashToHex(h.txid));
+        for (const u of await chain.getAddressUtxos(a.script)) balance += u.value;
+        for (const h of await chain.getAddressHistory(a.script)) history.add(hashToHex(h.txid));
       }
       for (const txid of history) {
         const found = await chain.findTransaction(txid);
@@ -266,8 +265,8 @@ export const addressesMethods: RpcMethod[] = [
     result: '[txid, ...]',
     handler: async ({ addresses, include_mempool }, ctx) => {
       const addrs = parseAddresses(addresses, ctx);
-      const txids = await confirmedTxids(ctx.node, addrs, heightRange(addresses));
-      if (include_mempool) txids.push(...await mempoolTxids(ctx.node, addrs));
+      const txids = await confirmedTxids(ctx, addrs, heightRange(addresses));
+      if (include_mempool) txids.push(...await mempoolTxids(ctx, addrs));
       return txids;
     },
   }),

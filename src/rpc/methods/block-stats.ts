@@ -3,7 +3,7 @@ import { varintSize } from '../../primitives/encoding.js';
 import { classifyOutput } from '../../primitives/script.js';
 import type { TxOutput } from '../../primitives/tx.js';
 import { getBlockSubsidy } from '../../consensus/subsidy.js';
-import type { ChainEntry } from '../../chain/entry.js';
+import type { ChainEntry } from '../../chain/index.js';
 import { RPC, RpcError } from '../errors.js';
 import type { RpcContext } from '../types.js';
 import { loadBlock, txFee } from './chain-lookup.js';
@@ -41,7 +41,7 @@ const outputSize = (o: TxOutput): number => 8 + varintSize(o.scriptPubKey.length
 
 /** Every statistic of Core's getblockstats; amounts in satoshis, as Core gives them. */
 export async function blockStats(ctx: RpcContext, entry: ChainEntry): Promise<Record<string, unknown>> {
-  const chain = ctx.node.chain;
+  const chain = ctx.chain;
   const block = await loadBlock(chain, entry);
   const spent = await chain.spentCoins(entry);
   if (!spent) throw new RpcError(RPC.MISC_ERROR, 'Undo data not available: the block is not on the best chain');

@@ -2,138 +2,34 @@
  * Blockchain methods, shaped like Bitcoin Core's (src/rpc/blockchain.cpp):
  * chain state, blocks and headers, chain tips, UTXO queries and statistics.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Block } from '../../primitives/block.js';
 import { hashFromHex } from '../../primitives/bytes.js';
-import { BufferReader } from '../../primitives/encoding.js';
 import { outpointKey, type TxOutput } from '../../primitives/tx.js';
 import { decodeBits } from '../../consensus/pow.js';
-import type { Chain } from '../../chain/chain.js';
-import type { ChainEntry } from '../../chain/entry.js';
+import type { ChainEntry } from '../../chain/index.js';
+import type { ChainReader } from '../../node/interface.js';
 import { invalidParameter as invalid, RPC, RpcError } from '../errors.js';
-import { formatAmount, formatBits, formatDifficulty, formatUint256, scriptPubKeyToJson, txToJson } from '../format.js';
+import { formatAmount, formatBits, formatDifficulty, formatUint256, scriptPubKeyToJson } from '../format.js';
 import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
 import { blockStats } from './block-stats.js';
-import { entryByHashOrHeight, loadBlock, lookupEntry, txFee } from './chain-lookup.js';
+import { blockToJson, chainTxCount, headerToJson } from './block-json.js';
+import { entryByHashOrHeight, loadBlock, lookupEntry } from './chain-lookup.js';
 
 /** Core's DEFAULT_MAX_TIP_AGE: a tip older than this means the node is still catching up. */
 const MAX_TIP_AGE = 24 * 60 * 60;
 /** Bytes Core's GetBogoSize counts per coin besides its script (txid, vout, height, amount, script length). */
 const BOGO_COIN_OVERHEAD = 50;
 
-/** Transactions in a stored block (read from the count after the header, without decoding the block); 0 without data. */
-async function blockTxCount(chain: Chain, entry: ChainEntry): Promise<number> {
-  if (!entry.haveData) return 0;
-  const bytes = await chain.db.getBlockBytes(entry.hash);
-  return bytes ? new BufferReader(bytes, 80).varint() : 0;
-}
-
-/**
- * Cumulative transaction counts (Core's nChainTx) by block hash, kept every
- * CHAIN_TX_STRIDE heights and for blocks asked about, so that memory stays
- * small on a long chain while a query reads at most a stride of blocks.
- * A block's count depends only on its ancestry, so entries never go stale.
- */
-const chainTxCache = new WeakMap<Chain, Map<string, number>>();
-const CHAIN_TX_STRIDE = 1000;
-
-/** Transactions in the chain up to and including `entry`, or undefined when a block on the way is missing. */
-async function chainTxCount(chain: Chain, entry: ChainEntry): Promise<number | undefined> {
-  let cache = chainTxCache.get(chain);
-  if (!cache) chainTxCache.set(chain, (cache = new Map()));
-  const path: ChainEntry[] = [];
-  let e: ChainEntry | null = entry;
-  for (; e && !cache.has(e.hashHex); e = e.prev) path.push(e);
-  let total = e ? cache.get(e.hashHex)! : 0;
-  for (const step of path.reverse()) {
-    if (!step.haveData) return undefined;
-    total += await blockTxCount(chain, step);
-    if (step.height % CHAIN_TX_STRIDE === 0 || step === entry) cache.set(step.hashHex, total);
-  }
-  return total;
-}
-
-/** Core's blockheaderToJSON. */
-async function headerToJson(ctx: RpcContext, entry: ChainEntry): Promise<Record<string, unknown>> {
-  const chain = ctx.node.chain;
-  const h = entry.header;
-  const main = chain.isMain(entry);
-  const next = main ? chain.getEntryAtHeight(entry.height + 1) : undefined;
-  return {
-    hash: entry.hashHex,
-    confirmations: main ? chain.height - entry.height + 1 : -1,
-    height: entry.height,
-    version: h.version,
-    versionHex: formatBits(h.version),
-    merkleroot: h.merkleRoot,
-    time: h.time,
-    mediantime: entry.medianTimePast,
-    nonce: h.nonce,
-    bits: formatBits(h.bits),
-    target: formatUint256(decodeBits(h.bits).target),
-    difficulty: formatDifficulty(h.bits, ctx.params),
-    chainwork: formatUint256(entry.chainWork),
-    nTx: await blockTxCount(chain, entry),
-    ...(entry.prev ? { previousblockhash: entry.prev.hashHex } : {}),
-    ...(next ? { nextblockhash: next.hashHex } : {}),
-  };
-}
-
-/**
- * Decoded transactions of recently requested blocks. Explorers ask for the same
- * blocks again and again, and decoding a full block is most of getblock's cost;
- * the transactions of a block never change (fees depend only on whether it is
- * on the best chain, which is part of the key). A few blocks per chain suffice.
- */
-const decodedCache = new WeakMap<Chain, Map<string, unknown[]>>();
-const DECODED_CACHE_BLOCKS = 8;
-
-async function decodedTransactions(ctx: RpcContext, entry: ChainEntry, block: Block): Promise<unknown[]> {
-  const chain = ctx.node.chain;
-  let cache = decodedCache.get(chain);
-  if (!cache) decodedCache.set(chain, (cache = new Map()));
-  const key = `${entry.hashHex}:${chain.isMain(entry)}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const spent = await chain.spentCoins(entry);
-  const tx = block.transactions.map((t, i) => txToJson(t, ctx.params, i > 0 && spent ? txFee(t, spent[i]!) : undefined));
-  cache.set(key, tx);
-  if (cache.size > DECODED_CACHE_BLOCKS) cache.delete(cache.keys().next().value!);
-  return tx;
-}
-
-/** Core's getblock verbosity 1 (txids) or 2 (decoded transactions, with fees where the undo data has them). */
-async function blockToJson(ctx: RpcContext, entry: ChainEntry, block: Block, verbosity: number): Promise<Record<string, unknown>> {
-  const tx = verbosity === 1 ? block.transactions.map((t) => t.txid) : await decodedTransactions(ctx, entry, block);
-  return { ...(await headerToJson(ctx, entry)), strippedsize: block.strippedSize, size: block.size, weight: block.weight, tx };
-}
-
 /** Core's IsInitialBlockDownload, latched: once caught up, a node stays out of it. */
-const caughtUp = new WeakSet<Chain>();
-function initialBlockDownload(chain: Chain, now: number): boolean {
+const caughtUp = new WeakSet<ChainReader>();
+function initialBlockDownload(chain: ChainReader, now: number): boolean {
   if (caughtUp.has(chain)) return false;
   if (chain.tip.header.time < now - MAX_TIP_AGE) return true;
   caughtUp.add(chain);
   return false;
 }
 
-/** Bytes under `dir`, or 0 when it cannot be read. */
-async function folderSize(dir: string): Promise<number> {
-  try {
-    let total = 0;
-    for (const item of await readdir(dir, { withFileTypes: true })) {
-      const path = join(dir, item.name);
-      total += item.isDirectory() ? await folderSize(path) : (await stat(path)).size;
-    }
-    return total;
-  } catch {
-    return 0;
-  }
-}
-
 /** Core's getchaintips status of a tip. */
-function tipStatus(chain: Chain, tip: ChainEntry): string {
+function tipStatus(chain: ChainReader, tip: ChainEntry): string {
   if (chain.isMain(tip)) return 'active';
   if (tip.failed) return 'invalid';
   for (let e: ChainEntry | null = tip; e && !chain.isMain(e); e = e.prev) if (!e.haveData) return 'headers-only';
@@ -141,7 +37,7 @@ function tipStatus(chain: Chain, tip: ChainEntry): string {
 }
 
 /** Every tip of the block tree (entries off the best chain that nothing builds on) and the active tip, highest first. */
-function chainTips(chain: Chain): Record<string, unknown>[] {
+function chainTips(chain: ChainReader): Record<string, unknown>[] {
   const side = [...chain.allEntries()].filter((e) => !chain.isMain(e));
   const parents = new Set(side.map((e) => e.prev));
   const tips = [chain.tip, ...side.filter((e) => !parents.has(e))].sort((a, b) => b.height - a.height);
@@ -153,7 +49,7 @@ function chainTips(chain: Chain): Record<string, unknown>[] {
 }
 
 async function findTxOut(ctx: RpcContext, txid: string, n: number, includeMempool: boolean): Promise<{ output: TxOutput; height?: number; coinbase: boolean } | null> {
-  const { chain, mempool } = ctx.node;
+  const { chain, mempool } = ctx;
   const prevout = { txid: hashFromHex(txid), vout: n };
   if (includeMempool) {
     const key = outpointKey(prevout);
@@ -175,7 +71,7 @@ export const blockchainMethods: RpcMethod[] = [
     params: [],
     result: '{ chain, blocks, headers, bestblockhash, bits, target, difficulty, time, mediantime, verificationprogress, initialblockdownload, chainwork, size_on_disk, pruned, warnings }',
     handler: async (_args, ctx) => {
-      const chain = ctx.node.chain;
+      const chain = ctx.chain;
       const tip = chain.tip;
       const headers = Math.max(chain.bestHeader.height, tip.height);
       return {
@@ -189,9 +85,9 @@ export const blockchainMethods: RpcMethod[] = [
         time: tip.header.time,
         mediantime: tip.medianTimePast,
         verificationprogress: headers > tip.height ? tip.height / headers : 1,
-        initialblockdownload: initialBlockDownload(chain, ctx.node.clock()),
+        initialblockdownload: initialBlockDownload(chain, ctx.clock()),
         chainwork: formatUint256(tip.chainWork),
-        size_on_disk: await folderSize(chain.db.path),
+        size_on_disk: await chain.sizeOnDisk(),
         pruned: false,
         warnings: '',
       };
@@ -203,7 +99,7 @@ export const blockchainMethods: RpcMethod[] = [
     description: 'Height of the best chain.',
     params: [],
     result: 'height (integer)',
-    handler: (_args, ctx) => ctx.node.chain.height,
+    handler: (_args, ctx) => ctx.chain.height,
   }),
   defineMethod({
     name: 'getbestblockhash',
@@ -211,7 +107,7 @@ export const blockchainMethods: RpcMethod[] = [
     description: 'Hash of the tip of the best chain.',
     params: [],
     result: 'hash (hex)',
-    handler: (_args, ctx) => ctx.node.chain.tip.hashHex,
+    handler: (_args, ctx) => ctx.chain.tip.hashHex,
   }),
   defineMethod({
     name: 'getblockhash',
@@ -220,7 +116,7 @@ export const blockchainMethods: RpcMethod[] = [
     params: [{ name: 'height', type: 'integer', required: true, description: 'the height' }],
     result: 'hash (hex)',
     handler: ({ height }, ctx) => {
-      const entry = ctx.node.chain.getEntryAtHeight(height as number);
+      const entry = ctx.chain.getEntryAtHeight(height as number);
       if ((height as number) < 0 || !entry) throw invalid('Block height out of range');
       return entry.hashHex;
     },
@@ -237,8 +133,8 @@ export const blockchainMethods: RpcMethod[] = [
     result: 'hex (verbosity 0) | { hash, confirmations, height, version, versionHex, merkleroot, time, mediantime, nonce, bits, target, difficulty, chainwork, nTx, previousblockhash, nextblockhash, strippedsize, size, weight, tx }',
     handler: async ({ blockhash, verbosity }, ctx) => {
       const level = typeof verbosity === 'boolean' ? Number(verbosity) : (verbosity as number);
-      const entry = lookupEntry(ctx.node.chain, blockhash as string);
-      const block = await loadBlock(ctx.node.chain, entry);
+      const entry = lookupEntry(ctx.chain, blockhash as string);
+      const block = await loadBlock(ctx.chain, entry);
       return level === 0 ? block.toHex() : blockToJson(ctx, entry, block, level);
     },
   }),
@@ -249,7 +145,7 @@ export const blockchainMethods: RpcMethod[] = [
     params: [hashParam('blockhash', 'the block hash'), { name: 'verbose', type: 'boolean', default: true, description: 'true for an object, false for hex' }],
     result: '{ hash, confirmations, height, version, versionHex, merkleroot, time, mediantime, nonce, bits, target, difficulty, chainwork, nTx, previousblockhash, nextblockhash } | hex',
     handler: async ({ blockhash, verbose }, ctx) => {
-      const entry = lookupEntry(ctx.node.chain, blockhash as string);
+      const entry = lookupEntry(ctx.chain, blockhash as string);
       return verbose ? headerToJson(ctx, entry) : entry.header.toHex();
     },
   }),
@@ -259,7 +155,7 @@ export const blockchainMethods: RpcMethod[] = [
     description: 'Every tip of the block tree: the active chain and each branch off it.',
     params: [],
     result: '[{ height, hash, branchlen, status: active | valid-fork | valid-headers | headers-only | invalid }]',
-    handler: (_args, ctx) => chainTips(ctx.node.chain),
+    handler: (_args, ctx) => chainTips(ctx.chain),
   }),
   defineMethod({
     name: 'getdifficulty',
@@ -267,7 +163,7 @@ export const blockchainMethods: RpcMethod[] = [
     description: 'Difficulty of the tip: how many times the easiest target of the network its target is.',
     params: [],
     result: 'difficulty (number)',
-    handler: (_args, ctx) => formatDifficulty(ctx.node.chain.tip.header.bits, ctx.params),
+    handler: (_args, ctx) => formatDifficulty(ctx.chain.tip.header.bits, ctx.params),
   }),
   defineMethod({
     name: 'gettxout',
@@ -282,7 +178,7 @@ export const blockchainMethods: RpcMethod[] = [
     handler: async ({ txid, n, include_mempool: includeMempool }, ctx) => {
       const found = await findTxOut(ctx, txid as string, n as number, includeMempool as boolean);
       if (!found) return null;
-      const tip = ctx.node.chain.tip;
+      const tip = ctx.chain.tip;
       return {
         bestblock: tip.hashHex,
         confirmations: found.height === undefined ? 0 : tip.height - found.height + 1,
@@ -304,7 +200,7 @@ export const blockchainMethods: RpcMethod[] = [
     result: '{ height, bestblock, txouts, bogosize, hash_serialized_3, total_amount }',
     handler: async ({ hash_type: hashType, hash_or_height: at }, ctx) => {
       if (hashType !== 'hash_serialized_3' && hashType !== 'none') throw invalid(`'${String(hashType)}' is not a valid hash_type`);
-      const chain = ctx.node.chain;
+      const chain = ctx.chain;
       if (at !== undefined && entryByHashOrHeight(chain, at) !== chain.tip) throw invalid('Querying specific block heights requires coinstatsindex');
       // The digest waits for chain changes in flight; retry (a few times) if the tip moved meanwhile.
       for (let attempt = 1; ; attempt++) {
@@ -333,7 +229,7 @@ export const blockchainMethods: RpcMethod[] = [
     ],
     result: '{ avgfee, avgfeerate, avgtxsize, blockhash, feerate_percentiles, height, ins, maxfee, maxfeerate, maxtxsize, medianfee, mediantime, mediantxsize, minfee, minfeerate, mintxsize, outs, subsidy, swtotal_size, swtotal_weight, swtxs, time, total_out, total_size, total_weight, totalfee, txs, utxo_increase, utxo_size_inc, utxo_increase_actual, utxo_size_inc_actual }',
     handler: async ({ hash_or_height: at, stats }, ctx) => {
-      const entry = entryByHashOrHeight(ctx.node.chain, at);
+      const entry = entryByHashOrHeight(ctx.chain, at);
       const selected = (stats as unknown[] | undefined) ?? [];
       for (const name of selected) if (typeof name !== 'string') throw new RpcError(RPC.TYPE_ERROR, 'stats: expected an array of strings');
       const all = await blockStats(ctx, entry);
@@ -356,7 +252,7 @@ export const blockchainMethods: RpcMethod[] = [
     ],
     result: '{ time, txcount, window_final_block_hash, window_final_block_height, window_block_count, window_interval, window_tx_count, txrate }',
     handler: async ({ nblocks, blockhash }, ctx) => {
-      const chain = ctx.node.chain;
+      const chain = ctx.chain;
       const entry = blockhash === undefined ? chain.tip : lookupEntry(chain, blockhash as string);
       if (!chain.isMain(entry)) throw invalid('Block is not in main chain');
       let count = Math.max(0, Math.min(Math.floor((30 * 24 * 60 * 60) / ctx.params.targetSpacing), entry.height - 1));

@@ -1,21 +1,21 @@
 /** Finding blocks, and the fees of their transactions, shared by the blockchain methods. */
 import type { Block } from '../../primitives/block.js';
 import type { Transaction, TxOutput } from '../../primitives/tx.js';
-import type { Chain } from '../../chain/chain.js';
-import type { ChainEntry } from '../../chain/entry.js';
+import type { ChainEntry } from '../../chain/index.js';
+import type { ChainReader } from '../../node/interface.js';
 import { invalidParameter as invalid, RPC, RpcError } from '../errors.js';
 
 export const notFound = (): RpcError => new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'Block not found');
 
 /** The entry of a known header, or Core's -5 "Block not found". */
-export function lookupEntry(chain: Chain, hash: string): ChainEntry {
+export function lookupEntry(chain: ChainReader, hash: string): ChainEntry {
   const entry = chain.getEntry(hash);
   if (!entry) throw notFound();
   return entry;
 }
 
 /** The block of an entry, or Core's -1 when only its header is known. */
-export async function loadBlock(chain: Chain, entry: ChainEntry): Promise<Block> {
+export async function loadBlock(chain: ChainReader, entry: ChainEntry): Promise<Block> {
   const block = entry.haveData ? await chain.getBlock(entry.hashHex) : undefined;
   if (!block) throw new RpcError(RPC.MISC_ERROR, 'Block not available (not fully downloaded)');
   return block;
@@ -30,7 +30,7 @@ export function txFee(tx: Transaction, spent: readonly TxOutput[]): bigint {
 }
 
 /** A best-chain entry by height or any known entry by hash (getblockstats' hash_or_height). */
-export function entryByHashOrHeight(chain: Chain, value: unknown): ChainEntry {
+export function entryByHashOrHeight(chain: ChainReader, value: unknown): ChainEntry {
   if (typeof value === 'number') {
     if (value < 0) throw invalid(`Target block height ${value} is negative`);
     if (value > chain.height) throw invalid(`Target block height ${value} after current tip ${chain.height}`);

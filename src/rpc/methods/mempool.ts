@@ -3,7 +3,8 @@
  * getmempoolentry, getmempoolancestors, getmempooldescendants. The pool keeps
  * fee rates in sat/vB; Core reports them in coins per kvB.
  */
-import type { Mempool, MempoolEntry } from '../../mempool/index.js';
+import type { MempoolEntry } from '../../mempool/index.js';
+import type { MempoolReader } from '../../node/interface.js';
 import { RPC, RpcError } from '../errors.js';
 import { formatAmount } from '../format.js';
 import { defineMethod, type RpcMethod, type RpcParam } from '../types.js';
@@ -13,8 +14,8 @@ export function feeRateToCoinsPerKvB(satPerVb: number): number {
   return formatAmount(BigInt(Math.round(satPerVb * 1000)));
 }
 
-/** Core's entryToJSON. */
-export function entryToJson(e: MempoolEntry, pool: Mempool): Record<string, unknown> {
+/** Core's entryToJSON; `fullRbf` is the pool's replace-by-fee policy (info().fullrbf). */
+export function entryToJson(e: MempoolEntry, fullRbf: boolean): Record<string, unknown> {
   return {
     vsize: e.vsize,
     weight: e.weight,
@@ -34,19 +35,20 @@ export function entryToJson(e: MempoolEntry, pool: Mempool): Record<string, unkn
     depends: [...e.parents].sort(),
     spentby: [...e.children].sort(),
     // Full RBF: every pool transaction may be replaced, signalled or not; without RBF, none may.
-    'bip125-replaceable': pool.opts.replaceByFee,
+    'bip125-replaceable': fullRbf,
     unbroadcast: false,
   };
 }
 
 /** `txid → entry` objects, or the txids alone. */
-function listEntries(entries: readonly MempoolEntry[], verbose: boolean, pool: Mempool): unknown {
+function listEntries(entries: readonly MempoolEntry[], verbose: boolean, pool: MempoolReader): unknown {
   if (!verbose) return entries.map((e) => e.txid);
-  return Object.fromEntries(entries.map((e) => [e.txid, entryToJson(e, pool)]));
+  const fullRbf = pool.info().fullrbf;
+  return Object.fromEntries(entries.map((e) => [e.txid, entryToJson(e, fullRbf)]));
 }
 
 /** The pool entry of `txid`. @throws RpcError -5 'Transaction not in mempool' */
-function entryOf(pool: Mempool, txid: string): MempoolEntry {
+function entryOf(pool: MempoolReader, txid: string): MempoolEntry {
   const entry = pool.get(txid);
   if (!entry) throw new RpcError(RPC.INVALID_ADDRESS_OR_KEY, 'Transaction not in mempool');
   return entry;
@@ -63,7 +65,7 @@ export const mempoolMethods: RpcMethod[] = [
     params: [],
     result: '{ loaded, size, bytes, usage, total_fee, maxmempool, mempoolminfee, minrelaytxfee, incrementalrelayfee, unbroadcastcount, fullrbf }',
     handler: (_args, ctx) => {
-      const info = ctx.node.mempool.info();
+      const info = ctx.mempool.info();
       return {
         loaded: info.loaded,
         size: info.size,
@@ -89,7 +91,7 @@ export const mempoolMethods: RpcMethod[] = [
     ],
     result: '[txid] | { txid: entry } | { txids, mempool_sequence }',
     handler: ({ verbose, mempool_sequence }, ctx) => {
-      const pool = ctx.node.mempool;
+      const pool = ctx.mempool;
       if (verbose && mempool_sequence) throw new RpcError(RPC.INVALID_PARAMETER, 'Verbose results cannot contain mempool sequence values.');
       // Read synchronously, so the list and the sequence number describe the same pool.
       const listed = listEntries(pool.entries(), verbose as boolean, pool);
@@ -102,7 +104,7 @@ export const mempoolMethods: RpcMethod[] = [
     description: 'The mempool entry of a transaction.',
     params: [TXID],
     result: '{ vsize, weight, time, height, descendantcount, descendantsize, ancestorcount, ancestorsize, wtxid, fees: { base, modified, ancestor, descendant }, depends, spentby, bip125-replaceable, unbroadcast }',
-    handler: ({ txid }, ctx) => entryToJson(entryOf(ctx.node.mempool, txid as string), ctx.node.mempool),
+    handler: ({ txid }, ctx) => entryToJson(entryOf(ctx.mempool, txid as string), ctx.mempool.info().fullrbf),
   }),
   defineMethod({
     name: 'getmempoolancestors',
@@ -111,7 +113,7 @@ export const mempoolMethods: RpcMethod[] = [
     params: [TXID, VERBOSE],
     result: '[txid] | { txid: entry }',
     handler: ({ txid, verbose }, ctx) => {
-      const pool = ctx.node.mempool;
+      const pool = ctx.mempool;
       entryOf(pool, txid as string);
       return listEntries(pool.getAncestors(txid as string), verbose as boolean, pool);
     },
@@ -123,7 +125,7 @@ export const mempoolMethods: RpcMethod[] = [
     params: [TXID, VERBOSE],
     result: '[txid] | { txid: entry }',
     handler: ({ txid, verbose }, ctx) => {
-      const pool = ctx.node.mempool;
+      const pool = ctx.mempool;
       entryOf(pool, txid as string);
       return listEntries(pool.getDescendants(txid as string), verbose as boolean, pool);
     },

@@ -4,33 +4,27 @@
  * block submission, on-demand generation (regtest) and fee estimation.
  */
 import { Block } from '../../primitives/block.js';
-import { hashToHex, toHex } from '../../primitives/bytes.js';
 import { addressToScriptPubKey } from '../../primitives/address.js';
 import { OP_RETURN } from '../../primitives/script.js';
 import { outpointKey, Transaction } from '../../primitives/tx.js';
-import { findWitnessCommitmentIndex } from '../../primitives/witness.js';
-import { getVerifier } from '../../primitives/signature.js';
-import { checkBlockContext, checkBlockSanity, headerContext } from '../../consensus/block-checks.js';
 import { checkBlockSpends } from '../../consensus/block-spends.js';
 import type { Coin } from '../../consensus/coins.js';
 import { getNextWorkRequired } from '../../consensus/difficulty.js';
 import { RuleError } from '../../consensus/errors.js';
 import type { NetworkParams } from '../../consensus/params.js';
 import { bitsToTarget } from '../../consensus/pow.js';
-import { findInvalidSignature, SCRIPT_FAILURE } from '../../consensus/signatures.js';
-import type { Chain } from '../../chain/chain.js';
-import type { ChainEntry } from '../../chain/entry.js';
+import type { ChainEntry } from '../../chain/index.js';
+import type { ChainReader } from '../../node/interface.js';
 import { solveBlock } from '../../mining/assemble.js';
 import { mine } from '../../mining/mine.js';
-import { buildTemplateBlock, createBlockTemplate, type BlockTemplate } from '../../mining/template.js';
+import { buildTemplateBlock, createBlockTemplate } from '../../mining/template.js';
 import { invalidParameter as invalid, RPC, RpcError } from '../errors.js';
 import { formatBits, formatDifficulty, formatFeeRate, formatUint256 } from '../format.js';
 import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
+import { blockTemplateJson, checkTemplateRequest } from './block-template.js';
 
 /** Core's DEFAULT_MAX_TRIES for generatetoaddress. */
 const DEFAULT_MAX_TRIES = 1_000_000;
-/** Core's MAX_BLOCK_SERIALIZED_SIZE (getblocktemplate's sizelimit). */
-const MAX_BLOCK_SERIALIZED_SIZE = 4_000_000;
 /** Coinbase payout of getblocktemplate's internal template: the miner replaces the coinbase anyway. */
 const TEMPLATE_PAYOUT = Uint8Array.of(OP_RETURN);
 const ESTIMATE_MODES = ['unset', 'economical', 'conservative'];
@@ -46,7 +40,7 @@ function sinceDifficultyChange(params: NetworkParams, tip: ChainEntry): number {
 }
 
 /** Core's GetNetworkHashPS: work done over the window divided by the spread of its block times. */
-function networkHashPs(chain: Chain, params: NetworkParams, nblocks: number, height: number): number {
+function networkHashPs(chain: ChainReader, params: NetworkParams, nblocks: number, height: number): number {
   if (nblocks < -1 || nblocks === 0) throw invalid('Invalid nblocks. Must be a positive number or -1.');
   if (height < -1 || height > chain.height) throw invalid('Block does not exist at specified height');
   const last = height >= 0 ? chain.getEntryAtHeight(height)! : chain.tip;
@@ -64,66 +58,10 @@ function networkHashPs(chain: Chain, params: NetworkParams, nblocks: number, hei
   return Number(last.chainWork - first.chainWork) / (maxTime - minTime);
 }
 
-/** BIP22/23 transactions of a template: fees from the pool, `depends` as 1-based positions of in-template parents. */
-function templateTransactions(ctx: RpcContext, template: BlockTemplate): Record<string, unknown>[] {
-  const position = new Map<string, number>();
-  return template.transactions.map((tx, i) => {
-    position.set(tx.txid, i + 1);
-    const depends = new Set<number>();
-    for (const input of tx.inputs) {
-      const parent = position.get(hashToHex(input.prevout.txid));
-      if (parent !== undefined) depends.add(parent);
-    }
-    const fee = ctx.node.mempool.get(tx.txid)?.fee ?? 0n;
-    return { data: tx.toHex(), txid: tx.txid, hash: tx.wtxid, depends: [...depends].sort((a, b) => a - b), fee: Number(fee), weight: tx.weight };
-  });
-}
-
-/** Checks the template request the way Core does, for the parts Tally serves (template mode). */
-function checkTemplateRequest(request: Record<string, unknown>): void {
-  const mode = request.mode ?? 'template';
-  if (typeof mode !== 'string') throw new RpcError(RPC.TYPE_ERROR, 'mode: expected string');
-  // BIP23 proposals need validation without proof of work, which the chain does not offer.
-  if (mode !== 'template') throw invalid('Invalid mode');
-  for (const key of ['rules', 'capabilities'] as const) {
-    const list = request[key];
-    if (list !== undefined && (!Array.isArray(list) || list.some((r) => typeof r !== 'string'))) throw new RpcError(RPC.TYPE_ERROR, `${key}: expected an array of strings`);
-  }
-  if (request.longpollid !== undefined && typeof request.longpollid !== 'string') throw new RpcError(RPC.TYPE_ERROR, 'longpollid: expected string');
-}
-
-function blockTemplateJson(ctx: RpcContext, template: BlockTemplate): Record<string, unknown> {
-  const coinbase = template.block.transactions[0]!;
-  const commitment = findWitnessCommitmentIndex(coinbase);
-  const tip = ctx.node.chain.tip;
-  return {
-    capabilities: [],
-    version: template.version,
-    rules: ['!segwit', 'taproot'],
-    vbavailable: {},
-    vbrequired: 0,
-    previousblockhash: hashToHex(template.prevHashBytes),
-    transactions: templateTransactions(ctx, template),
-    coinbaseaux: {},
-    coinbasevalue: Number(template.subsidy + template.fees),
-    longpollid: `${tip.hashHex}${ctx.node.mempool.size}`,
-    target: formatUint256(template.target),
-    mintime: template.minTime,
-    mutable: ['time', 'transactions', 'prevblock'],
-    noncerange: '00000000ffffffff',
-    sizelimit: MAX_BLOCK_SERIALIZED_SIZE,
-    weightlimit: ctx.params.maxBlockWeight,
-    curtime: template.time,
-    bits: formatBits(template.bits),
-    height: template.height,
-    ...(commitment >= 0 ? { default_witness_commitment: toHex(coinbase.outputs[commitment]!.scriptPubKey) } : {}),
-  };
-}
-
 /** Core's submitblock answer: null when it joined the best chain, else why not (as a result, not an error). */
 async function submit(ctx: RpcContext, block: Block): Promise<string | null> {
   try {
-    const result = await ctx.node.submitBlock(block);
+    const result = await ctx.control.submitBlock(block);
     if (result.status === 'connected') return null;
     return result.status === 'duplicate' ? 'duplicate' : 'inconclusive';
   } catch (err) {
@@ -139,7 +77,7 @@ async function generateBlocks(ctx: RpcContext, payoutScript: Uint8Array, count: 
   const hashes: string[] = [];
   let tries = maxTries;
   while (hashes.length < count && tries > 0) {
-    const template = ctx.node.template(payoutScript);
+    const template = ctx.control.template(payoutScript);
     const last = Math.min(tries, 2 ** 32) - 1;
     const nonce = mine(template.block.header, template.target, 0, last);
     tries -= nonce === null ? last + 1 : nonce + 1;
@@ -156,7 +94,7 @@ function resolveTransactions(ctx: RpcContext, items: unknown[]): Transaction[] {
   return items.map((item) => {
     if (typeof item !== 'string') throw new RpcError(RPC.TYPE_ERROR, 'transactions: expected an array of strings');
     if (/^[0-9a-fA-F]{64}$/.test(item)) {
-      const entry = ctx.node.mempool.get(item.toLowerCase());
+      const entry = ctx.mempool.get(item.toLowerCase());
       if (!entry) throw new RpcError(RPC.INVALID_ADDRESS_OR_KEY, `Transaction ${item} not in mempool.`);
       return entry.tx;
     }
@@ -171,7 +109,7 @@ function resolveTransactions(ctx: RpcContext, items: unknown[]): Transaction[] {
 }
 
 /** Confirmed coins the block's inputs refer to (in-block outputs come from the block itself). */
-async function loadCoins(chain: Chain, txs: readonly Transaction[]): Promise<Map<string, Coin>> {
+async function loadCoins(chain: ChainReader, txs: readonly Transaction[]): Promise<Map<string, Coin>> {
   const coins = new Map<string, Coin>();
   for (const tx of txs) {
     for (const input of tx.inputs) {
@@ -182,33 +120,15 @@ async function loadCoins(chain: Chain, txs: readonly Transaction[]): Promise<Map
   return coins;
 }
 
-/**
- * Core's TestBlockValidity for a solved block on the tip: every rule the chain
- * would apply, without storing the block. Resolves to the reject reason or null.
- */
-async function testBlockValidity(ctx: RpcContext, block: Block, coins: Map<string, Coin>): Promise<string | null> {
-  const tip = ctx.node.chain.tip;
-  if (block.header.prevHash !== tip.hashHex) return 'inconclusive-not-best-prevblk';
-  try {
-    checkBlockSanity(block, ctx.params);
-    checkBlockContext(block, headerContext(tip.asParent(), ctx.params, ctx.node.clock()));
-    const spends = checkBlockSpends(block, { getCoin: (p) => coins.get(outpointKey(p)) }, tip.height + 1, ctx.params);
-    return findInvalidSignature(spends.signatureChecks, getVerifier()) >= 0 ? SCRIPT_FAILURE : null;
-  } catch (err) {
-    if (err instanceof RuleError) return err.code;
-    throw err;
-  }
-}
-
 /** Core's generateblock: a block of exactly `txs` on the tip, paying subsidy and fees to `payoutScript`. */
 async function generateBlock(ctx: RpcContext, payoutScript: Uint8Array, txs: Transaction[], submitIt: boolean): Promise<Record<string, unknown>> {
-  const chain = ctx.node.chain;
+  const chain = ctx.chain;
   const tip = chain.tip;
   const coins = await loadCoins(chain, txs);
   const template = createBlockTemplate({
     params: ctx.params,
     parent: tip.asParent(),
-    now: ctx.node.clock(),
+    now: ctx.clock(),
     payoutScript,
   });
   const draft = buildTemplateBlock({ ...template, transactions: txs }, {});
@@ -220,7 +140,7 @@ async function generateBlock(ctx: RpcContext, payoutScript: Uint8Array, txs: Tra
     throw err;
   }
   const block = solveBlock(buildTemplateBlock({ ...template, transactions: txs, fees }, {}));
-  const reason = await testBlockValidity(ctx, block, coins);
+  const reason = await chain.testBlockValidity(block);
   if (reason !== null) throw new RpcError(RPC.VERIFY_ERROR, `TestBlockValidity failed: ${reason}`);
   if (!submitIt) return { hash: block.hash, hex: block.toHex() };
   if ((await submit(ctx, block)) !== null) throw notAccepted();
@@ -235,7 +155,7 @@ export const miningMethods: RpcMethod[] = [
     params: [],
     result: '{ blocks, bits, difficulty, target, networkhashps, pooledtx, chain, next: { height, bits, difficulty, target }, warnings }',
     handler: (_args, ctx) => {
-      const chain = ctx.node.chain;
+      const chain = ctx.chain;
       const tip = chain.tip;
       const nextBits = getNextWorkRequired(tip.asParent(), ctx.params);
       return {
@@ -244,7 +164,7 @@ export const miningMethods: RpcMethod[] = [
         difficulty: formatDifficulty(tip.header.bits, ctx.params),
         target: formatUint256(bitsToTarget(tip.header.bits)),
         networkhashps: networkHashPs(chain, ctx.params, 120, -1),
-        pooledtx: ctx.node.mempool.size,
+        pooledtx: ctx.mempool.size,
         chain: ctx.params.name,
         next: { height: tip.height + 1, bits: formatBits(nextBits), difficulty: formatDifficulty(nextBits, ctx.params), target: formatUint256(bitsToTarget(nextBits)) },
         warnings: '',
@@ -260,7 +180,7 @@ export const miningMethods: RpcMethod[] = [
       { name: 'height', type: 'integer', default: -1, description: 'the window\'s last block; -1 for the tip' },
     ],
     result: 'hashes per second (number)',
-    handler: ({ nblocks, height }, ctx) => networkHashPs(ctx.node.chain, ctx.params, nblocks as number, height as number),
+    handler: ({ nblocks, height }, ctx) => networkHashPs(ctx.chain, ctx.params, nblocks as number, height as number),
   }),
   defineMethod({
     name: 'getblocktemplate',
@@ -270,7 +190,7 @@ export const miningMethods: RpcMethod[] = [
     result: '{ version, rules, previousblockhash, transactions: [{ data, txid, hash, depends, fee, weight }], coinbasevalue, longpollid, target, mintime, mutable, noncerange, sizelimit, weightlimit, curtime, bits, height, default_witness_commitment? }',
     handler: ({ template_request: request }, ctx) => {
       checkTemplateRequest(request as Record<string, unknown>);
-      return blockTemplateJson(ctx, ctx.node.template(TEMPLATE_PAYOUT));
+      return blockTemplateJson(ctx, ctx.control.template(TEMPLATE_PAYOUT));
     },
   }),
   defineMethod({
@@ -332,10 +252,10 @@ export const miningMethods: RpcMethod[] = [
     ],
     result: '{ feerate, blocks } | { errors, blocks }',
     handler: ({ conf_target: target, estimate_mode: mode }, ctx) => {
-      const max = ctx.node.mempool.feeEstimator.opts.maxTarget;
+      const max = ctx.mempool.feeEstimator.opts.maxTarget;
       if ((target as number) < 1 || (target as number) > max) throw invalid(`Invalid conf_target, must be between 1 and ${max}`);
       if (!ESTIMATE_MODES.includes((mode as string).toLowerCase())) throw invalid('Invalid estimate_mode parameter, must be one of: "unset", "economical", "conservative"');
-      const estimate = ctx.node.mempool.estimateSmartFee(target as number);
+      const estimate = ctx.mempool.estimateSmartFee(target as number);
       if (estimate.feerate === undefined) return { errors: estimate.errors ?? ['Insufficient data or no feerate found'], blocks: estimate.blocks };
       return { feerate: formatFeeRate(estimate.feerate), blocks: estimate.blocks };
     },

@@ -5,59 +5,21 @@
  * method but `getnetworkinfo` fails with Core's code -9 (-31 for the ones
  * Core reports as "P2P disabled").
  */
-import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { RPC, RpcError } from '../errors.js';
 import { formatAmount } from '../format.js';
 import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
+import { DEFAULT_BAN_SECONDS, listBanned, setBan } from './bans.js';
+import { book, peerInfo, pingAll, PROTOCOL_VERSION, SUBVERSION, type P2P } from './peers.js';
 
-export const SUBVERSION = '/Tally:0.1.0/';
-const PROTOCOL_VERSION = 1;
-const DEFAULT_BAN_SECONDS = 24 * 60 * 60;
+export { SUBVERSION } from './peers.js';
+
 /** Core's RPC_CLIENT_NODE_NOT_ADDED, for `addnode remove` of a node never added. */
 const CLIENT_NODE_NOT_ADDED = -24;
-
-type P2P = NonNullable<RpcContext['p2p']>;
-
-/** Per-service state the RPC layer keeps about peers: Core-style small numeric ids and ping round trips. */
-interface PeerBook {
-  ids: Map<string, number>;
-  nextId: number;
-  pings: Map<string, number>;
-}
-const books = new WeakMap<P2P, PeerBook>();
-
-function book(p2p: P2P): PeerBook {
-  let b = books.get(p2p);
-  if (!b) {
-    b = { ids: new Map(), nextId: 0, pings: new Map() };
-    books.set(p2p, b);
-  }
-  return b;
-}
-
-/** The numeric id of a peer, stable for the life of the process (Core's `id`). */
-function numericId(p2p: P2P, peer: string): number {
-  const b = book(p2p);
-  let id = b.ids.get(peer);
-  if (id === undefined) {
-    id = b.nextId++;
-    b.ids.set(peer, id);
-  }
-  return id;
-}
 
 function requireP2P(ctx: RpcContext, code: number = RPC.CLIENT_P2P_DISABLED): P2P {
   if (!ctx.p2p) throw new RpcError(code, 'Error: Peer-to-peer functionality missing or disabled');
   return ctx.p2p;
-}
-
-/** Core's network names for the first protocol of an address. */
-function networkOf(addr: string | undefined): string {
-  if (!addr) return 'not_publicly_routable';
-  if (addr.startsWith('/ip4/')) return 'ipv4';
-  if (addr.startsWith('/ip6/')) return 'ipv6';
-  return 'not_publicly_routable';
 }
 
 function parseMultiaddr(text: string): Multiaddr {
@@ -65,14 +27,6 @@ function parseMultiaddr(text: string): Multiaddr {
     return multiaddr(text);
   } catch (err) {
     throw new RpcError(RPC.INVALID_PARAMETER, `invalid multiaddr "${text}": ${(err as Error).message}`);
-  }
-}
-
-function checkPeerId(text: string): string {
-  try {
-    return peerIdFromString(text).toString();
-  } catch {
-    throw new RpcError(RPC.CLIENT_INVALID_IP_OR_SUBNET, `Error: Invalid peer id "${text}"`);
   }
 }
 
@@ -85,35 +39,6 @@ function peerOfAddress(p2p: P2P, address: string): string | undefined {
   return p2p.peerInfo().find((p) => p.addresses.includes(address))?.id;
 }
 
-function peerInfo(p2p: P2P): Record<string, unknown>[] {
-  const pings = book(p2p).pings;
-  return p2p.peerInfo().map((p) => {
-    const ping = pings.get(p.id);
-    return {
-      id: numericId(p2p, p.id),
-      addr: p.addresses[0] ?? '',
-      network: networkOf(p.addresses[0]),
-      services: '',
-      relaytxes: true,
-      lastsend: 0,
-      lastrecv: 0,
-      bytessent: 0,
-      bytesrecv: 0,
-      conntime: p.connectedAt,
-      ...(ping !== undefined ? { pingtime: ping / 1000 } : {}),
-      version: PROTOCOL_VERSION,
-      subver: SUBVERSION,
-      inbound: p.direction === 'inbound',
-      startingheight: p.status.height,
-      synced_headers: p.status.height,
-      synced_blocks: p.status.height,
-      banscore: p.score,
-      peer_id: p.id,
-      addresses: p.addresses,
-    };
-  });
-}
-
 /** Core reports fee rates in coins per 1000 virtual bytes; the mempool keeps sat/vB. */
 function perKvB(satPerVb: number): number {
   return formatAmount(BigInt(Math.round(satPerVb * 1000)));
@@ -122,7 +47,7 @@ function perKvB(satPerVb: number): number {
 function networkInfo(ctx: RpcContext): Record<string, unknown> {
   const peers = ctx.p2p?.peerInfo() ?? [];
   const inbound = peers.filter((p) => p.direction === 'inbound').length;
-  const mempool = ctx.node.mempool.opts;
+  const mempool = ctx.mempool.info();
   return {
     version: 100,
     subversion: SUBVERSION,
@@ -135,8 +60,8 @@ function networkInfo(ctx: RpcContext): Record<string, unknown> {
     connections_in: inbound,
     connections_out: peers.length - inbound,
     networks: [],
-    relayfee: perKvB(mempool.minRelayFeeRate),
-    incrementalfee: perKvB(mempool.incrementalRelayFeeRate),
+    relayfee: perKvB(mempool.minrelaytxfee),
+    incrementalfee: perKvB(mempool.incrementalrelayfee),
     // Full multiaddrs with /p2p/<id>: what an operator hands out as --bootstrap addresses.
     localaddresses: ctx.p2p?.localAddresses() ?? [],
     ...(ctx.p2p ? { peer_id: ctx.p2p.peerId } : {}),
@@ -178,43 +103,6 @@ async function disconnectNode(p2p: P2P, address: string | undefined, nodeid: num
   else peer = peerOfAddress(p2p, address!);
   if (!peer || !p2p.peerInfo().some((p) => p.id === peer)) throw new RpcError(RPC.CLIENT_NODE_NOT_CONNECTED, 'Node not found in connected nodes');
   await p2p.disconnectPeer(peer);
-  return null;
-}
-
-function setBan(p2p: P2P, now: number, target: string, command: string, bantime: number, absolute: boolean): null {
-  const peer = checkPeerId(target);
-  const bans = p2p.peerManager;
-  if (command === 'remove') {
-    if (!bans.unban(peer)) throw new RpcError(RPC.CLIENT_INVALID_IP_OR_SUBNET, 'Error: Unban failed. Requested peer was not previously manually banned.');
-    return null;
-  }
-  if (bans.isBanned(peer)) throw new RpcError(RPC.CLIENT_NODE_ALREADY_ADDED, 'Error: Peer already banned');
-  const seconds = absolute ? bantime - now : bantime === 0 ? DEFAULT_BAN_SECONDS : bantime;
-  if (seconds <= 0) throw new RpcError(RPC.INVALID_PARAMETER, 'Error: Absolute timestamp is in the past');
-  // The peer manager disconnects a banned peer at once, as Core does.
-  bans.ban(peer, seconds, 'manually added');
-  return null;
-}
-
-function listBanned(p2p: P2P, now: number): Record<string, unknown>[] {
-  return p2p.peerManager.listBans().map((b) => ({
-    address: b.peer,
-    ban_created: b.bannedAt,
-    banned_until: b.until,
-    ban_duration: b.until - b.bannedAt,
-    time_remaining: Math.max(0, b.until - now),
-    reason: b.reason,
-  }));
-}
-
-/** Pings every peer in the background; round trips show up as `pingtime` in getpeerinfo. */
-function pingAll(p2p: P2P): null {
-  const pings = book(p2p).pings;
-  for (const p of p2p.peerInfo()) {
-    p2p.ping(p.id)
-      .then((ms) => pings.set(p.id, ms))
-      .catch(() => pings.delete(p.id));
-  }
   return null;
 }
 
@@ -292,7 +180,7 @@ export const networkMethods: RpcMethod[] = [
     result: 'null',
     handler: ({ subnet, command, bantime, absolute }, ctx) => {
       if (command !== 'add' && command !== 'remove') throw new RpcError(RPC.INVALID_PARAMETER, 'command must be "add" or "remove"');
-      return setBan(requireP2P(ctx), ctx.node.clock(), subnet as string, command, bantime as number, absolute as boolean);
+      return setBan(requireP2P(ctx), ctx.clock(), subnet as string, command, bantime as number, absolute as boolean);
     },
   }),
   defineMethod({
@@ -301,7 +189,7 @@ export const networkMethods: RpcMethod[] = [
     description: 'Banned peers.',
     params: [],
     result: '[{ address, ban_created, banned_until, ban_duration, time_remaining, reason }]',
-    handler: (_args, ctx) => listBanned(requireP2P(ctx), ctx.node.clock()),
+    handler: (_args, ctx) => listBanned(requireP2P(ctx), ctx.clock()),
   }),
   defineMethod({
     name: 'clearbanned',

@@ -35,7 +35,7 @@ export const utilMethods: RpcMethod[] = [
     description: 'Seconds since the server started.',
     params: [],
     result: 'seconds (integer)',
-    handler: (_args, ctx) => Math.floor(Date.now() / 1000) - ctx.startedAt,
+    handler: (_args, ctx) => ctx.uptime(),
   }),
   defineMethod({
     name: 'stop',

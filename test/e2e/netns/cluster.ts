@@ -17,7 +17,7 @@ import { Block } from '../../../src/primitives/block.js';
 import { outputKeyFromSecret, signTaprootInputs } from '../../../src/primitives/sign.js';
 import { Transaction, type TxOutput } from '../../../src/primitives/tx.js';
 import { regtest } from '../../../src/consensus/params.js';
-import { loadOrCreatePeerKey } from '../../../src/p2p/peer-key.js';
+import { loadOrCreatePeerKey } from '../../../src/network/peer-key.js';
 
 /** Inside its own namespace every node can use the same ports. */
 export const P2P_PORT = 28444;

@@ -17,8 +17,8 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { regtest, testnet } from '../../../src/consensus/params.js';
-import { encodeHashes, encodeStatus } from '../../../src/p2p/messages.js';
-import { MAX_LOCATOR_HASHES } from '../../../src/p2p/options.js';
+import { encodeHashes, encodeStatus } from '../../../src/network/reqresp/messages.js';
+import { MAX_LOCATOR_HASHES } from '../../../src/network/options.js';
 import { frame, framePrefix, junk, type EvilPeer } from '../../helpers/evil-peer.js';
 import { HonestPair, rpcText, WAIT_MS, waitFor } from '../../helpers/honest-pair.js';
 import { recordTrial } from '../../helpers/reliability.js';

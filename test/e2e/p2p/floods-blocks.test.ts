@@ -18,7 +18,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
-import { decodeCount, encodeHashes } from '../../../src/p2p/messages.js';
+import { decodeCount, encodeHashes } from '../../../src/network/reqresp/messages.js';
 import type { Block } from '../../../src/primitives/block.js';
 import { addLargeBlocks, BlockRequestStall } from '../../helpers/block-flood.js';
 import { TestChain } from '../../helpers/chain.js';

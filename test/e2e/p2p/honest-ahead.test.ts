@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Block } from '../../../src/primitives/block.js';
-import { topics } from '../../../src/p2p/gossip.js';
+import { topics } from '../../../src/network/gossip/topics.js';
 import { payTo, spend, TestChain } from '../../helpers/chain.js';
 import { hasPeer, isConnected, TestNetwork, waitUntil, type TestNode } from '../../helpers/network.js';
 import { recordTrial } from '../../helpers/reliability.js';

@@ -32,9 +32,9 @@ describe('Chain.getBlockBytes', () => {
     const chain = await chains.open(builder.now);
     for (const block of builder.blocks.slice(1)) await chain.processBlock(block);
     const [, first, second] = builder.blocks;
-    await chain.db.batch([{ type: 'put', key: keys.block(hashFromHex(first!.hash)), value: second!.toBytes() }]);
+    await chain['db'].batch([{ type: 'put', key: keys.block(hashFromHex(first!.hash)), value: second!.toBytes() }]);
     await expect(chain.getBlockBytes(first!.hash)).rejects.toMatchObject({ code: 'db-corrupt' });
-    await chain.db.batch([{ type: 'put', key: keys.block(hashFromHex(second!.hash)), value: second!.toBytes().subarray(0, 80) }]);
+    await chain['db'].batch([{ type: 'put', key: keys.block(hashFromHex(second!.hash)), value: second!.toBytes().subarray(0, 80) }]);
     await expect(chain.getBlockBytes(second!.hash)).rejects.toMatchObject({ code: 'db-corrupt' });
   });
 });

@@ -32,7 +32,7 @@ describe('Chain', () => {
     expect(chain.height).toBe(102);
     const digest = await chain.utxoDigest();
     expect(digest.txouts).toBe(102); // 102 coinbases, one spent, one new output
-    const path = chain.db.path;
+    const path = chain['db'].path;
     await chain.close();
     open.pop();
     const again = new Chain({ path, params: regtest }, { clock: () => builder.now });

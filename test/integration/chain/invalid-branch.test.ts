@@ -149,7 +149,7 @@ describe('a branch with an invalid block', () => {
     expect(digest).toEqual(await digestOf(winnerBlocks, a.now));
 
     // The verdicts survive a restart.
-    const path = node.db.path;
+    const path = node['db'].path;
     await closeChain(node);
     const reopened = await openChain(a.now, path);
     expect(reopened.tip.hashHex).toBe(node.tip.hashHex);

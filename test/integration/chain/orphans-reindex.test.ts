@@ -43,12 +43,12 @@ const script = (n: number): Uint8Array => scriptFromSecret(testKey(n));
 
 /** Unspent outputs of `s` as "txid:vout value@height", sorted. */
 async function addrUtxos(chain: Chain, s: Uint8Array): Promise<string[]> {
-  return (await chain.db.getAddressUtxos(s)).map((u) => `${hashToHex(u.txid)}:${u.vout} ${u.value}@${u.height}`).sort();
+  return (await chain.getAddressUtxos(s)).map((u) => `${hashToHex(u.txid)}:${u.vout} ${u.value}@${u.height}`).sort();
 }
 
 /** History of `s` as "height txid", in index order. */
 async function addrHistory(chain: Chain, s: Uint8Array): Promise<string[]> {
-  return (await chain.db.getAddressHistory(s)).map((h) => `${h.height} ${hashToHex(h.txid)}`);
+  return (await chain.getAddressHistory(s)).map((h) => `${h.height} ${hashToHex(h.txid)}`);
 }
 
 /** Everything the indexes answer for the scripts and transactions of the test chain. */
@@ -146,7 +146,7 @@ describe('reindex and reopening', () => {
     expect(progress.every(([, best]) => best === rich.height)).toBe(true);
     for (let h = 0; h <= rich.height; h++) expect(node.getEntryAtHeight(h)?.hashHex).toBe(rich.blocks[h]!.hash);
 
-    const path = node.db.path;
+    const path = node['db'].path;
     await closeChain(node);
     const reopened = await openChain(rich.now, { path });
     expect(reopened.tip.hashHex).toBe(rich.tip.hash);
@@ -160,7 +160,7 @@ describe('reindex and reopening', () => {
   it('refuses to open a regtest datadir as testnet (db-wrong-network)', async () => {
     const node = await openChain(rich.now);
     await feed(node, rich.blocks.slice(1, 4));
-    const path = node.db.path;
+    const path = node['db'].path;
     await closeChain(node);
     expect(await rejectionCode(openChain(rich.now, { path, params: testnet }))).toBe('db-wrong-network');
     // A failed open() closes the database again, so the folder opens at once.
@@ -172,7 +172,7 @@ describe('reindex and reopening', () => {
     const node = await openChain(rich.now);
     await feed(node, rich.blocks.slice(1));
     const digest = await node.utxoDigest();
-    const path = node.db.path;
+    const path = node['db'].path;
     await closeChain(node);
 
     const raw = new Level<Uint8Array, Uint8Array>(path, { keyEncoding: 'view', valueEncoding: 'view' });
@@ -211,7 +211,7 @@ describe('reindex and reopening', () => {
     await expect(node.processBlock(b.tip)).rejects.toThrow('simulated crash');
     // The old branch is disconnected and the new one not yet connected.
     expect(node.height).toBe(rich.height - 3);
-    const path = node.db.path;
+    const path = node['db'].path;
     await closeChain(node);
 
     const reopened = await openChain(rich.now, { path });

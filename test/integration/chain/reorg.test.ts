@@ -174,7 +174,7 @@ describe('Chain reorganization', () => {
     const onlyA = await referenceNode(f.a);
     expect(await onlyA.utxoDigest()).toEqual(digest);
 
-    const path = node.db.path;
+    const path = node['db'].path;
     await closeChain(node);
     const reopened = await openChain(f.a.now, path);
     expect(reopened.tip.hashHex).toBe(f.a.tip.hash);

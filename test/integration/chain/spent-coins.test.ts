@@ -81,8 +81,8 @@ describe('Chain.spentCoins', () => {
     const chain = await chains.open(builder.now);
     await feedStatuses(chain, builder.blocks.slice(1));
     const entry = chain.getEntry(block.hash)!;
-    const undo = await chain.db.getUndo(entry.hash);
-    await chain.db.batch([{ type: 'put', key: keys.undo(entry.hash), value: encodeUndo(undo.slice(1)) }]);
+    const undo = await chain['db'].getUndo(entry.hash);
+    await chain['db'].batch([{ type: 'put', key: keys.undo(entry.hash), value: encodeUndo(undo.slice(1)) }]);
     await expect(chain.spentCoins(entry)).rejects.toMatchObject({ code: 'db-corrupt' });
   });
 });

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { resolveConfig } from '../../../src/node/config.js';
 import { checkBasicAuth } from '../../../src/rpc/auth.js';
-import { rpcOptionsFromConfig } from '../../../src/rpc/config.js';
+import { rpcOptionsFromConfig } from '../../../src/node/options/rpc.js';
 import { RPC } from '../../../src/rpc/errors.js';
 import { DEFAULT_RATE_BURST, DEFAULT_RATE_LIMIT, type RpcOptions } from '../../../src/rpc/options.js';
 import { recordTrial } from '../../helpers/reliability.js';

@@ -31,17 +31,17 @@ describe('txError / blockError / headerError', () => {
   });
 
   it('default to score 100 and accept a lower one', () => {
-    expect(txError('a', 'x').score).toBe(100);
-    expect(txError('a', 'x', 0).score).toBe(0);
-    expect(headerError('a', 'x').score).toBe(100);
+    expect(txError('bad-txns-vin-empty', 'x').score).toBe(100);
+    expect(txError('bad-txns-vin-empty', 'x', 0).score).toBe(0);
+    expect(headerError('high-hash', 'x').score).toBe(100);
     expect(headerError('time-too-new', 'x', 0).score).toBe(0);
-    expect(blockError('a', 'x').score).toBe(100);
-    expect(blockError('a', 'x', { score: 0 }).score).toBe(0);
+    expect(blockError('bad-cb-missing', 'x').score).toBe(100);
+    expect(blockError('bad-cb-missing', 'x', { score: 0 }).score).toBe(0);
   });
 
   it('only blockError can mark corruption possible', () => {
     expect(blockError('bad-witness-merkle-match', 'x', { corruptionPossible: true }).corruptionPossible).toBe(true);
-    expect(txError('a', 'x').corruptionPossible).toBe(false);
-    expect(headerError('a', 'x').corruptionPossible).toBe(false);
+    expect(txError('bad-txns-vin-empty', 'x').corruptionPossible).toBe(false);
+    expect(headerError('high-hash', 'x').corruptionPossible).toBe(false);
   });
 });

@@ -58,9 +58,9 @@ export function testLogger(): MempoolLogger & { lines: { level: string; msg: str
   const lines: { level: string; msg: string }[] = [];
   return {
     lines,
-    debug: (msg) => void lines.push({ level: 'debug', msg }),
-    info: (msg) => void lines.push({ level: 'info', msg }),
-    warn: (msg) => void lines.push({ level: 'warn', msg }),
+    debug: (msg) => void lines.push({ level: 'debug', msg: String(msg) }),
+    info: (msg) => void lines.push({ level: 'info', msg: String(msg) }),
+    warn: (msg) => void lines.push({ level: 'warn', msg: String(msg) }),
   };
 }
 

@@ -1,7 +1,7 @@
 /** A server that cannot listen: one coded line naming the service, the address and the option. */
 import { describe, expect, it } from 'vitest';
 import { hostPort, ListenError, listenError, netListenError } from '../../../src/node/listen-error.js';
-import { p2pListenError } from '../../../src/p2p/listen-failure.js';
+import { p2pListenError } from '../../../src/network/listen-failure.js';
 
 const rpc = { service: 'JSON-RPC', address: '127.0.0.1:28443', option: '--rpc-port' };
 

@@ -1,9 +1,10 @@
 /** The two parsers every request meets first: the HTTP request target and the WebSocket message. Neither throws on any input. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RPC } from '../../../src/rpc/errors.js';
+import { RPC, RpcError } from '../../../src/rpc/errors.js';
+import { errorReply } from '../../../src/rpc/dispatch.js';
 import { requestTarget } from '../../../src/rpc/http.js';
-import { parseRequest, ProtocolError, responseText } from '../../../src/rpc/ws-messages.js';
+import { parseMessage, replyText } from '../../../src/rpc/ws-messages.js';
 import { checkProperty } from '../../helpers/fuzz.js';
 import { recordTrial } from '../../helpers/reliability.js';
 
@@ -39,41 +40,35 @@ describe('requestTarget', () => {
 });
 
 describe('WebSocket messages', () => {
+  /** The error a message is refused with before dispatch, if any. */
+  const refusal = (text: string, binary = false) => {
+    const parsed = parseMessage(message(text), binary);
+    return 'error' in parsed ? parsed.error : undefined;
+  };
+
   it('refuses an id that is not a string, a number or null, however deep, with -32600 and id null', () => {
     for (const id of ['[]', '{}', 'true', `${'['.repeat(100_000)}${']'.repeat(100_000)}`]) {
-      const err = (() => {
-        try {
-          parseRequest(message(`{"jsonrpc":"2.0","id":${id},"method":"subscribe"}`), false);
-        } catch (e) {
-          return e;
-        }
-      })();
-      expect(err, id.slice(0, 10)).toBeInstanceOf(ProtocolError);
-      expect((err as ProtocolError).code).toBe(RPC.INVALID_REQUEST);
+      const err = refusal(`{"jsonrpc":"2.0","id":${id},"method":"subscribe"}`);
+      expect(err, id.slice(0, 10)).toBeInstanceOf(RpcError);
+      expect(err!.code).toBe(RPC.INVALID_REQUEST);
+      expect(JSON.parse(replyText(errorReply(err!, true).body))).toMatchObject({ id: null, error: { code: RPC.INVALID_REQUEST } });
     }
-    expect(parseRequest(message('{"id":"a","method":"subscribe"}'), false)).toEqual({ id: 'a', method: 'subscribe', params: undefined });
-    expect(parseRequest(message('{"method":"subscribe"}'), false).id).toBeNull();
+    expect(parseMessage(message('{"id":"a","method":"subscribe"}'), false)).toEqual({ request: { id: 'a', method: 'subscribe' } });
+    expect(refusal('{"method":"subscribe"}')).toBeUndefined();
   });
 
   it('answers parse errors, non-objects and binary frames with coded errors', () => {
-    const code = (text: string, binary = false) => {
-      try {
-        parseRequest(message(text), binary);
-      } catch (e) {
-        return (e as ProtocolError).code;
-      }
-    };
-    expect(code('{')).toBe(RPC.PARSE_ERROR);
-    expect(code('{"id":1}', true)).toBe(RPC.PARSE_ERROR);
-    expect(code('[]')).toBe(RPC.INVALID_REQUEST);
-    expect(code('42')).toBe(RPC.INVALID_REQUEST);
+    expect(refusal('{')?.code).toBe(RPC.PARSE_ERROR);
+    expect(refusal('{"id":1}', true)?.code).toBe(RPC.PARSE_ERROR);
+    expect(refusal('[]')?.code).toBe(RPC.INVALID_REQUEST);
+    expect(refusal('42')?.code).toBe(RPC.INVALID_REQUEST);
   });
 
   it('serializes a response that cannot be serialized as an internal error', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(JSON.parse(responseText(1, { result: cyclic }))).toEqual({ jsonrpc: '2.0', id: null, error: { code: RPC.INTERNAL_ERROR, message: 'Internal error' } });
-    expect(JSON.parse(responseText('x', { error: new ProtocolError(RPC.METHOD_NOT_FOUND, 'Method not found') })))
+    expect(JSON.parse(replyText({ jsonrpc: '2.0', id: 1, result: cyclic }))).toEqual({ jsonrpc: '2.0', id: null, error: { code: RPC.INTERNAL_ERROR, message: 'Internal error' } });
+    expect(JSON.parse(replyText(errorReply(new RpcError(RPC.METHOD_NOT_FOUND, 'Method not found'), true, 'x').body)))
       .toEqual({ jsonrpc: '2.0', id: 'x', error: { code: RPC.METHOD_NOT_FOUND, message: 'Method not found' } });
   });
 });

@@ -1,0 +1,159 @@
+/**
+ * Changing the best chain (btcd's chain.go): activate the best stored branch,
+ * connect and disconnect the tip one block per LevelDB batch, rebuild the chain
+ * state from the stored blocks, and test a block template against every rule
+ * connecting it would apply, without storing it.
+ */
+import type { EventEmitter } from 'node:events';
+import type { Block } from '../primitives/block.js';
+import { outpointKey, type OutPoint } from '../primitives/tx.js';
+import { checkBlockContext, checkBlockSanity, headerContext } from '../consensus/block-checks.js';
+import { checkBlockSpends, type BlockSpends } from '../consensus/block-spends.js';
+import type { Coin } from '../consensus/coins.js';
+import { blockError, RuleError } from '../consensus/errors.js';
+import type { NetworkParams } from '../consensus/params.js';
+import { SCRIPT_FAILURE } from '../consensus/signatures.js';
+import type { BlockIndex } from './block-index.js';
+import type { BlockStore } from './block-store.js';
+import type { ChainDB } from './chaindb.js';
+import { findFork, type ChainEntry } from './entry.js';
+import { ChainError } from './errors.js';
+import { keys } from './layout.js';
+import type { LogWriter } from '../util/logger.js';
+import { BlockStatus, encodeHeaderRecord } from './records.js';
+import { connectOps, disconnectOps } from './state-changes.js';
+import type { BatchVerifier, ChainEvents } from './types.js';
+
+export interface ConnectorModules {
+  db: ChainDB;
+  index: BlockIndex;
+  store: BlockStore;
+  params: NetworkParams;
+  verifier: BatchVerifier;
+  clock: () => number;
+  log: LogWriter;
+  events: EventEmitter<ChainEvents>;
+}
+
+export class ChainConnector {
+  constructor(private readonly m: ConnectorModules) {}
+
+  /** Marks `entry` invalid (and its known descendants), on disk too, and says so. */
+  async markInvalid(entry: ChainEntry, err: RuleError, flag: number = BlockStatus.FAILED): Promise<void> {
+    const changed = this.m.index.markInvalid(entry, err, flag);
+    await this.m.db.batch(changed.map((e) => ({ type: 'put' as const, key: keys.header(e.hash), value: encodeHeaderRecord(e.toRecord()) })));
+    this.m.log.warn({ hash: entry.hashHex, height: entry.height, code: err.code }, 'invalid block');
+    this.m.events.emit('invalid', entry, err);
+  }
+
+  /** Switches to the best candidate until none beats the tip, stopping each branch at its first invalid block. */
+  async activateBestChain(): Promise<void> {
+    const { index, log } = this.m;
+    for (let best = index.bestCandidate(); best; best = index.bestCandidate()) {
+      const oldTip = index.tip;
+      const fork = findFork(oldTip, best);
+      if (fork !== oldTip) log.info({ fork: fork.height, depth: oldTip.height - fork.height, oldTip: oldTip.hashHex, target: best.hashHex }, 'reorganizing');
+      while (index.tip !== fork) await this.disconnectTip();
+      const path: ChainEntry[] = [];
+      for (let e: ChainEntry | null = best; e && e !== fork; e = e.prev) path.unshift(e);
+      for (const entry of path) {
+        try {
+          await this.connectTip(entry);
+        } catch (err) {
+          if (!(err instanceof RuleError)) throw err;
+          await this.markInvalid(entry, err);
+          break;
+        }
+      }
+      if (fork !== oldTip) {
+        log.info({ fork: fork.height, oldTip: oldTip.hashHex, newTip: index.tip.hashHex, depth: oldTip.height - fork.height }, 'reorganized');
+        this.m.events.emit('reorg', { oldTip, newTip: index.tip, fork });
+      }
+    }
+  }
+
+  /**
+   * The spends of `block` at `height` against the UTXO set, signatures verified: the
+   * rules that need the chain state (Core's ConnectBlock without the writes).
+   * @throws RuleError for the first rule the block breaks
+   */
+  private async checkSpends(block: Block, height: number): Promise<BlockSpends> {
+    const prevouts: OutPoint[] = [];
+    for (const tx of block.transactions.slice(1)) for (const input of tx.inputs) prevouts.push(input.prevout);
+    const found = await this.m.db.getCoins(prevouts);
+    const coins = new Map<string, Coin>();
+    prevouts.forEach((p, i) => { if (found[i]) coins.set(outpointKey(p), found[i]!); });
+    const spends = checkBlockSpends(block, { getCoin: (p) => coins.get(outpointKey(p)) }, height, this.m.params);
+    const bad = await this.m.verifier.verify(spends.signatureChecks);
+    if (bad >= 0) throw blockError(SCRIPT_FAILURE, `input ${spends.signatureChecks[bad]!.inputIndex}: invalid Schnorr signature`);
+    return spends;
+  }
+
+  private async connectTip(entry: ChainEntry): Promise<void> {
+    const block = await this.m.store.get(entry);
+    const spends = await this.checkSpends(block, entry.height);
+    entry.status |= BlockStatus.VALID;
+    await this.m.db.batch(connectOps(block, entry, spends));
+    this.m.index.mainChain[entry.height] = entry;
+    this.m.index.candidates.delete(entry);
+    this.m.events.emit('connect', block, entry);
+  }
+
+  private async disconnectTip(): Promise<void> {
+    const { index, db } = this.m;
+    const entry = index.tip;
+    if (!entry.prev) throw new ChainError('db-corrupt', 'cannot disconnect the genesis block');
+    const block = await this.m.store.get(entry);
+    const undo = await db.getUndo(entry.hash);
+    await db.batch(disconnectOps(block, entry, undo));
+    index.mainChain.pop();
+    index.candidates.add(entry);
+    this.m.events.emit('disconnect', block, entry);
+  }
+
+  /**
+   * Every rule connecting a solved block on the tip would apply, without storing it
+   * (Core's TestBlockValidity, btcd's CheckConnectBlockTemplate), judged at the
+   * chain's clock. Resolves to the reject reason, or null when the block is valid.
+   */
+  async testBlockValidity(block: Block): Promise<string | null> {
+    const tip = this.m.index.tip;
+    if (block.header.prevHash !== tip.hashHex) return 'inconclusive-not-best-prevblk';
+    try {
+      checkBlockSanity(block, this.m.params);
+      checkBlockContext(block, headerContext(tip.asParent(), this.m.params, this.m.clock()));
+      await this.checkSpends(block, tip.height + 1);
+      return null;
+    } catch (err) {
+      if (err instanceof RuleError) return err.code;
+      throw err;
+    }
+  }
+
+  /** Rebuilds the UTXO set and indexes from the stored blocks (`--reindex`); the caller serializes it. */
+  async reindex(onProgress?: (height: number, best: number) => void): Promise<void> {
+    const { db, index, params, events } = this.m;
+    await db.clearChainState();
+    const genesis = index.get(params.genesisHash)!;
+    const best = [...index.values()].reduce((a, b) => (b.chainWork > a.chainWork && b.haveData ? b : a), genesis);
+    // Verdicts are re-derived from the blocks themselves, so the stored ones are reset too.
+    index.clearVerdicts();
+    genesis.status |= BlockStatus.VALID;
+    index.mainChain.length = 1;
+    index.mainChain[0] = genesis;
+    index.linkAll();
+    await db.batch([
+      ...[...index.values()].map((e) => ({ type: 'put' as const, key: keys.header(e.hash), value: encodeHeaderRecord(e.toRecord()) })),
+      { type: 'put', key: keys.height(0), value: genesis.hash },
+      { type: 'put', key: keys.tip(), value: genesis.hash },
+    ]);
+    const onConnect = (_b: Block, e: ChainEntry) => onProgress?.(e.height, best.height);
+    events.on('connect', onConnect);
+    try {
+      await this.activateBestChain();
+    } finally {
+      events.off('connect', onConnect);
+    }
+    await db.clearReindexRequired();
+  }
+}

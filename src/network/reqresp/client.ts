@@ -1,0 +1,96 @@
+/**
+ * Outgoing requests (PROTOCOL.md §9.1): status, headers and blocks, one stream
+ * each. A request closes its stream after the reply and resets it when it
+ * fails: closing only our side would leave it half-open for as long as a
+ * stalling peer likes, holding a stream slot and buffering whatever it sends
+ * later. A reply that fails in framing or decoding charges the peer.
+ */
+import type { Stream } from '@libp2p/interface';
+import { Block, type BlockHeader } from '../../primitives/block.js';
+import { P2PError } from '../errors.js';
+import type { PeerStatus } from '../interface.js';
+import { MAX_BLOCKS_PER_REQUEST } from '../options.js';
+import { chargeRequestError } from './charge.js';
+import { decodeCount, decodeHeaders, decodeStatus, encodeHashes, encodeStatus } from './messages.js';
+import { Framed, timeoutSignal } from './protocols.js';
+
+export interface ReqRespClientOptions {
+  requestTimeoutMs: number;
+  maxMessageSize: number;
+  /** Protocol ids (protocols.ts protocolIds). */
+  ids: { status: string; headers: string; blocks: string };
+}
+
+export interface ReqRespClientModules {
+  /** Opens a stream to `peer` for `protocol`. */
+  dial(peer: string, protocol: string, signal: AbortSignal): Promise<Stream>;
+  peers: { penalize(peer: string, score: number, reason: string): void };
+  /** Called with the size of each reply frame read (traffic totals). */
+  onBytesIn(bytes: number): void;
+}
+
+export class ReqRespClient {
+  constructor(
+    private readonly opts: ReqRespClientOptions,
+    private readonly modules: ReqRespClientModules,
+  ) {}
+
+  /** Sends our status and returns the peer's (the dialer's side of the handshake). */
+  async status(peer: string, ours: PeerStatus): Promise<PeerStatus> {
+    return this.exchange(peer, this.opts.ids.status, undefined, false, async (framed, s) => {
+      await framed.write(encodeStatus(ours), s);
+      return decodeStatus(await framed.read(s));
+    });
+  }
+
+  async getHeaders(peer: string, locator: readonly string[], signal?: AbortSignal): Promise<BlockHeader[]> {
+    return this.exchange(peer, this.opts.ids.headers, signal, true, async (framed, s) => {
+      await framed.write(encodeHashes(locator), s);
+      return decodeHeaders(await this.read(framed, s));
+    });
+  }
+
+  async getBlocks(peer: string, hashes: readonly string[], signal?: AbortSignal): Promise<Block[]> {
+    if (hashes.length > MAX_BLOCKS_PER_REQUEST) throw new RangeError(`at most ${MAX_BLOCKS_PER_REQUEST} blocks per request`);
+    return this.exchange(peer, this.opts.ids.blocks, signal, true, async (framed, s) => {
+      await framed.write(encodeHashes(hashes), s);
+      const count = decodeCount(await framed.read(s), hashes.length);
+      const blocks: Block[] = [];
+      for (let i = 0; i < count; i++) blocks.push(decodeBlock(await this.read(framed, s)));
+      return blocks;
+    });
+  }
+
+  private async read(framed: Framed, signal: AbortSignal): Promise<Uint8Array> {
+    const bytes = await framed.read(signal);
+    this.modules.onBytesIn(bytes.length);
+    return bytes;
+  }
+
+  /** Runs one request on a new stream; `charge` says whether a failure costs the peer (status failures are the handshake's). */
+  private async exchange<T>(
+    peer: string, protocol: string, signal: AbortSignal | undefined, charge: boolean,
+    run: (framed: Framed, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const stream = await this.modules.dial(peer, protocol, timeoutSignal(this.opts.requestTimeoutMs, signal));
+    const framed = new Framed(stream, this.opts.maxMessageSize);
+    let reply: T;
+    try {
+      reply = await run(framed, timeoutSignal(this.opts.requestTimeoutMs, signal));
+    } catch (err) {
+      framed.abort(charge ? 'request failed' : 'status request failed');
+      if (charge) chargeRequestError(this.modules.peers, peer, err);
+      throw err;
+    }
+    await framed.close();
+    return reply;
+  }
+}
+
+function decodeBlock(bytes: Uint8Array): Block {
+  try {
+    return Block.fromBytes(bytes);
+  } catch (err) {
+    throw new P2PError('malformed-message', `undecodable block: ${(err as Error).message}`);
+  }
+}

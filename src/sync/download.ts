@@ -1,0 +1,256 @@
+/**
+ * Parallel block download, BitTorrent-style: the blocks the node still needs
+ * (up to a window ahead of the tip) are cut into ranges, and every peer that
+ * has them holds a few ranges at a time; who gets which range is decided by
+ * peer-balancer.ts. A range that times out or whose peer leaves simply stops
+ * being in flight and is handed out again. The queue is not stored: each pass
+ * recomputes it from the chain (`blocksToDownload`) minus what is in flight,
+ * so nothing can be lost or handed out twice.
+ */
+import type { Block } from '../primitives/block.js';
+import { isTallyError } from '../primitives/errors.js';
+import { RuleError } from '../consensus/errors.js';
+import type { ChainEntry } from '../chain/index.js';
+import type { LogWriter } from '../util/logger.js';
+import { BlockStatus } from '../chain/index.js';
+import type { SyncNetwork, SyncNode } from '../network/interface.js';
+import { verdictFor, verdictForCode } from '../network/penalty.js';
+import type { SyncError } from './errors.js';
+import type { SyncOptions } from './options.js';
+import { balanceRanges, type RangeCandidate } from './peer-balancer.js';
+import type { BlockRequest, PeerState } from './peer-state.js';
+import { timedCall } from './timed-call.js';
+
+/** What the downloader needs from the sync manager that owns it. */
+export interface DownloadContext {
+  readonly network: SyncNetwork;
+  readonly node: SyncNode;
+  readonly log: LogWriter;
+  readonly clock: () => number;
+  readonly peers: ReadonlyMap<string, PeerState>;
+  /** The one place penalties go through (it also drops a banned peer's work). */
+  punish(peerId: string, score: number, reason: string): void;
+  /** Asks for another scheduling pass soon. */
+  schedule(): void;
+  /** Registers a background task so that stop() can wait for it. */
+  track(task: Promise<unknown>): void;
+  isRunning(): boolean;
+}
+
+export class BlockDownloader {
+  private readonly requests = new Set<BlockRequest>();
+  private readonly inFlight = new Map<string, BlockRequest>();
+  /** Received and handed to the node, not yet processed: not to be asked for again. */
+  private readonly pending = new Set<string>();
+  /**
+   * Who sent each block that was stored but not connected yet. A block that
+   * arrives before its parent is only checked in full when its branch
+   * connects, during some other block's submission, so its verdict reaches
+   * nobody: `sweep` finds it here and blames the sender.
+   */
+  private readonly senders = new Map<string, string>();
+
+  constructor(
+    private readonly opts: SyncOptions,
+    private readonly ctx: DownloadContext,
+  ) {}
+
+  /** Blocks requested and not yet received. */
+  get blocksInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Hands out ranges to every peer with a free slot (peer-balancer.ts decides
+   * who gets what). While headers are still arriving, only full ranges go out.
+   */
+  assign(headersArriving = false): void {
+    const { node, clock } = this.ctx;
+    const tip = node.tip;
+    const best = node.bestHeader;
+    if (best.chainWork <= tip.chainWork || this.pending.size >= this.opts.maxQueuedBlocks) return;
+    const now = clock();
+    const ready = [...this.ctx.peers.values()].filter((p) => p.usable(now) && p.requests.size < p.maxInFlight(this.opts));
+    if (ready.length === 0) return;
+    const wantedFor = this.wantedLists(tip);
+    const getEntry = (hash: string): ChainEntry | undefined => node.getEntry(hash);
+    const candidates = ready.map((peer): RangeCandidate<PeerState, ChainEntry> => {
+      // The best header for most peers; another branch for a peer not on the way to it.
+      const target = peer.sideTarget(best, tip, getEntry) ?? best;
+      return {
+        peer,
+        slots: peer.maxInFlight(this.opts) - peer.requests.size,
+        cost: peer.cost(),
+        wanted: wantedFor(target),
+        has: peer.availableHeight(target, getEntry),
+        lacks: (hash) => peer.lacks(hash, now),
+      };
+    });
+    const assignments = balanceRanges(candidates, { rangeSize: this.opts.rangeSize, fullRangesOnly: headersArriving });
+    for (const { peer, range } of assignments) this.dispatch(peer, range);
+  }
+
+  /** What is still wanted on the way to each target, computed once per target and pass. */
+  private wantedLists(tip: ChainEntry): (target: ChainEntry) => ChainEntry[] {
+    const maxHeight = tip.height + this.opts.downloadWindow;
+    const wanted = new Map<ChainEntry, ChainEntry[]>();
+    return (target) => {
+      let list = wanted.get(target);
+      if (!list) {
+        list = this.ctx.node
+          .blocksToDownload(this.opts.downloadWindow, target)
+          .filter((e) => e.height <= maxHeight && !this.inFlight.has(e.hashHex) && !this.pending.has(e.hashHex));
+        wanted.set(target, list);
+      }
+      return list;
+    };
+  }
+
+  private dispatch(peer: PeerState, entries: readonly ChainEntry[]): void {
+    const hashes = entries.map((e) => e.hashHex);
+    const timeoutMs = peer.timeoutMs(this.opts);
+    const req: BlockRequest = { peer, hashes, startedAt: this.ctx.clock(), timeoutMs, controller: new AbortController(), done: false };
+    this.requests.add(req);
+    peer.requests.add(req);
+    for (const hash of hashes) this.inFlight.set(hash, req);
+    const task = timedCall((signal) => this.ctx.network.getBlocks(peer.id, hashes, signal), timeoutMs, req.controller.signal).then(
+      (blocks) => this.onReply(req, blocks),
+      (err: unknown) => this.onFailure(req, err),
+    );
+    this.ctx.track(task);
+  }
+
+  /** Takes `req` out of flight; false when something else already did. */
+  private finish(req: BlockRequest): boolean {
+    if (req.done) return false;
+    req.done = true;
+    this.requests.delete(req);
+    req.peer.requests.delete(req);
+    for (const hash of req.hashes) if (this.inFlight.get(hash) === req) this.inFlight.delete(hash);
+    return true;
+  }
+
+  private onFailure(req: BlockRequest, err: unknown): void {
+    if (!this.finish(req) || !this.ctx.isRunning()) return;
+    const { peer } = req;
+    const now = this.ctx.clock();
+    if (isTallyError(err, 'request-timeout')) {
+      peer.recordStall(req.timeoutMs, now, this.opts);
+      this.ctx.log.debug({ peer: peer.id, blocks: req.hashes.length, timeoutMs: req.timeoutMs }, 'block request timed out; reassigning');
+      this.ctx.punish(peer.id, this.opts.stallPenalty, 'block-download-stalled');
+    } else {
+      peer.recordFailure(now, this.opts);
+      this.ctx.log.debug({ peer: peer.id, err: (err as Error).message }, 'block request failed; reassigning');
+    }
+    this.ctx.schedule();
+  }
+
+  private async onReply(req: BlockRequest, blocks: readonly Block[]): Promise<void> {
+    if (!this.finish(req) || !this.ctx.isRunning()) return;
+    const { peer } = req;
+    peer.recordSuccess(this.ctx.clock() - req.startedAt);
+    this.ctx.schedule(); // the slot is free now: the next request overlaps with processing this one
+    const matched = matchReply(req.hashes, blocks);
+    if (!matched) {
+      // The hash commits to the header and the header to the transactions: a block we did
+      // not ask for is a lie, not an accident.
+      this.ctx.punish(peer.id, verdictForCode('block-hash-mismatch', 'sync').penalty, 'block-hash-mismatch');
+      return;
+    }
+    const got = new Set(matched.map((b) => b.hash));
+    const now = this.ctx.clock();
+    for (const hash of req.hashes) if (!got.has(hash)) peer.noteMissing(hash, now, this.opts);
+    if (matched.length > 0) peer.rangesServed++;
+    await this.submitAll(peer, matched);
+  }
+
+  private async submitAll(peer: PeerState, blocks: readonly Block[]): Promise<void> {
+    for (const block of blocks) this.pending.add(block.hash);
+    try {
+      for (const block of blocks) {
+        // After a ban the rest of the reply is left for honest peers to send again.
+        if (!this.ctx.isRunning() || peer.banned) break;
+        await this.submit(peer, block);
+        this.pending.delete(block.hash);
+      }
+    } finally {
+      for (const block of blocks) this.pending.delete(block.hash);
+      this.ctx.schedule();
+    }
+  }
+
+  private async submit(peer: PeerState, block: Block): Promise<void> {
+    try {
+      const result = await this.ctx.node.submitBlock(block);
+      if (result.status === 'side') this.rememberSender(block.hash, peer.id);
+    } catch (err) {
+      if (!(err instanceof RuleError)) {
+        this.ctx.log.warn({ hash: block.hash, err: (err as Error).message }, 'block submission failed');
+        return;
+      }
+      this.ctx.log.debug({ peer: peer.id, hash: block.hash, code: err.code, corruptionPossible: err.corruptionPossible }, 'peer sent an invalid block');
+      // The error's own score even when `corruptionPossible`: as in Core, a mutated copy
+      // of a valid block is the sender's doing. The header stays valid, so the real block
+      // is simply fetched again from someone else.
+      const { penalty } = verdictFor(err, 'sync');
+      if (penalty > 0) this.ctx.punish(peer.id, penalty, err.code);
+    }
+  }
+
+  private rememberSender(hash: string, peerId: string): void {
+    // Bounded: the oldest entries are the least likely to still matter.
+    if (this.senders.size >= 2 * this.opts.downloadWindow) this.senders.delete(this.senders.keys().next().value!);
+    this.senders.set(hash, peerId);
+  }
+
+  /** Blames the senders of stored blocks that failed when their branch connected. */
+  sweep(): void {
+    const tip = this.ctx.node.tip;
+    for (const [hash, peerId] of this.senders) {
+      const entry = this.ctx.node.getEntry(hash);
+      if (!entry || entry.valid) {
+        this.senders.delete(hash);
+      } else if ((entry.status & BlockStatus.FAILED) !== 0) {
+        this.senders.delete(hash);
+        this.ctx.punish(peerId, verdictForCode('invalid-block', 'sync').penalty, 'invalid-block');
+      } else if (entry.failed || entry.height + this.opts.downloadWindow < tip.height) {
+        // Failed because of an ancestor (its sender is blamed for that one), or a side
+        // branch left far behind that may never connect.
+        this.senders.delete(hash);
+      }
+    }
+  }
+
+  /** Abandons a peer's requests so that their blocks are handed out again. */
+  dropPeer(peer: PeerState, reason: SyncError): void {
+    for (const req of [...peer.requests]) {
+      this.finish(req);
+      req.controller.abort(reason);
+    }
+  }
+
+  abortAll(reason: SyncError): void {
+    for (const req of [...this.requests]) {
+      this.finish(req);
+      req.controller.abort(reason);
+    }
+  }
+}
+
+/**
+ * The reply's blocks when each is one of the requested hashes, in request order
+ * (a peer may leave some out); undefined when any block was not asked for.
+ */
+export function matchReply(hashes: readonly string[], blocks: readonly Block[]): Block[] | undefined {
+  if (blocks.length > hashes.length) return undefined;
+  const out: Block[] = [];
+  let next = 0;
+  for (const block of blocks) {
+    const hash = block.hash;
+    while (next < hashes.length && hashes[next] !== hash) next++;
+    if (next === hashes.length) return undefined;
+    out.push(block);
+    next++;
+  }
+  return out;
+}

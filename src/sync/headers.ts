@@ -1,0 +1,212 @@
+/**
+ * Headers sync: asks peers for headers, 2,000 at a time, until a batch is
+ * short or adds nothing, and hands them to the node in order. Headers come
+ * from a peer that claims more work than our tip (or that the gossip layer
+ * points at). Low-work branches are held in memory until they show enough
+ * work (low-work.ts).
+ */
+import type { BlockHeader } from '../primitives/block.js';
+import { isTallyError } from '../primitives/errors.js';
+import { RuleError } from '../consensus/errors.js';
+import type { ChainEntry } from '../chain/index.js';
+import type { LogWriter } from '../util/logger.js';
+import type { SyncNetwork, SyncNode, SyncPeer } from '../network/interface.js';
+import { verdictFor, verdictForCode } from '../network/penalty.js';
+import type { SyncError } from './errors.js';
+import { antiDoSThreshold, HeldHeaders } from './low-work.js';
+import type { SyncOptions } from './options.js';
+import type { PeerState } from './peer-state.js';
+import { timedCall } from './timed-call.js';
+
+/** What headers sync needs from the sync manager that owns it. */
+export interface HeaderSyncContext {
+  readonly network: SyncNetwork;
+  readonly node: SyncNode;
+  readonly log: LogWriter;
+  readonly clock: () => number;
+  readonly peers: ReadonlyMap<string, PeerState>;
+  /** The one place penalties go through (it also drops a banned peer's work). */
+  punish(peerId: string, score: number, reason: string): void;
+  schedule(): void;
+  track(task: Promise<unknown>): void;
+  isRunning(): boolean;
+}
+
+/**
+ * Whether `peer` claims a tip with more work than ours that we have no header for.
+ * Compared with our tip, not our best header: a peer announcing headers whose blocks
+ * never come must not make us deaf to honest peers with less work than those headers.
+ */
+export function offersHeaders(peer: SyncPeer, node: SyncNode): boolean {
+  return peer.status.chainWork > node.tip.chainWork && node.getEntry(peer.status.tipHash) === undefined;
+}
+
+export class HeaderSync {
+  /** Peers to ask for headers as soon as a slot frees, whatever work they claim. */
+  private readonly requests = new Set<string>();
+  private readonly syncs = new Map<string, AbortController>();
+
+  constructor(
+    private readonly opts: SyncOptions,
+    private readonly ctx: HeaderSyncContext,
+  ) {}
+
+  /** Asks `peerId` for headers at the next pass. */
+  request(peerId: string): void {
+    // Bounded by the peer list in practice; the cap only guards against a caller gone wrong.
+    if (this.requests.size < 1024) this.requests.add(peerId);
+  }
+
+  /**
+   * A header sync is under way that has sent a full batch, so more headers are coming.
+   * One that has not answered yet (maybe never will) must not hold back partial ranges.
+   */
+  arriving(): boolean {
+    for (const id of this.syncs.keys()) if (this.ctx.peers.get(id)?.headersFull) return true;
+    return false;
+  }
+
+  /** Stops asking this peer (it left or was banned). */
+  abort(peerId: string, reason: SyncError, forget = false): void {
+    this.syncs.get(peerId)?.abort(reason);
+    if (forget) this.requests.delete(peerId);
+  }
+
+  abortAll(reason: SyncError): void {
+    for (const controller of this.syncs.values()) controller.abort(reason);
+  }
+
+  /**
+   * The least chain work worth storing a branch for, now (Core's anti-DoS work threshold):
+   * headers sync holds branches below it, and gossip ignores blocks below it (§9.2, §9.3).
+   */
+  workThreshold(): bigint {
+    return antiDoSThreshold(this.ctx.node.tip, this.opts.antiDoSWorkBlocks);
+  }
+
+  /** Starts the header syncs that are asked for and have a free slot. */
+  startSyncs(): void {
+    const now = this.ctx.clock();
+    for (const id of this.requests) {
+      if (this.syncs.size >= this.opts.maxHeaderSyncs) return;
+      const state = this.ctx.peers.get(id);
+      if (!state || state.banned) this.requests.delete(id);
+      // A busy peer keeps its request: the reply under way may predate the news.
+      else if (!state.headersBusy && state.usable(now)) {
+        this.requests.delete(id);
+        this.startSync(state);
+      }
+    }
+    // Unprompted, one peer at a time, as Core does in initial sync: several would send the same headers.
+    if (this.syncs.size > 0) return;
+    let pick: PeerState | undefined;
+    for (const p of this.ctx.peers.values()) {
+      if (!p.usable(now) || p.headersBusy || now < p.headersRetryAt || !offersHeaders(p.peer, this.ctx.node)) continue;
+      if (!pick || p.peer.status.chainWork > pick.peer.status.chainWork) pick = p;
+    }
+    if (pick) this.startSync(pick);
+  }
+
+  private startSync(state: PeerState): void {
+    const controller = new AbortController();
+    this.syncs.set(state.id, controller);
+    state.headersBusy = true;
+    const task = this.syncHeaders(state, controller.signal).finally(() => {
+      if (this.syncs.get(state.id) === controller) this.syncs.delete(state.id);
+      state.headersBusy = false;
+      state.headersFull = false;
+      this.ctx.schedule();
+    });
+    this.ctx.track(task);
+  }
+
+  /** Charges the penalty network/penalty.ts sets for `code` in sync. */
+  private punishFor(peerId: string, code: string): void {
+    this.ctx.punish(peerId, verdictForCode(code, 'sync').penalty, code);
+  }
+
+  /** Asks one peer for batches of headers until it has no more for us. */
+  private async syncHeaders(state: PeerState, signal: AbortSignal): Promise<void> {
+    const { node, network } = this.ctx;
+    let locator = node.locator(node.bestHeader);
+    const held = new HeldHeaders({
+      maxHeld: this.opts.maxHeldHeaders,
+      threshold: () => this.workThreshold(),
+      getEntry: (hash) => node.getEntry(hash),
+      locator: (entry) => node.locator(entry),
+    });
+    for (;;) {
+      let headers: BlockHeader[];
+      try {
+        headers = await timedCall((s) => network.getHeaders(state.id, locator, s), this.opts.requestTimeoutMs, signal);
+      } catch (err) {
+        this.onHeadersFailed(state, err);
+        return;
+      }
+      if (!this.ctx.isRunning() || signal.aborted) return;
+      if (headers.length > this.opts.headersBatchSize) {
+        this.punishFor(state.id, 'too-many-headers');
+        break;
+      }
+      const full = headers.length === this.opts.headersBatchSize;
+      state.headersFull = full;
+      // A chain with little work is held, not stored, until it shows enough (low-work.ts).
+      const verdict = held.add(headers, full);
+      if (verdict.kind === 'hold') {
+        locator = verdict.locator;
+        continue;
+      }
+      if (verdict.kind === 'drop') {
+        this.ctx.log.debug({ peer: state.id, height: verdict.height, reason: verdict.reason }, 'ignoring headers of a low-work chain');
+        if (verdict.reason === 'non-continuous-headers') this.punishFor(state.id, verdict.reason);
+        break;
+      }
+      const { last, added, ok } = await this.processHeaders(state, verdict.headers);
+      if (last) state.headerTip = last;
+      if (added > 0) this.ctx.schedule(); // download what is known while more headers come
+      if (!ok || !last || added === 0 || !full) break;
+      locator = node.locator(last);
+    }
+    // Claims more work than it showed us: do not ask it again straight away.
+    if (offersHeaders(state.peer, node)) state.headersRetryAt = this.ctx.clock() + this.opts.retryMs;
+  }
+
+  /** Hands a reply's headers (after any held ones) to the node in order; stops at the first one refused. */
+  private async processHeaders(state: PeerState, headers: readonly BlockHeader[]): Promise<{ last?: ChainEntry; added: number; ok: boolean }> {
+    let last: ChainEntry | undefined;
+    let added = 0;
+    for (const [i, header] of headers.entries()) {
+      if (!this.ctx.isRunning() || state.banned) return { last, added, ok: false };
+      if (i > 0 && header.prevHash !== headers[i - 1]!.hash) {
+        this.punishFor(state.id, 'non-continuous-headers');
+        return { last, added, ok: false };
+      }
+      const known = this.ctx.node.getEntry(header.hash) !== undefined;
+      try {
+        last = await this.ctx.node.processHeader(header);
+      } catch (err) {
+        if (!(err instanceof RuleError)) throw err;
+        // No penalty (an unknown parent, a time too far ahead) may be honest: just stop here.
+        this.ctx.log.debug({ peer: state.id, hash: header.hash, code: err.code }, 'header refused');
+        const { penalty } = verdictFor(err, 'sync');
+        if (penalty > 0) this.ctx.punish(state.id, penalty, err.code);
+        return { last, added, ok: false };
+      }
+      if (!known) added++;
+    }
+    return { last, added, ok: true };
+  }
+
+  private onHeadersFailed(state: PeerState, err: unknown): void {
+    if (!this.ctx.isRunning()) return;
+    const now = this.ctx.clock();
+    if (isTallyError(err, 'request-timeout')) {
+      state.recordStall(this.opts.requestTimeoutMs, now, this.opts);
+      this.ctx.punish(state.id, this.opts.stallPenalty, 'headers-download-stalled');
+    } else if (!isTallyError(err, 'peer-gone') && !isTallyError(err, 'peer-banned')) {
+      state.recordFailure(now, this.opts);
+    }
+    state.headersRetryAt = now + this.opts.retryMs;
+    this.ctx.log.debug({ peer: state.id, err: (err as Error).message }, 'headers request failed');
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Sync manager options: plain, cloneable data. Defaults follow Bitcoin Core
+ * where it has a matching constant (MAX_HEADERS_RESULTS, BLOCK_DOWNLOAD_WINDOW,
+ * MAX_BLOCKS_IN_TRANSIT_PER_PEER scaled to ranges) and are otherwise chosen
+ * for a small network of nodes on ordinary links.
+ */
+import { FAULT_SCORES } from '../network/penalty.js';
+
+export interface SyncOptions {
+  /** Headers a peer returns at most per reply (Core's MAX_HEADERS_RESULTS); a full batch means "ask again". */
+  headersBatchSize: number;
+  /** How far ahead of the tip blocks are requested (Core's BLOCK_DOWNLOAD_WINDOW). */
+  downloadWindow: number;
+  /** Blocks per request. */
+  rangeSize: number;
+  /** Block requests outstanding to one peer at a time. */
+  maxInFlightPerPeer: number;
+  /** Longest wait for a reply, and the timeout of a peer whose latency is not known yet (ms). */
+  requestTimeoutMs: number;
+  /** Shortest adaptive timeout (ms): a fast peer still gets this long. */
+  minRequestTimeoutMs: number;
+  /** Adaptive timeout = this × the peer's moving average latency, within the bounds above. */
+  timeoutLatencyFactor: number;
+  /** Misbehaviour score charged for a request that timed out: small, since slow is not malicious. */
+  stallPenalty: number;
+  /** Peers asked for headers at the same time. */
+  maxHeaderSyncs: number;
+  /**
+   * Wait before asking a peer again for what it did not have (ms): headers, when its last
+   * answer fell short of the work it claims; blocks, that it left out of a reply.
+   */
+  retryMs: number;
+  /**
+   * Blocks received but not yet processed by the node, at most; downloading pauses above
+   * it, so a node that validates slower than it downloads does not pile blocks up in memory.
+   */
+  maxQueuedBlocks: number;
+  /**
+   * Anti-DoS work margin, in blocks at the tip's difficulty (Core's GetAntiDoSWorkThreshold):
+   * headers are stored only once their chain has at least the tip's work minus this many
+   * blocks' worth. A header costs nothing but its proof of work, and work far below the tip buys nothing.
+   */
+  antiDoSWorkBlocks: number;
+  /**
+   * Headers of one peer's chain held in memory, at most, while it has not shown enough work
+   * to be stored (a fork deeper than a batch); a chain needing more is not followed.
+   */
+  maxHeldHeaders: number;
+  /** Period of the housekeeping tick (ms): peer list, stuck work, progress. */
+  tickMs: number;
+  /** Period of the 'sync progress' log line while syncing (ms). */
+  progressIntervalMs: number;
+}
+
+export const SYNC_DEFAULTS: SyncOptions = {
+  headersBatchSize: 2000,
+  downloadWindow: 1024,
+  rangeSize: 16,
+  maxInFlightPerPeer: 2,
+  requestTimeoutMs: 10_000,
+  minRequestTimeoutMs: 2_000,
+  timeoutLatencyFactor: 3,
+  stallPenalty: FAULT_SCORES.stall,
+  maxHeaderSyncs: 2,
+  retryMs: 5_000,
+  maxQueuedBlocks: 64,
+  antiDoSWorkBlocks: 144,
+  maxHeldHeaders: 8_000,
+  tickMs: 250,
+  progressIntervalMs: 2_000,
+};

@@ -1,0 +1,67 @@
+/** P2P options from the node's configuration: every address parsed at start, by option name. */
+import { describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, resolveConfig } from '../../../src/node/config.js';
+import { p2pOptionsFromConfig, peerAddressWarnings } from '../../../src/network/config.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const root = tempDir('tally-p2p-config');
+let n = 0;
+const PEER_ID = '12D3KooWNeHzxChwmcAhdvkAxVgzcQDwpHEpQ9tB4MUh4KejgkbE';
+
+function options(cli: Record<string, string[]>) {
+  const datadir = join(root, `d${n++}`);
+  mkdirSync(datadir, { recursive: true });
+  return p2pOptionsFromConfig(resolveConfig({ network: 'regtest', datadir, options: cli }));
+}
+
+function refused(cli: Record<string, string[]>): ConfigError {
+  try {
+    options(cli);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`expected ${JSON.stringify(cli)} to be refused`);
+}
+
+describe('p2pOptionsFromConfig', () => {
+  it('takes good addresses of every kind', () => {
+    const opts = options({
+      listen: ['/ip4/127.0.0.1/tcp/0', '/ip6/::/tcp/28444'], announce: ['/dns4/node.example/tcp/28444'],
+      bootstrap: [`/ip4/127.0.0.1/tcp/1/p2p/${PEER_ID}`, '/ip4/127.0.0.1/tcp/2'], connect: [],
+    });
+    expect(opts.listen).toEqual(['/ip4/127.0.0.1/tcp/0', '/ip6/::/tcp/28444']);
+    expect(opts.bootstrap).toHaveLength(2);
+  });
+
+  it('refuses a bad address with the option that holds it and the address', () => {
+    const cases: [string, string][] = [
+      ['listen', '/ip4/127.0.0.1/tcp/99999'], ['listen', 'localhost:28444'], ['announce', '/ip4/1.2.3/tcp/1'],
+      ['bootstrap', '/ip4/127.0.0.1/tcp/1/p2p/nonsense'], ['connect', '/ip4/127.0.0.1/tcp/70000/p2p/' + PEER_ID],
+    ];
+    for (const [option, addr] of cases) {
+      const err = refused({ [option]: [addr] });
+      expect(err.code, addr).toBe('bad-option');
+      expect(err.option, addr).toBe(option);
+      expect(err.value, addr).toBe(addr);
+      expect(err.message.startsWith(`${option}: `), err.message).toBe(true);
+    }
+  });
+
+  it('refuses a bad peer count', () => {
+    expect(refused({ 'max-peers': ['0'] }).option).toBe('max-peers');
+  });
+});
+
+describe('peerAddressWarnings', () => {
+  it('warns about each bootstrap or connect address without /p2p/<peer id>, and only those', () => {
+    const warnings = peerAddressWarnings({
+      bootstrap: [`/ip4/127.0.0.1/tcp/1/p2p/${PEER_ID}`, '/ip4/127.0.0.1/tcp/2'],
+      connect: ['/dns4/peer.example/tcp/28333'],
+    });
+    expect(warnings.map((w) => [w.option, w.addr])).toEqual([['bootstrap', '/ip4/127.0.0.1/tcp/2'], ['connect', '/dns4/peer.example/tcp/28333']]);
+    expect(peerAddressWarnings({ bootstrap: [], connect: [`/ip4/127.0.0.1/tcp/1/p2p/${PEER_ID}`] })).toEqual([]);
+  });
+});
