@@ -22,6 +22,7 @@ import type { ChainError } from './errors.js';
 import { keys } from './layout.js';
 import { genesisOps, loadEntries, loadMainChain, repairDatabase } from './load.js';
 import { silentLogger, type LogWriter } from '../util/logger.js';
+import { systemClock } from '../util/clock.js';
 import { CHAIN_DEFAULTS, type ChainOptions } from './options.js';
 import { OrphanBlocks } from './orphans.js';
 import { BlockStatus, encodeHeaderRecord } from './records.js';
@@ -48,7 +49,7 @@ export class Chain extends ChainReads {
     const store = new BlockStore(db, opts.params, full.blockCacheSize);
     super(db, index, store);
     this.params = opts.params;
-    this.clock = modules.clock ?? (() => Math.floor(Date.now() / 1000));
+    this.clock = modules.clock ?? systemClock;
     this.log = modules.logger ?? silentLogger;
     this.orphans = new OrphanBlocks(full.maxOrphans);
     const verifier = modules.verifier ?? inlineVerifier;

@@ -39,7 +39,7 @@ export function genesisOps(params: NetworkParams): BatchOp[] {
  * from peers again).
  */
 export async function loadEntries(db: ChainDB, log: LogWriter, reindex: boolean): Promise<Map<string, ChainEntry>> {
-  const started = Date.now();
+  const started = performance.now();
   log.info('loading block index');
   const { records, damaged } = await db.loadHeaderRecords((n) => log.info({ headers: n }, 'loading block index'));
   if (damaged.length > 0) {
@@ -47,7 +47,7 @@ export async function loadEntries(db: ChainDB, log: LogWriter, reindex: boolean)
     records.push(...(await rebuildHeaderRecords(db, damaged.map((d) => d.hash), log)));
   }
   const entries = linkRecords(records);
-  log.info({ headers: entries.size, ms: Date.now() - started }, 'block index loaded');
+  log.info({ headers: entries.size, ms: Math.round(performance.now() - started) }, 'block index loaded');
   return entries;
 }
 

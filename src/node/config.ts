@@ -45,7 +45,7 @@ export interface NodeConfig {
   verifyPool?: VerifyPoolOptions;
   /** Options of headers-first sync (`sync-*`); the sync manager fills in the rest. */
   sync?: SyncSettings;
-  /** Every option's values by long name, for adapters whose options module reads them (p2p, rpc). */
+  /** Every option's values by long name: read only by the options modules of src/node/options, never by a service. */
   extra: Record<string, string[]>;
   /** For options whose values come from tally.conf: `<file>:<line>` of each value, in the order of `extra`. */
   origins?: Record<string, string[]>;

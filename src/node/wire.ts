@@ -15,6 +15,7 @@ import type { Logger } from '../util/logger.js';
 import { TallyNode } from './node.js';
 import { explorerOptionsFromConfig } from './options/explorer.js';
 import { metricsOptionsFromConfig } from './options/metrics.js';
+import { p2pOptionsFromConfig, peerAddressWarnings } from './options/p2p.js';
 import { rpcOptionsFromConfig } from './options/rpc.js';
 
 /** Which adapters run besides the node (`--no-p2p`, `--no-rpc`). */
@@ -51,10 +52,8 @@ export interface WiredNode {
  */
 export async function planNode(config: NodeConfig, on: AdapterSwitches): Promise<NodePlan> {
   try {
-    // Loaded only with p2p on: its address parsing pulls in libp2p's peer ids.
-    const p2pConfig = on.p2p === false ? undefined : await import('../network/config.js');
-    const p2p = p2pConfig?.p2pOptionsFromConfig(config);
-    const plan: NodePlan = { peerWarnings: p2p ? p2pConfig!.peerAddressWarnings(p2p) : [] };
+    const p2p = on.p2p === false ? undefined : p2pOptionsFromConfig(config);
+    const plan: NodePlan = { peerWarnings: p2p ? peerAddressWarnings(p2p) : [] };
     if (p2p) plan.p2p = p2p;
     if (on.rpc !== false) plan.rpc = rpcOptionsFromConfig(config);
     const metrics = metricsOptionsFromConfig(config);

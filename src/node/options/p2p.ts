@@ -1,9 +1,13 @@
 /**
- * P2P options as the command line and tally.conf spell them. Reading them into
- * P2POptions (which checks every multiaddr, and so loads libp2p's peer ids)
- * stays with the p2p layer, loaded only when p2p is on.
+ * P2P options as the command line and tally.conf spell them, and their parser
+ * into the network layer's P2POptions.
  */
-import type { OptionDecl } from './declare.js';
+import { multiaddr } from '@multiformats/multiaddr';
+import { peerIdFromString } from '@libp2p/peer-id';
+import type { NetworkParams } from '../../consensus/params.js';
+import { defaultP2POptions, type P2POptions } from '../../network/options.js';
+import type { OptionDecl, OptionValues } from './declare.js';
+import { badOption } from './errors.js';
 
 export const P2P_OPTIONS: readonly OptionDecl[] = [
   { name: 'listen', flag: '--listen <multiaddr>', description: 'address to listen on for peers (repeatable)', kind: 'list' },
@@ -14,3 +18,76 @@ export const P2P_OPTIONS: readonly OptionDecl[] = [
   { name: 'max-peers', flag: '--max-peers <n>', description: 'most peers to keep connected', kind: 'number' },
   { name: 'p2p', flag: '--no-p2p', description: 'run without networking', kind: 'bool', commandLineOnly: 'p2p is a command-line switch only: use --no-p2p' },
 ];
+
+/** What a good address of each kind looks like, for the error message. */
+const example = (option: string) => (option === 'bootstrap' || option === 'connect' ? 'like /ip4/203.0.113.5/tcp/28333/p2p/12D3KooW...' : 'like /ip4/0.0.0.0/tcp/28333');
+
+/**
+ * The P2P options given, over the network's defaults. Every address is parsed
+ * here, so that a bad one is refused at start with the option that holds it,
+ * not later by libp2p without one.
+ * @throws ConfigError bad-option for a bad peer count or an address that is not a multiaddr (or has a bad peer id) */
+export function p2pOptionsFrom(values: OptionValues, network: NetworkParams): P2POptions {
+  const opts = defaultP2POptions(network);
+  const list = (name: string) => [...(values[name] ?? [])];
+  const last = (name: string) => list(name)[list(name).length - 1];
+  if (list('listen').length) opts.listen = list('listen');
+  opts.announce = list('announce');
+  opts.bootstrap = list('bootstrap');
+  opts.connect = list('connect');
+  const mdns = last('mdns');
+  opts.mdns = mdns !== undefined && !['0', 'false', 'no', 'off'].includes(mdns);
+  const maxPeers = last('max-peers');
+  if (maxPeers !== undefined) {
+    const n = Number(maxPeers);
+    if (!Number.isInteger(n) || n < 1) throw badOption('max-peers', `expected a whole number >= 1, got "${maxPeers}"`);
+    opts.maxPeers = n;
+  }
+  for (const name of ['listen', 'announce', 'bootstrap', 'connect'] as const) {
+    for (const addr of name === 'listen' ? opts.listen : list(name)) checkAddress(name, addr);
+  }
+  return opts;
+}
+
+function checkAddress(option: string, addr: string): void {
+  let id: string | undefined;
+  try {
+    id = multiaddr(addr).getComponents().find((c) => c.name === 'p2p')?.value;
+  } catch (err) {
+    throw badOption(option, `"${addr}" is not a valid multiaddr (${example(option)}): ${(err as Error).message}`, addr);
+  }
+  if (id === undefined) return;
+  try {
+    peerIdFromString(id);
+  } catch {
+    throw badOption(option, `"${addr}" has a bad peer id "${id}" after /p2p/ (${example(option)})`, addr);
+  }
+}
+
+/** A configured peer address the node accepts but that deserves the operator's attention. */
+export interface PeerAddressWarning {
+  option: 'bootstrap' | 'connect';
+  addr: string;
+  message: string;
+}
+
+/**
+ * Bootstrap and connect addresses without `/p2p/<peer id>`: the node dials
+ * them, but cannot check that it reached the intended peer (anyone on that
+ * address passes), and libp2p's bootstrap discovery skips them.
+ */
+export function peerAddressWarnings(opts: Pick<P2POptions, 'bootstrap' | 'connect'>): PeerAddressWarning[] {
+  const warnings: PeerAddressWarning[] = [];
+  for (const option of ['bootstrap', 'connect'] as const) {
+    for (const addr of opts[option]) {
+      if (multiaddr(addr).getComponents().some((c) => c.name === 'p2p')) continue;
+      warnings.push({ option, addr, message: `${option} address has no /p2p/<peer id>: whoever answers there is taken for the peer; ask its operator for the full address (getnetworkinfo localaddresses)` });
+    }
+  }
+  return warnings;
+}
+
+/** {@link p2pOptionsFrom} over a node config's option lists. */
+export function p2pOptionsFromConfig(config: { extra: OptionValues; network: NetworkParams }): P2POptions {
+  return p2pOptionsFrom(config.extra, config.network);
+}

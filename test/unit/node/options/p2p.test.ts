@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, resolveConfig } from '../../../src/node/config.js';
-import { p2pOptionsFromConfig, peerAddressWarnings } from '../../../src/network/config.js';
-import { tempDir } from '../../helpers/tmp.js';
+import { ConfigError, resolveConfig } from '../../../../src/node/config.js';
+import { p2pOptionsFromConfig, peerAddressWarnings } from '../../../../src/node/options/p2p.js';
+import { tempDir } from '../../../helpers/tmp.js';
 
 const root = tempDir('tally-p2p-config');
 let n = 0;
