@@ -48,8 +48,8 @@ const chainInternalsGroup = {
 };
 
 const wholeNodeGroup = {
-  group: ['**/node/node.js'],
-  message: 'Services and adapters receive the narrow interfaces of node/interface.js, not TallyNode.',
+  group: ['**/node/node.js', '**/node/index.js', '**/node/wire.js', '**/node/options/**'],
+  message: 'Services and adapters receive the narrow interfaces of node/interface.js, not TallyNode or the composition root that builds them.',
 };
 
 /** The no-restricted-imports patterns of one layer (one list: a later config would replace, not merge, the rule). */

@@ -5,7 +5,6 @@
  * the `/ws` notifications only.
  */
 export { Explorer, EXPLORER_PATH, SESSION_PATH, type ExplorerModules, type ParsedTarget } from './explorer.js';
-export { explorerOptionsFromConfig } from '../node/options/explorer.js';
 export { defaultExplorerOptions, type ExplorerOptions } from './options.js';
 export { SessionTokens } from './sessions.js';
 export { loadStaticFiles, STATIC_DIR, type StaticFile } from './static-files.js';

@@ -12,11 +12,12 @@ import { policyError } from './errors.js';
 import { RollingMinFee, trimToSize } from './eviction.js';
 import { FeeEstimator } from './fee-estimator.js';
 import { TxGraph } from './graph.js';
+import { silentLogger } from '../util/logger.js';
+import { systemClock } from '../util/clock.js';
 import type { AcceptResult, MempoolChain, MempoolEntry, MempoolEvents, MempoolLogger, MempoolModules, RemovalReason } from './interface.js';
 import type { MempoolOptions } from './options.js';
 import { OrphanPool } from './orphans.js';
 
-const silentLogger: MempoolLogger = { debug() {}, info() {}, warn() {} };
 
 /** How one transaction is admitted. */
 export interface AdmitOptions {
@@ -53,7 +54,7 @@ export class PoolCore {
   ) {
     this.chain = modules.chain;
     this.logger = modules.logger ?? silentLogger;
-    this.clock = modules.clock ?? (() => Date.now() / 1000);
+    this.clock = modules.clock ?? systemClock;
     this.feeEstimator = modules.feeEstimator ?? new FeeEstimator();
     this.orphans = new OrphanPool(opts);
     this.rollingMin = new RollingMinFee(opts.incrementalRelayFeeRate);

@@ -7,7 +7,7 @@ import type { NetworkParams } from '../consensus/params.js';
 import type { FeeEstimator } from './fee-estimator.js';
 import type { SignatureVerifier } from '../primitives/signature.js';
 import type { OutPoint, Transaction } from '../primitives/tx.js';
-import type { Logger } from '../util/logger.js';
+import type { LogWriter } from '../util/logger.js';
 
 /** The active chain as the mempool sees it. */
 export interface MempoolChain {
@@ -21,7 +21,8 @@ export interface MempoolChain {
 }
 
 /** The part of the shared logger the mempool writes to. */
-export type MempoolLogger = Pick<Logger, 'debug' | 'info' | 'warn'>;
+/** The mempool only writes lines. */
+export type MempoolLogger = LogWriter;
 
 /** Injected collaborators. */
 export interface MempoolModules {
@@ -29,7 +30,7 @@ export interface MempoolModules {
   /** Schnorr verification backend; `getVerifier()` by default. */
   verifier?: SignatureVerifier;
   logger?: MempoolLogger;
-  /** Current time in seconds; `Date.now() / 1000` by default. Tests pass a fake. */
+  /** Current time in seconds; the system clock by default. The node passes its own; tests pass a fake. */
   clock?: () => number;
   /** Fee estimator to feed (one with default options by default); injected so a node can share or persist it. */
   feeEstimator?: FeeEstimator;

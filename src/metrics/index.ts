@@ -16,6 +16,5 @@
  *   `tally_nodejs_eventloop_lag_seconds`, `tally_nodejs_heap_size_used_bytes`
  */
 export { MetricsServer, METRICS_PREFIX } from './server.js';
-export { metricsOptionsFromConfig } from '../node/options/metrics.js';
 export { defaultMetricsOptions, DEFAULT_METRICS_PORTS, type MetricsOptions } from './options.js';
 export type { MetricsModules, MetricsNode, MetricsP2P, MetricsRpc } from './interface.js';

@@ -19,12 +19,14 @@ import { resolveMinerOptions, type MinerOptions } from './options.js';
 import { HeaderHasher, targetToWords } from './sha256-header.js';
 import type { BlockTemplate } from './template.js';
 import { WorkCursor } from './work.js';
-import type { Logger } from '../util/logger.js';
+import type { LogWriter } from '../util/logger.js';
+import { systemClock } from '../util/clock.js';
 import { WorkerPool } from './worker-pool.js';
 import type { WorkResult } from './worker-protocol.js';
 
 /** Logging the miner needs: the shared logger's debug and warn. */
-export type MinerLogger = Pick<Logger, 'debug' | 'warn'>;
+/** The miner only writes lines. */
+export type MinerLogger = LogWriter;
 
 /** Collaborators of the miner. */
 export interface MinerModules {
@@ -153,7 +155,7 @@ export class Miner {
   private begin(template: BlockTemplate): Promise<Block> {
     this.cancel(miningError('abandoned', 'superseded by a new template'));
     const gen = ++this.generation;
-    const now = this.modules.now ?? ((): number => Date.now() / 1000);
+    const now = this.modules.now ?? systemClock;
     const cursor = new WorkCursor(template, {
       rangeSize: this.opts.threads === 0 ? this.opts.chunkSize : this.opts.rangeSize,
       maxNonce: this.opts.maxNonce,

@@ -40,7 +40,12 @@ export type Fault =
   | 'ahead'
   /** Depends on the receiver's chain, mempool, clock or relay policy. */
   | 'view'
-  /** A request not answered in time: slow is not malicious, but it costs us. */
+  /**
+   * A request not answered in time. Slow is not malicious (a small link, big blocks, a busy
+   * machine): sync reassigns the work and backs the peer off (sync/peer-state.ts), and never
+   * scores it, or an honest slow peer would be banned after enough timeouts. Core likewise
+   * disconnects a block-download staller without a misbehaviour score.
+   */
   | 'stall'
   /** Too many requests: a small nuisance. */
   | 'nuisance'
@@ -54,7 +59,7 @@ export const BAN_THRESHOLD = 100;
 export const FAULT_SCORES: Readonly<Record<Fault, number>> = {
   invalid: BAN_THRESHOLD,
   malformed: 20,
-  stall: 5,
+  stall: 0,
   nuisance: 1,
   ahead: 0,
   view: 0,

@@ -11,10 +11,9 @@ import type { Block } from '../primitives/block.js';
 import { isTallyError } from '../primitives/errors.js';
 import { RuleError } from '../consensus/errors.js';
 import type { ChainEntry } from '../chain/index.js';
-import type { LogWriter } from '../util/logger.js';
 import { BlockStatus } from '../chain/index.js';
-import type { SyncNetwork, SyncNode } from '../network/interface.js';
 import { verdictFor, verdictForCode } from '../network/penalty.js';
+import type { SyncContext } from './context.js';
 import type { SyncError } from './errors.js';
 import type { SyncOptions } from './options.js';
 import { balanceRanges, type RangeCandidate } from './peer-balancer.js';
@@ -22,20 +21,7 @@ import type { BlockRequest, PeerState } from './peer-state.js';
 import { timedCall } from './timed-call.js';
 
 /** What the downloader needs from the sync manager that owns it. */
-export interface DownloadContext {
-  readonly network: SyncNetwork;
-  readonly node: SyncNode;
-  readonly log: LogWriter;
-  readonly clock: () => number;
-  readonly peers: ReadonlyMap<string, PeerState>;
-  /** The one place penalties go through (it also drops a banned peer's work). */
-  punish(peerId: string, score: number, reason: string): void;
-  /** Asks for another scheduling pass soon. */
-  schedule(): void;
-  /** Registers a background task so that stop() can wait for it. */
-  track(task: Promise<unknown>): void;
-  isRunning(): boolean;
-}
+export type DownloadContext = SyncContext;
 
 export class BlockDownloader {
   private readonly requests = new Set<BlockRequest>();
@@ -137,7 +123,7 @@ export class BlockDownloader {
     if (isTallyError(err, 'request-timeout')) {
       peer.recordStall(req.timeoutMs, now, this.opts);
       this.ctx.log.debug({ peer: peer.id, blocks: req.hashes.length, timeoutMs: req.timeoutMs }, 'block request timed out; reassigning');
-      this.ctx.punish(peer.id, this.opts.stallPenalty, 'block-download-stalled');
+      this.ctx.punish(peer.id, verdictForCode('block-download-stalled', 'sync').penalty, 'block-download-stalled');
     } else {
       peer.recordFailure(now, this.opts);
       this.ctx.log.debug({ peer: peer.id, err: (err as Error).message }, 'block request failed; reassigning');

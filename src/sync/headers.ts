@@ -9,28 +9,17 @@ import type { BlockHeader } from '../primitives/block.js';
 import { isTallyError } from '../primitives/errors.js';
 import { RuleError } from '../consensus/errors.js';
 import type { ChainEntry } from '../chain/index.js';
-import type { LogWriter } from '../util/logger.js';
-import type { SyncNetwork, SyncNode, SyncPeer } from '../network/interface.js';
+import type { SyncNode, SyncPeer } from '../network/interface.js';
 import { verdictFor, verdictForCode } from '../network/penalty.js';
+import type { SyncContext } from './context.js';
 import type { SyncError } from './errors.js';
 import { antiDoSThreshold, HeldHeaders } from './low-work.js';
 import type { SyncOptions } from './options.js';
 import type { PeerState } from './peer-state.js';
 import { timedCall } from './timed-call.js';
 
-/** What headers sync needs from the sync manager that owns it. */
-export interface HeaderSyncContext {
-  readonly network: SyncNetwork;
-  readonly node: SyncNode;
-  readonly log: LogWriter;
-  readonly clock: () => number;
-  readonly peers: ReadonlyMap<string, PeerState>;
-  /** The one place penalties go through (it also drops a banned peer's work). */
-  punish(peerId: string, score: number, reason: string): void;
-  schedule(): void;
-  track(task: Promise<unknown>): void;
-  isRunning(): boolean;
-}
+/** What the headers sync needs from the sync manager that owns it. */
+export type HeaderSyncContext = SyncContext;
 
 /**
  * Whether `peer` claims a tip with more work than ours that we have no header for.
@@ -202,7 +191,7 @@ export class HeaderSync {
     const now = this.ctx.clock();
     if (isTallyError(err, 'request-timeout')) {
       state.recordStall(this.opts.requestTimeoutMs, now, this.opts);
-      this.ctx.punish(state.id, this.opts.stallPenalty, 'headers-download-stalled');
+      this.ctx.punish(state.id, verdictForCode('headers-download-stalled', 'sync').penalty, 'headers-download-stalled');
     } else if (!isTallyError(err, 'peer-gone') && !isTallyError(err, 'peer-banned')) {
       state.recordFailure(now, this.opts);
     }

@@ -4,7 +4,6 @@
  * MAX_BLOCKS_IN_TRANSIT_PER_PEER scaled to ranges) and are otherwise chosen
  * for a small network of nodes on ordinary links.
  */
-import { FAULT_SCORES } from '../network/penalty.js';
 
 export interface SyncOptions {
   /** Headers a peer returns at most per reply (Core's MAX_HEADERS_RESULTS); a full batch means "ask again". */
@@ -21,8 +20,6 @@ export interface SyncOptions {
   minRequestTimeoutMs: number;
   /** Adaptive timeout = this × the peer's moving average latency, within the bounds above. */
   timeoutLatencyFactor: number;
-  /** Misbehaviour score charged for a request that timed out: small, since slow is not malicious. */
-  stallPenalty: number;
   /** Peers asked for headers at the same time. */
   maxHeaderSyncs: number;
   /**
@@ -60,7 +57,6 @@ export const SYNC_DEFAULTS: SyncOptions = {
   requestTimeoutMs: 10_000,
   minRequestTimeoutMs: 2_000,
   timeoutLatencyFactor: 3,
-  stallPenalty: FAULT_SCORES.stall,
   maxHeaderSyncs: 2,
   retryMs: 5_000,
   maxQueuedBlocks: 64,

@@ -17,6 +17,9 @@ import { defaultRpcOptions } from '../../src/rpc/options.js';
 import { Transaction } from '../../src/primitives/tx.js';
 import { signTaprootInputs } from '../../src/primitives/sign.js';
 import { payTo, testKey } from './chain.js';
+import { waitUntil } from './wait.js';
+
+export { waitUntil };
 
 export interface TestNode {
   name: string;
@@ -107,16 +110,6 @@ export class TestNetwork {
       await n.node.stop().catch(() => undefined);
     }
   }
-}
-
-/** Polls `check` every `everyMs` (50) ms until it is true; throws after `ms` with `what` in the message. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, ms = 20_000, everyMs = 50): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }
 
 /** Whether `a`'s libp2p host has an open connection to `b` (either direction). */

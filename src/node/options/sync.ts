@@ -14,7 +14,6 @@ const SYNC_FLAGS: Readonly<Record<keyof SyncOptions, { name: string; arg: string
   requestTimeoutMs: { name: 'sync-request-timeout', arg: 'ms', help: 'longest wait for a reply', min: 1 },
   minRequestTimeoutMs: { name: 'sync-min-request-timeout', arg: 'ms', help: 'shortest adaptive timeout', min: 1 },
   timeoutLatencyFactor: { name: 'sync-timeout-latency-factor', arg: 'n', help: 'adaptive timeout as a multiple of peer latency', min: 1 },
-  stallPenalty: { name: 'sync-stall-penalty', arg: 'score', help: 'misbehaviour score for a timed-out request', min: 0 },
   maxHeaderSyncs: { name: 'sync-max-header-syncs', arg: 'n', help: 'peers asked for headers at once', min: 1 },
   retryMs: { name: 'sync-retry', arg: 'ms', help: 'wait before asking a peer again for what it lacked', min: 0 },
   maxQueuedBlocks: { name: 'sync-max-queued-blocks', arg: 'n', help: 'downloaded blocks waiting for validation, at most', min: 1 },

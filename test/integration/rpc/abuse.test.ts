@@ -17,6 +17,7 @@ import type { RpcOptions } from '../../../src/rpc/options.js';
 import { recordTrial } from '../../helpers/reliability.js';
 import { startRpcNode, type RpcTestNode } from '../../helpers/rpc.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 /** Small limits to reach them quickly; a short pause before 401s (the default 250 ms is tested in security.test.ts). */
 const LIMITS: Partial<RpcOptions> = { maxBodyBytes: 64 * 1024, maxBatch: 50, maxConcurrent: 4, requestTimeoutMs: 1500, authFailureDelayMs: 20 };
@@ -230,8 +231,13 @@ describe('RPC server under malformed and hostile requests', () => {
       clients.push(c);
       await new Promise((r) => setTimeout(r, 20));
     }
-    const early = await Promise.all(clients.map((c) => Promise.race([c.response, new Promise<undefined>((r) => setTimeout(() => r(undefined), 300))])));
-    expect(early.filter((r) => r?.status === 503)).toHaveLength(total - LIMITS.maxConcurrent!);
+    // The excess are refused at once, while the others still wait for their bodies.
+    const early: (RawResponse | undefined)[] = new Array(total);
+    clients.forEach((c, i) => void c.response.then((r) => (early[i] = r), () => undefined));
+    const refused = () => early.filter((r) => r?.status === 503).length;
+    await waitUntil(() => refused() >= total - LIMITS.maxConcurrent!, 'the excess requests to be refused', 10_000);
+    expect(refused()).toBe(total - LIMITS.maxConcurrent!);
+    expect(early.filter((r) => r !== undefined && r.status !== 503)).toHaveLength(0);
     for (const c of clients) c.write(body.slice(10));
     const answers = await Promise.all(clients.map((c) => c.response));
     const served = answers.filter((r) => r?.status === 200);

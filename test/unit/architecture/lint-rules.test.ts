@@ -76,6 +76,9 @@ describe('lint: services and adapters receive the node through its interfaces', 
   it.each(['src/network/x.ts', 'src/sync/x.ts', 'src/rpc/methods/x.ts', 'src/metrics/x.ts', 'src/explorer/x.ts'])('%s may not import TallyNode', async (path) => {
     const up = '../'.repeat(path.split('/').length - 2);
     expect(await importErrors(`export type { TallyNode } from '${up}node/node.js';\n`, path)).toHaveLength(1);
+    expect(await importErrors(`export type { TallyNode } from '${up}node/index.js';\n`, path)).toHaveLength(1);
+    expect(await importErrors(`export { startNode } from '${up}node/wire.js';\n`, path)).toHaveLength(1);
+    expect(await importErrors(`export { rpcOptionsFromConfig } from '${up}node/options/rpc.js';\n`, path)).toHaveLength(1);
     expect(await importErrors(`export type { ChainReader } from '${up}node/interface.js';\n`, path)).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateUsage } from '../../../src/mempool/entry.js';
 import { out, pay, rejectCode, setup } from './helpers.js';
 import type { OwnedCoin } from '../../helpers/chain.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 /** Usage of a one-in, one-out spend (they all have the same shape). */
 function unitUsage(coin: OwnedCoin): number {
@@ -87,7 +88,7 @@ describe('Mempool expiry', () => {
     await mempool.acceptTransaction(pay([coins[0]!], 1000n));
     await mempool.start();
     clock.now += 3601;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(() => mempool.size === 0, 'the timer to sweep the expired transaction', 5_000, 10);
     await mempool.stop();
     expect(mempool.size).toBe(0);
   });

@@ -61,6 +61,7 @@ export function testLogger(): MempoolLogger & { lines: { level: string; msg: str
     debug: (msg) => void lines.push({ level: 'debug', msg: String(msg) }),
     info: (msg) => void lines.push({ level: 'info', msg: String(msg) }),
     warn: (msg) => void lines.push({ level: 'warn', msg: String(msg) }),
+    error: (msg) => void lines.push({ level: 'error', msg: String(msg) }),
   };
 }
 

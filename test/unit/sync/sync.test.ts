@@ -281,7 +281,7 @@ describe('SyncManager', () => {
     expect(sync.status()).toMatchObject({ syncing: false, height: 300, bestHeight: 300, peers: 3, inFlight: 0 });
   });
 
-  it('reassigns the ranges of a peer that never answers, and penalizes it a little', async () => {
+  it('reassigns the ranges of a peer that never answers, without a penalty (slow is not malicious)', async () => {
     const staller = new FakePeer('staller', main.blocks, { blocks: () => 'stall' });
     const peers = [staller, new FakePeer('a', main.blocks), new FakePeer('b', main.blocks)];
     const { chain, net } = await startSync(peers);
@@ -290,7 +290,7 @@ describe('SyncManager', () => {
     for (const hash of staller.blockRequests.flat()) expect(chain.getEntry(hash)?.valid).toBe(true);
     const charged = net.penaltiesOf('staller');
     expect(charged.length).toBeGreaterThan(0);
-    expect(charged.every((p) => p.reason === 'block-download-stalled' && p.score === 5)).toBe(true);
+    expect(charged.every((p) => p.reason === 'block-download-stalled' && p.score === 0)).toBe(true);
     expect(net.penaltiesOf('a')).toEqual([]);
     expect(net.penaltiesOf('b')).toEqual([]);
   });
@@ -341,8 +341,8 @@ describe('SyncManager', () => {
       penalty: { score: 100, reason: 'high-hash' },
     },
     { name: 'headers with a gap', edit: (hs: BlockHeader[]): Reply<BlockHeader[]> => hs.filter((_h, i) => i !== 4), penalty: { score: 20, reason: 'non-continuous-headers' } },
-    { name: 'headers that never come', edit: (): Reply<BlockHeader[]> => 'stall', penalty: { score: 5, reason: 'headers-download-stalled' } },
-  ])('$name: the peer is penalized and the others complete the sync', async ({ edit, penalty }) => {
+    { name: 'headers that never come', edit: (): Reply<BlockHeader[]> => 'stall', penalty: { score: 0, reason: 'headers-download-stalled' } },
+  ])('$name: the peer gets its verdict and the others complete the sync', async ({ edit, penalty }) => {
     // It claims the most work, so it is asked for headers first.
     const liar = new FakePeer('liar', main.blocks, { headers: edit, extraWork: 1n });
     const { chain, net } = await startSync([liar, new FakePeer('a', main.blocks)]);
@@ -425,7 +425,8 @@ describe('SyncManager', () => {
     expect(sync.status().inFlight).toBeGreaterThan(0);
     const started = Date.now();
     await sync.stop();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The point: stop() does not wait out the staller's 10 s request (the bound holds on a loaded machine).
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(sync.status().inFlight).toBe(0);
     const calls = net.calls;
     const height = chain.height;
