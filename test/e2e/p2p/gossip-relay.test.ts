@@ -15,9 +15,10 @@ import { recordTrial } from '../../helpers/reliability.js';
 import { tempDir } from '../../helpers/tmp.js';
 import type { Transaction } from '../../../src/primitives/tx.js';
 
-const net = new TestNetwork(tempDir('tally-gossip-relay'));
 /** 160 blocks: over the 144-block anti-DoS margin, with mature coinbase coins. */
 const chain = new TestChain();
+// The nodes judge the chain's blocks by the chain's own clock, whatever the date.
+const net = new TestNetwork(tempDir('tally-gossip-relay'), { clock: () => chain.now });
 let a: TestNode;
 let c: TestNode;
 let coins = 0;
