@@ -279,14 +279,20 @@ describe('header chains that lead nowhere', () => {
       const evil = await pair.evilPeer({ serve: { headers: () => answer }, handshake: claim });
       await evil.waitForRequests('headers', 1, WAIT_MS);
       if (penalty > 0) {
-        await waitFor(() => score(evil) === penalty, `a penalty of ${penalty}`, WAIT_MS);
+        // Each reply costs the penalty; A may ask again (a status refresh) before the test looks.
+        await waitFor(() => score(evil) > 0 && score(evil) === penalty * evil.served.headers.length, `a penalty of ${penalty} per reply`, WAIT_MS);
       } else {
         await evil.handshake(claim);
         await evil.waitForRequests('headers', 2, WAIT_MS);
       }
       return evil;
     });
-    expect(score(evil)).toBe(penalty);
+    if (penalty > 0) {
+      expect(score(evil)).toBeGreaterThanOrEqual(penalty);
+      expect(score(evil) % penalty).toBe(0);
+    } else {
+      expect(score(evil)).toBe(0);
+    }
     expect(a.p2p.peerManager.isBanned(evil.peerId)).toBe(false);
     expect(pair.headerCount()).toBe(headers);
     expect(await pair.state(a)).toEqual(before);
