@@ -18,6 +18,7 @@ import { createBlockTemplate, type BlockTemplate } from '../../../src/mining/tem
 import type { Block } from '../../../src/primitives/block.js';
 import { scriptFromSecret } from '../../../src/primitives/sign.js';
 import { testKey } from '../../helpers/chain.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 const PAYOUT = scriptFromSecret(testKey(3));
 const genesis = getGenesisBlock(regtest);
@@ -52,15 +53,9 @@ async function rejection(promise: Promise<unknown>): Promise<string> {
   throw new Error('expected the promise to reject');
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition: () => boolean, timeoutMs = 20_000, pollMs = 10): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(pollMs);
-  }
-}
+/** The shared bounded wait, polling every 10 ms. */
+const until = (condition: () => boolean, timeoutMs = 20_000, pollMs = 10): Promise<void> => waitUntil(condition, 'the miner', timeoutMs, pollMs);
 
 const miners: Miner[] = [];
 function newMiner(opts: Partial<MinerOptions>, onBlock?: (block: Block) => void): Miner {
