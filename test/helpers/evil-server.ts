@@ -67,7 +67,10 @@ export class EvilServer {
   async waitForRequests(kind: 'headers' | 'blocks', n: number, ms = 10_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (this.log[kind].length < n) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${n} ${kind} requests (got ${this.log[kind].length})`);
+      if (Date.now() > deadline) {
+        const { headers, blocks, stalled } = this.log;
+        throw new Error(`timed out after ${ms} ms waiting for ${n} ${kind} requests (got ${this.log[kind].length}; served so far: ${headers.length} headers, ${blocks.length} blocks requests, ${stalled} stalled)`);
+      }
       await new Promise((r) => setTimeout(r, 10));
     }
   }

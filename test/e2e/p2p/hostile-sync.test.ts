@@ -59,6 +59,17 @@ async function growOnC(n: number): Promise<Block[]> {
   return blocks;
 }
 
+/** `wait`, whose failure also says where A's sync stood and whether A still saw `evil` (a rare loaded-run failure left no trace). */
+async function explained(wait: Promise<void>, evil: EvilPeer): Promise<void> {
+  try {
+    await wait;
+  } catch (err) {
+    const seen = pair.a.p2p.peers().find((p) => p.id === evil.peerId);
+    const state = { sync: pair.a.p2p.syncStatus(), peerSeen: Boolean(seen), peerStatus: seen?.status, score: score(evil), tip: pair.a.node.chain.tip.height };
+    throw new Error(`${(err as Error).message}; A: ${JSON.stringify(state, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  }
+}
+
 async function connectC(): Promise<void> {
   await pair.a.p2p.connect(c.address);
   await waitFor(() => hasPeer(pair.a, c) && hasPeer(c, pair.a), 'A and C to handshake', WAIT_MS);
@@ -354,8 +365,7 @@ describe('peers that never answer', () => {
         serve: { headers: headersOf(honest), blocks: (hashes) => ({ count: hashes.length, blocks: blocksOf(honest)(hashes).slice(0, 1) }) },
         handshake: claim,
       });
-      await silent.waitForRequests('blocks', 1, WAIT_MS);
-      await midway.waitForRequests('blocks', 1, WAIT_MS);
+      for (const evil of [silent, midway]) await explained(evil.waitForRequests('blocks', 1, WAIT_MS), evil);
       await connectC();
       await waitForTip(a, honest.at(-1)!.hash, 'A to get every block from C');
       const evils = [silent, midway];
