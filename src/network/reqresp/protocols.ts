@@ -13,12 +13,27 @@ export function protocolIds(network: string): { status: string; headers: string;
 }
 
 /** A framed view of a stream; oversized or malformed frames surface as P2PError. */
+/**
+ * Bytes a framed stream may hold unread: yamux credits its window as data arrives, not as
+ * it is read, so a sender may be up to a 16 MiB window ahead of the reader, several whole
+ * frames. libp2p's default (4 MiB) is below one 4.2 MB block reply and aborted honest syncs
+ * of large blocks ("Read buffer overflow"). Each frame's own size is still checked alone.
+ */
+export function readBufferSize(maxMessageSize: number): number {
+  return Math.max(16 * 1024 * 1024, 4 * (maxMessageSize + varintLength(maxMessageSize)));
+}
+
 export class Framed {
   private readonly lp: LengthPrefixedStream<Stream>;
 
   constructor(readonly stream: Stream, maxMessageSize: number) {
     const maxLengthLength = varintLength(maxMessageSize);
-    this.lp = lpStream(stream, { maxDataLength: maxMessageSize, maxLengthLength, lengthDecoder: boundedLengthDecoder(maxLengthLength) });
+    this.lp = lpStream(stream, {
+      maxDataLength: maxMessageSize,
+      maxLengthLength,
+      lengthDecoder: boundedLengthDecoder(maxLengthLength),
+      maxBufferSize: readBufferSize(maxMessageSize),
+    });
   }
 
   async read(signal?: AbortSignal): Promise<Uint8Array> {
