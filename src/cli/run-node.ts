@@ -10,8 +10,12 @@ import { ListenError } from '../node/listen-error.js';
 import { createLogger } from '../node/logging.js';
 import { planNode, startNode, type AdapterSwitches, type WiredNode } from '../node/wire.js';
 import { CliError, EXIT_FAILURE, type CliIo } from './io.js';
+import { SyncLine } from './sync-line.js';
 
-export async function runNode(config: NodeConfig, on: AdapterSwitches, io: CliIo): Promise<void> {
+export async function runNode(given: NodeConfig, on: AdapterSwitches, io: CliIo): Promise<void> {
+  // On a terminal a live line replaces the periodic 'sync progress' log line (unless one is asked for).
+  const terminal = process.stderr.isTTY === true;
+  const config: NodeConfig = terminal ? { ...given, sync: { progressIntervalMs: 0, ...given.sync } } : given;
   // `tally node | tee log`: Ctrl-C ends tee too; the node must still stop cleanly (closed-output.ts).
   tolerateClosedOutput(process.stdout);
   tolerateClosedOutput(process.stderr);
@@ -38,8 +42,11 @@ export async function runNode(config: NodeConfig, on: AdapterSwitches, io: CliIo
   if (rpc) io.out(`RPC: http://${rpc.address.host}:${rpc.address.port}/ (cookie in ${config.datadir}/.cookie)`);
   if (rpc && plan.explorer) io.out(`Explorer: http://${rpc.address.host}:${rpc.address.port}/ (sign in as __cookie__ with the password in ${config.datadir}/.cookie, or with --rpc-user)`);
   if (metrics) io.out(`Metrics: http://${metrics.address.host}:${metrics.address.port}/metrics`);
+  const syncLine = terminal && p2p ? new SyncLine({ stream: process.stderr, source: () => p2p.syncStatus()?.progress }) : undefined;
+  syncLine?.start();
   await Promise.race([signal.done, wired.stopRequested, failed]);
   signal.cancel();
+  syncLine?.stop();
   logger.info({ module: 'node' }, 'shutting down');
   await wired.stop();
   // The fatal log line said it already; stderr gets the one-line summary and the exit code.

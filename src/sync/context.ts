@@ -13,6 +13,8 @@ export interface SyncContext {
   punish(peerId: string, score: number, reason: string): void;
   /** Asks for another scheduling pass soon. */
   schedule(): void;
+  /** `peerId` delivered `bytes` of requested blocks (for the progress rates). */
+  delivered(peerId: string, bytes: number): void;
   /** Registers a background task so that stop() can wait for it. */
   track(task: Promise<unknown>): void;
   isRunning(): boolean;

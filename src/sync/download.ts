@@ -147,6 +147,7 @@ export class BlockDownloader {
     const now = this.ctx.clock();
     for (const hash of req.hashes) if (!got.has(hash)) peer.noteMissing(hash, now, this.opts);
     if (matched.length > 0) peer.rangesServed++;
+    this.ctx.delivered(peer.id, matched.reduce((n, b) => n + b.size, 0));
     await this.submitAll(peer, matched);
   }
 

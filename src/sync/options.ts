@@ -45,7 +45,7 @@ export interface SyncOptions {
   maxHeldHeaders: number;
   /** Period of the housekeeping tick (ms): peer list, stuck work, progress. */
   tickMs: number;
-  /** Period of the 'sync progress' log line while syncing (ms). */
+  /** Period of the 'sync progress' log line while syncing (ms); 0 for none (a terminal shows a live line instead). */
   progressIntervalMs: number;
 }
 
@@ -63,5 +63,5 @@ export const SYNC_DEFAULTS: SyncOptions = {
   antiDoSWorkBlocks: 144,
   maxHeldHeaders: 8_000,
   tickMs: 250,
-  progressIntervalMs: 2_000,
+  progressIntervalMs: 10_000,
 };

@@ -15,7 +15,7 @@ import { SyncError } from './errors.js';
 import { HeaderSync, offersHeaders } from './headers.js';
 import { SYNC_DEFAULTS, type SyncOptions } from './options.js';
 import { PeerState } from './peer-state.js';
-import { SyncProgress } from './progress.js';
+import { SyncProgress, type ProgressSnapshot } from './progress.js';
 
 export interface SyncModules {
   network: SyncNetwork;
@@ -35,8 +35,10 @@ export interface SyncStatus {
   peers: number;
   /** Blocks requested and not yet received. */
   inFlight: number;
-  /** Blocks connected per second over the last progress interval. */
+  /** Blocks connected per second over the last 10 s (progress.ts RATE_WINDOW_MS). */
   blocksPerSecond: number;
+  /** Rates, ETA and serving peers while catching up (undefined otherwise): what a progress line shows. */
+  progress?: ProgressSnapshot;
 }
 
 export class SyncManager {
@@ -69,6 +71,7 @@ export class SyncManager {
       punish: (peerId: string, score: number, reason: string) => this.punish(peerId, score, reason),
       schedule: () => this.schedule(),
       track: (task: Promise<unknown>) => this.track(task),
+      delivered: (peerId: string, bytes: number) => this.progress.delivered(peerId, bytes, this.clock()),
       isRunning: () => this.running,
     };
     this.downloader = new BlockDownloader(this.opts, ctx);
@@ -142,6 +145,7 @@ export class SyncManager {
       peers,
       inFlight: this.downloader.blocksInFlight,
       blocksPerSecond: this.progress.blocksPerSecond,
+      progress: this.progress.snapshot(),
     };
   }
 
@@ -195,6 +199,7 @@ export class SyncManager {
     this.downloader.dropPeer(state, reason);
     this.headers.abort(state.id, reason, true);
     this.peers.delete(state.id);
+    this.progress.forget(state.id);
   }
 
   /** The single place where sync charges a peer; a ban also takes its work back at once. */

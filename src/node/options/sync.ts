@@ -20,7 +20,7 @@ const SYNC_FLAGS: Readonly<Record<keyof SyncOptions, { name: string; arg: string
   antiDoSWorkBlocks: { name: 'sync-anti-dos-work-blocks', arg: 'blocks', help: 'work margin below the tip before headers are stored', min: 0 },
   maxHeldHeaders: { name: 'sync-max-held-headers', arg: 'n', help: 'headers of a low-work chain held in memory, at most', min: 1 },
   tickMs: { name: 'sync-tick', arg: 'ms', help: 'housekeeping period', min: 1 },
-  progressIntervalMs: { name: 'sync-progress-interval', arg: 'ms', help: 'period of the sync progress log line', min: 1 },
+  progressIntervalMs: { name: 'sync-progress-interval', arg: 'ms', help: 'period of the sync progress log line; 0 for none', min: 0 },
 };
 
 /** The sync tunables a config sets; the sync manager fills in the rest. */

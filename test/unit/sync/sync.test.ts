@@ -262,10 +262,20 @@ describe('SyncManager', () => {
     const peers = ['a', 'b', 'c'].map((id, i) => new FakePeer(id, main.blocks, { latencyMs: 5 + 5 * i }));
     const { chain, sync, net, logs } = await startSync(peers);
     let sawSyncing = false;
+    const seen = { peersServing: 0, bytesPerSecond: 0, percent: 0, bestHeight: 0 };
     await until('the tip', () => {
-      sawSyncing ||= sync.status().syncing;
+      const status = sync.status();
+      sawSyncing ||= status.syncing;
+      const p = status.progress;
+      if (p) for (const key of Object.keys(seen) as (keyof typeof seen)[]) seen[key] = Math.max(seen[key], p[key]);
       return reachesTip(chain, main.tip)();
     });
+    // What a progress line shows: blocks from every peer, bytes flowing, a target of 300.
+    expect(seen.peersServing).toBeGreaterThanOrEqual(2);
+    expect(seen.bytesPerSecond).toBeGreaterThan(0);
+    expect(seen.percent).toBeGreaterThan(0);
+    expect(seen.bestHeight).toBe(300);
+    expect(sync.status().progress).toBeUndefined();
     for (const p of peers) expect(p.served, `peer ${p.id} served ranges`).toBeGreaterThan(0);
     // The fastest peer frees its slots first and picks first: it gets the most work.
     expect(peers[0]!.served).toBeGreaterThan(peers[2]!.served);
@@ -277,7 +287,7 @@ describe('SyncManager', () => {
     expect(logs.find((l) => l.msg === 'sync complete')!.level).toBe('info');
     const progress = logs.filter((l) => l.msg === 'sync progress');
     expect(progress.length).toBeGreaterThan(0);
-    expect(Object.keys(progress[0]!.obj).sort()).toEqual(['bestHeight', 'blocksPerSecond', 'height', 'secondsLeft']);
+    expect(Object.keys(progress[0]!.obj).sort()).toEqual(['bestHeight', 'blocksPerSecond', 'height', 'mbPerSecond', 'peers', 'percent', 'secondsLeft']);
     expect(sync.status()).toMatchObject({ syncing: false, height: 300, bestHeight: 300, peers: 3, inFlight: 0 });
   });
 
