@@ -9,6 +9,13 @@
  * peer at its own bound does not hold up the others. A lease larger than a
  * bound is granted when nothing is in flight under that bound: every block
  * can be served, one at a time.
+ *
+ * A peer that never reads would otherwise hold its share until its request
+ * times out, and a few such peers together hold the whole budget while honest
+ * requests wait. So while a request waits for room under the total, a lease
+ * held past its drain deadline (a grace period plus its bytes at a minimum
+ * rate) is preempted: the reply it belongs to is ended, the peer holding the
+ * most first. An honest peer loses only that reply, and only under contention.
  */
 
 export interface ServeBudgetLimits {
@@ -16,6 +23,20 @@ export interface ServeBudgetLimits {
   perPeer: number;
   /** Bytes in flight for all peers together, at most. */
   total: number;
+  /** Time a lease may take to drain before it can be preempted, besides its bytes at `drainBytesPerSecond` (ms). */
+  drainGraceMs?: number;
+  /** The slowest drain rate that is never preempted within a lease's deadline. */
+  drainBytesPerSecond?: number;
+}
+
+/** Defaults: 2 s plus 2 Mbit/s, so 1 MB may take 6 s and a 4 MB block 18 s. */
+export const DRAIN_DEFAULTS = { drainGraceMs: 2_000, drainBytesPerSecond: 250_000 };
+
+interface Held {
+  peer: string;
+  bytes: number;
+  deadline: number;
+  preempt: () => void;
 }
 
 /** Bytes held until released; idempotent release. */
@@ -36,9 +57,16 @@ export class ServeBudget {
   private held = 0;
   private readonly byPeer = new Map<string, number>();
   private readonly waiters: Waiter[] = [];
+  private readonly preemptible = new Set<Held>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly drain: typeof DRAIN_DEFAULTS;
 
-  constructor(readonly limits: ServeBudgetLimits) {
+  constructor(
+    readonly limits: ServeBudgetLimits,
+    private readonly nowMs: () => number = () => performance.now(),
+  ) {
     if (!(limits.perPeer > 0) || !(limits.total > 0)) throw new RangeError('serve budget: the limits must be positive');
+    this.drain = { drainGraceMs: limits.drainGraceMs ?? DRAIN_DEFAULTS.drainGraceMs, drainBytesPerSecond: limits.drainBytesPerSecond ?? DRAIN_DEFAULTS.drainBytesPerSecond };
   }
 
   /** Bytes in flight for all peers. */
@@ -68,11 +96,15 @@ export class ServeBudget {
     return this.grant(peer, bytes);
   }
 
-  /** A lease of `bytes` for `peer`, once it fits; rejects with `signal.reason` when `signal` fires first. */
-  acquire(peer: string, bytes: number, signal: AbortSignal): Promise<Lease> {
+  /**
+   * A lease of `bytes` for `peer`, once it fits; rejects with `signal.reason` when `signal` fires first.
+   * `preempt`, when given, ends the work the lease is for: it is called (once) when the lease is past
+   * its drain deadline while others wait for room, and the caller then releases the lease.
+   */
+  acquire(peer: string, bytes: number, signal: AbortSignal, preempt?: () => void): Promise<Lease> {
     if (signal.aborted) return Promise.reject(signal.reason as Error);
     const now = this.tryAcquire(peer, bytes);
-    if (now) return Promise.resolve(now);
+    if (now) return Promise.resolve(this.watch(now, peer, preempt));
     return new Promise<Lease>((resolve, reject) => {
       const onAbort = () => {
         const at = this.waiters.indexOf(waiter);
@@ -84,12 +116,66 @@ export class ServeBudget {
         bytes,
         grant: (lease) => {
           signal.removeEventListener('abort', onAbort);
-          resolve(lease);
+          resolve(this.watch(lease, peer, preempt));
         },
       };
       this.waiters.push(waiter);
       signal.addEventListener('abort', onAbort, { once: true });
+      this.armPreemption();
     });
+  }
+
+  /** Registers a lease that can be preempted; its deadline follows its size (a reservation shrinks to the block's). */
+  private watch(lease: Lease, peer: string, preempt: (() => void) | undefined): Lease {
+    if (!preempt) return lease;
+    const held: Held = { peer, bytes: lease.bytes, deadline: 0, preempt };
+    const start = this.nowMs();
+    const setDeadline = () => (held.deadline = start + this.drain.drainGraceMs + (1000 * held.bytes) / this.drain.drainBytesPerSecond);
+    setDeadline();
+    this.preemptible.add(held);
+    this.armPreemption();
+    return {
+      get bytes() {
+        return lease.bytes;
+      },
+      resize: (n) => {
+        lease.resize(n);
+        held.bytes = lease.bytes;
+        setDeadline();
+      },
+      release: () => {
+        this.preemptible.delete(held);
+        lease.release();
+      },
+    };
+  }
+
+  /** While requests wait, wakes at the earliest drain deadline to preempt what is past it. */
+  private armPreemption(): void {
+    if (this.timer || this.waiters.length === 0 || this.preemptible.size === 0) return;
+    let earliest = Infinity;
+    for (const h of this.preemptible) earliest = Math.min(earliest, h.deadline);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.preemptOverdue();
+      this.armPreemption();
+    }, Math.max(0, earliest - this.nowMs()) + 1);
+    this.timer.unref();
+  }
+
+  /** Ends one overdue lease, of the peer holding the most, when a waiter is held back by the total. */
+  private preemptOverdue(): void {
+    if (!this.waiters.some((w) => this.inFlightOf(w.peer) === 0 || this.inFlightOf(w.peer) + w.bytes <= this.limits.perPeer)) return;
+    const now = this.nowMs();
+    let victim: Held | undefined;
+    for (const h of this.preemptible) {
+      if (h.deadline > now) continue;
+      if (!victim || this.inFlightOf(h.peer) > this.inFlightOf(victim.peer)) victim = h;
+    }
+    if (!victim) return;
+    // Once only: the owner releases it when its work has ended.
+    this.preemptible.delete(victim);
+    victim.preempt();
   }
 
   private grant(peer: string, bytes: number): Lease {
@@ -138,5 +224,6 @@ export class ServeBudget {
       this.waiters.splice(i, 1);
       w.grant(this.grant(w.peer, w.bytes));
     }
+    this.armPreemption();
   }
 }

@@ -1,6 +1,7 @@
 /** The bound on block bytes held for peers while serving (src/network/reqresp/serve-budget.ts). */
 import { describe, expect, it } from 'vitest';
 import { ServeBudget, type Lease } from '../../../src/network/reqresp/serve-budget.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 const never = new AbortController().signal;
 
@@ -100,6 +101,65 @@ describe('ServeBudget', () => {
     lease.resize(9);
     expect(budget.inFlight).toBe(0);
     expect(budget.inFlightOf('p')).toBe(0);
+  });
+
+  describe('preemption of replies that do not drain', () => {
+    /** A lease whose preemption is recorded and, like the block server, releases it. */
+    async function held(budget: ServeBudget, peer: string, bytes: number, log: string[]): Promise<Lease> {
+      const ref: { lease?: Lease } = {};
+      ref.lease = await budget.acquire(peer, bytes, never, () => {
+        log.push(peer);
+        ref.lease!.release();
+      });
+      return ref.lease;
+    }
+
+    it('ends an overdue reply of the peer holding the most when a request waits for room under the total', async () => {
+      const clock = { now: 0 };
+      const budget = new ServeBudget({ perPeer: 10, total: 20, drainGraceMs: 1_000, drainBytesPerSecond: 1_000 }, () => clock.now);
+      const preempted: string[] = [];
+      await held(budget, 'small', 4, preempted);
+      await held(budget, 'big', 6, preempted);
+      await held(budget, 'big', 4, preempted);
+      // Every lease is past its deadline (1 s + bytes at 1 kB/s) once the clock reads 2 s.
+      clock.now = 2_000;
+      const honest = budget.acquire('honest', 8, never);
+      await waitUntil(() => preempted.length > 0, 'a preemption', 5_000, 5);
+      expect(preempted).toEqual(['big']);
+      expect((await honest).bytes).toBe(8);
+    });
+
+    it('leaves replies within their deadline alone, and leases taken without a preempt callback', async () => {
+      const clock = { now: 0 };
+      const budget = new ServeBudget({ perPeer: 10, total: 10, drainGraceMs: 1_000, drainBytesPerSecond: 1_000 }, () => clock.now);
+      const preempted: string[] = [];
+      const fresh = await held(budget, 'p', 5, preempted);
+      const unwatched = await budget.acquire('q', 5, never);
+      // p's deadline: 1 s grace + 5 bytes at 1 kB/s = 1,005 ms.
+      clock.now = 1_004;
+      const waiting = budget.acquire('r', 5, never);
+      expect(await settled(waiting)).toBe(false);
+      expect(preempted).toEqual([]);
+      // Past p's deadline the wait ends p's reply, never q's (no callback).
+      clock.now = 1_006;
+      await waitUntil(() => preempted.length > 0, 'a preemption', 5_000, 5);
+      expect(preempted).toEqual(['p']);
+      expect((await waiting).bytes).toBe(5);
+      expect(fresh.bytes).toBe(0);
+      expect(unwatched.bytes).toBe(5);
+    });
+
+    it('a deadline follows the reservation once it is shrunk to the block\'s size', async () => {
+      const clock = { now: 0 };
+      const budget = new ServeBudget({ perPeer: 100, total: 100, drainGraceMs: 0, drainBytesPerSecond: 1_000 }, () => clock.now);
+      const preempted: string[] = [];
+      const lease = await held(budget, 'p', 100, preempted);
+      lease.resize(10);
+      clock.now = 11;
+      const waiting = budget.acquire('q', 95, never);
+      await waitUntil(() => preempted.length > 0, 'a preemption', 5_000, 5);
+      expect((await waiting).bytes).toBe(95);
+    });
   });
 
   it('refuses limits that are not positive', () => {

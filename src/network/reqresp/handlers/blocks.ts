@@ -75,7 +75,11 @@ export class BlockServer {
     const delay = rate.serveDelayMs(peer, nowMs());
     if (delay > 0) await sleep(delay, undefined, { signal });
     // Reserved before reading, at the largest size: the block's size is known only once read.
-    const lease = await budget.acquire(peer, this.opts.maxMessageSize, signal);
+    // A reply that holds its lease past the drain deadline while others wait is ended (serve-budget.ts).
+    const preempted = new AbortController();
+    const lease = await budget.acquire(peer, this.opts.maxMessageSize, signal, () =>
+      preempted.abort(new P2PError('request-timeout', 'the reply was ended: the peer did not read it while others waited')));
+    signal = AbortSignal.any([signal, preempted.signal]);
     try {
       signal.throwIfAborted();
       const bytes = await chain.getBlockBytes(hash);
