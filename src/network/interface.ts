@@ -29,8 +29,8 @@ export interface SyncNetwork {
   peers(): SyncPeer[];
   /** Up to 2,000 headers following the first locator hash the peer knows, oldest first. */
   getHeaders(peerId: string, locator: readonly string[], signal?: AbortSignal): Promise<BlockHeader[]>;
-  /** The blocks with the given hashes, in order (a peer may return fewer than asked). */
-  getBlocks(peerId: string, hashes: readonly string[], signal?: AbortSignal): Promise<Block[]>;
+  /** Blocks in request order (a peer may leave some out), each also handed to `onBlock` as it arrives. */
+  getBlocks(peerId: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void): Promise<Block[]>;
   /** Records misbehaviour; 100 or more bans the peer. */
   penalize(peerId: string, score: number, reason: string): void;
 }

@@ -209,8 +209,8 @@ export class Network implements SyncNetwork {
     return this.client.getHeaders(peer, locator, signal);
   }
 
-  getBlocks(peer: string, hashes: readonly string[], signal?: AbortSignal): Promise<Block[]> {
-    return this.client.getBlocks(peer, hashes, signal);
+  getBlocks(peer: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void): Promise<Block[]> {
+    return this.client.getBlocks(peer, hashes, signal, onBlock);
   }
 
   penalize(peer: string, score: number, reason: string): void {

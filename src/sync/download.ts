@@ -14,10 +14,11 @@ import type { ChainEntry } from '../chain/index.js';
 import { BlockStatus } from '../chain/index.js';
 import { verdictFor, verdictForCode } from '../network/penalty.js';
 import type { SyncContext } from './context.js';
-import type { SyncError } from './errors.js';
+import { SyncError } from './errors.js';
 import type { SyncOptions } from './options.js';
 import { balanceRanges, type RangeCandidate } from './peer-balancer.js';
 import type { BlockRequest, PeerState } from './peer-state.js';
+import { blocksPerRequest, blockTimeoutMs, movingAverage } from './request-sizing.js';
 import { timedCall } from './timed-call.js';
 
 /** What the downloader needs from the sync manager that owns it. */
@@ -35,6 +36,8 @@ export class BlockDownloader {
    * nobody: `sweep` finds it here and blames the sender.
    */
   private readonly senders = new Map<string, string>();
+  /** Moving average of the size of the blocks received: the size expected of the next ones. */
+  private blockBytes: number | undefined;
 
   constructor(
     private readonly opts: SyncOptions,
@@ -66,6 +69,7 @@ export class BlockDownloader {
       return {
         peer,
         slots: peer.maxInFlight(this.opts) - peer.requests.size,
+        rangeSize: blocksPerRequest(peer, this.blockBytes, this.opts),
         cost: peer.cost(),
         wanted: wantedFor(target),
         has: peer.availableHeight(target, getEntry),
@@ -94,16 +98,50 @@ export class BlockDownloader {
 
   private dispatch(peer: PeerState, entries: readonly ChainEntry[]): void {
     const hashes = entries.map((e) => e.hashHex);
-    const timeoutMs = peer.timeoutMs(this.opts);
-    const req: BlockRequest = { peer, hashes, startedAt: this.ctx.clock(), timeoutMs, controller: new AbortController(), done: false };
+    const timeoutMs = blockTimeoutMs(peer, this.blockBytes, this.opts);
+    const req: BlockRequest = {
+      peer, hashes, startedAt: this.ctx.clock(), timeoutMs, controller: new AbortController(), done: false,
+      next: 0, received: 0, bytes: 0, submitted: Promise.resolve(),
+    };
     this.requests.add(req);
     peer.requests.add(req);
     for (const hash of hashes) this.inFlight.set(hash, req);
-    const task = timedCall((signal) => this.ctx.network.getBlocks(peer.id, hashes, signal), timeoutMs, req.controller.signal).then(
-      (blocks) => this.onReply(req, blocks),
+    const call = (signal: AbortSignal, touch: () => void) =>
+      this.ctx.network.getBlocks(peer.id, hashes, signal, (block) => {
+        touch();
+        this.onBlock(req, block);
+      });
+    const task = timedCall(call, timeoutMs, req.controller.signal).then(
+      () => this.onEnd(req),
       (err: unknown) => this.onFailure(req, err),
     );
     this.ctx.track(task);
+  }
+
+  /** One block of a reply, as it arrives: matched to the request, then handed to the node in order. */
+  private onBlock(req: BlockRequest, block: Block): void {
+    if (req.done || !this.ctx.isRunning()) return;
+    const { peer } = req;
+    const at = req.hashes.indexOf(block.hash, req.next);
+    if (at < 0) {
+      // The hash commits to the header and the header to the transactions: a block we did
+      // not ask for (or out of order) is a lie, not an accident.
+      this.finish(req);
+      req.controller.abort(new SyncError('bad-reply', 'a block that was not asked for'));
+      this.ctx.punish(peer.id, verdictForCode('block-hash-mismatch', 'sync').penalty, 'block-hash-mismatch');
+      return;
+    }
+    if (req.received === 0) peer.recordSuccess(this.ctx.clock() - req.startedAt);
+    req.next = at + 1;
+    req.received++;
+    req.bytes += block.size;
+    this.blockBytes = movingAverage(this.blockBytes, block.size);
+    this.ctx.delivered(peer.id, block.size);
+    if (this.inFlight.get(block.hash) === req) this.inFlight.delete(block.hash);
+    this.pending.add(block.hash);
+    req.submitted = req.submitted.then(() => this.submitOne(peer, block));
+    this.ctx.track(req.submitted);
+    this.ctx.schedule();
   }
 
   /** Takes `req` out of flight; false when something else already did. */
@@ -131,37 +169,26 @@ export class BlockDownloader {
     this.ctx.schedule();
   }
 
-  private async onReply(req: BlockRequest, blocks: readonly Block[]): Promise<void> {
+  /** The reply ended: what it left out is noted, and the peer's throughput measured. */
+  private onEnd(req: BlockRequest): void {
     if (!this.finish(req) || !this.ctx.isRunning()) return;
     const { peer } = req;
-    peer.recordSuccess(this.ctx.clock() - req.startedAt);
-    this.ctx.schedule(); // the slot is free now: the next request overlaps with processing this one
-    const matched = matchReply(req.hashes, blocks);
-    if (!matched) {
-      // The hash commits to the header and the header to the transactions: a block we did
-      // not ask for is a lie, not an accident.
-      this.ctx.punish(peer.id, verdictForCode('block-hash-mismatch', 'sync').penalty, 'block-hash-mismatch');
-      return;
-    }
-    const got = new Set(matched.map((b) => b.hash));
     const now = this.ctx.clock();
-    for (const hash of req.hashes) if (!got.has(hash)) peer.noteMissing(hash, now, this.opts);
-    if (matched.length > 0) peer.rangesServed++;
-    this.ctx.delivered(peer.id, matched.reduce((n, b) => n + b.size, 0));
-    await this.submitAll(peer, matched);
+    if (req.received === 0) peer.recordSuccess(now - req.startedAt);
+    else {
+      peer.rangesServed++;
+      peer.recordThroughput(req.bytes, now - req.startedAt);
+    }
+    for (const hash of req.hashes) if (!this.pending.has(hash) && !this.ctx.node.getEntry(hash)?.valid) peer.noteMissing(hash, now, this.opts);
+    this.ctx.schedule(); // the slot is free now
   }
 
-  private async submitAll(peer: PeerState, blocks: readonly Block[]): Promise<void> {
-    for (const block of blocks) this.pending.add(block.hash);
+  private async submitOne(peer: PeerState, block: Block): Promise<void> {
     try {
-      for (const block of blocks) {
-        // After a ban the rest of the reply is left for honest peers to send again.
-        if (!this.ctx.isRunning() || peer.banned) break;
-        await this.submit(peer, block);
-        this.pending.delete(block.hash);
-      }
+      // After a ban the rest of the reply is left for honest peers to send again.
+      if (this.ctx.isRunning() && !peer.banned) await this.submit(peer, block);
     } finally {
-      for (const block of blocks) this.pending.delete(block.hash);
+      this.pending.delete(block.hash);
       this.ctx.schedule();
     }
   }
@@ -222,22 +249,4 @@ export class BlockDownloader {
       req.controller.abort(reason);
     }
   }
-}
-
-/**
- * The reply's blocks when each is one of the requested hashes, in request order
- * (a peer may leave some out); undefined when any block was not asked for.
- */
-export function matchReply(hashes: readonly string[], blocks: readonly Block[]): Block[] | undefined {
-  if (blocks.length > hashes.length) return undefined;
-  const out: Block[] = [];
-  let next = 0;
-  for (const block of blocks) {
-    const hash = block.hash;
-    while (next < hashes.length && hashes[next] !== hash) next++;
-    if (next === hashes.length) return undefined;
-    out.push(block);
-    next++;
-  }
-  return out;
 }

@@ -8,5 +8,4 @@ export { SYNC_DEFAULTS, type SyncOptions } from './options.js';
 export { SyncError, SYNC_ERROR_CODES, SYNC_PENALTY_REASONS, type SyncErrorCode } from './errors.js';
 export { antiDoSThreshold, belowThreshold, HeldHeaders, type HeldVerdict } from './low-work.js';
 export { balanceRanges, type BalanceOptions, type RangeAssignment, type RangeCandidate, type RangeEntry } from './peer-balancer.js';
-export { matchReply } from './download.js';
 export { timedCall } from './timed-call.js';

@@ -10,11 +10,17 @@ export interface SyncOptions {
   headersBatchSize: number;
   /** How far ahead of the tip blocks are requested (Core's BLOCK_DOWNLOAD_WINDOW). */
   downloadWindow: number;
-  /** Blocks per request. */
+  /** Blocks per request to a peer whose throughput is not measured yet (request-sizing.ts). */
   rangeSize: number;
+  /** Blocks per request at most (the protocol's MAX_BLOCKS_PER_REQUEST). */
+  maxRangeSize: number;
+  /** A request asks for about this long's worth of bytes at the peer's measured throughput (ms). */
+  targetRequestMs: number;
+  /** The throughput assumed of a peer not measured yet, for its request size and timeout (bytes/s). */
+  minBytesPerSecond: number;
   /** Block requests outstanding to one peer at a time. */
   maxInFlightPerPeer: number;
-  /** Longest wait for a reply, and the timeout of a peer whose latency is not known yet (ms). */
+  /** Longest wait for a headers reply, and for each block of a peer not measured yet besides its bytes at `minBytesPerSecond` (ms). */
   requestTimeoutMs: number;
   /** Shortest adaptive timeout (ms): a fast peer still gets this long. */
   minRequestTimeoutMs: number;
@@ -53,6 +59,10 @@ export const SYNC_DEFAULTS: SyncOptions = {
   headersBatchSize: 2000,
   downloadWindow: 1024,
   rangeSize: 16,
+  maxRangeSize: 128,
+  targetRequestMs: 4_000,
+  // 1 Mbit/s.
+  minBytesPerSecond: 125_000,
   maxInFlightPerPeer: 2,
   requestTimeoutMs: 10_000,
   minRequestTimeoutMs: 2_000,

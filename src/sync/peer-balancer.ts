@@ -22,6 +22,8 @@ export interface RangeCandidate<P, E extends RangeEntry> {
   readonly peer: P;
   /** Requests it may still be sent in this pass (at least 1 to be worth listing). */
   readonly slots: number;
+  /** Blocks per range for this peer (request-sizing.ts); `BalanceOptions.rangeSize` when absent. */
+  readonly rangeSize?: number;
   /** Scheduling cost: lower picks first. */
   readonly cost: number;
   /** Blocks still wanted on the way to this peer's target, oldest first. */
@@ -33,7 +35,7 @@ export interface RangeCandidate<P, E extends RangeEntry> {
 }
 
 export interface BalanceOptions {
-  /** Blocks per range, at most. */
+  /** Blocks per range, at most, for a candidate that does not say. */
   readonly rangeSize: number;
   /**
    * Hand out full ranges only. Set while headers are still arriving: otherwise
@@ -62,9 +64,10 @@ export function balanceRanges<P, E extends RangeEntry>(
     assigned = false;
     ordered.forEach((candidate, i) => {
       if (slots[i]! <= 0) return;
-      const range = pickRange(candidate, taken, opts.rangeSize);
+      const size = candidate.rangeSize ?? opts.rangeSize;
+      const range = pickRange(candidate, taken, size);
       if (range.length === 0) return;
-      if (opts.fullRangesOnly && range.length < opts.rangeSize) {
+      if (opts.fullRangesOnly && range.length < size) {
         for (const e of range) taken.delete(e.hashHex);
         return;
       }

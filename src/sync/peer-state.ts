@@ -10,8 +10,10 @@ import type { SyncOptions } from './options.js';
 /** What sync knows about one peer: how fast it answers, what it has, what it owes. */
 export class PeerState {
   peer: SyncPeer;
-  /** Moving average of the reply time (ms); undefined until the first reply. */
+  /** Moving average of the time to a reply's first frame (ms); undefined until the first reply. */
   latencyMs: number | undefined;
+  /** Moving average of the bytes per second one of its block requests carries; undefined until measured. */
+  bytesPerSecond: number | undefined;
   /** Recent timeouts; each success forgives one. */
   stalls = 0;
   failures = 0;
@@ -64,10 +66,17 @@ export class PeerState {
     return this.stalls > 0 ? 1 : opts.maxInFlightPerPeer;
   }
 
-  /** Adaptive: a multiple of the peer's usual latency, within the configured bounds. */
+  /** Adaptive: a multiple of the peer's usual latency, within the configured bounds (headers requests). */
   timeoutMs(opts: SyncOptions): number {
     if (this.latencyMs === undefined) return opts.requestTimeoutMs;
     return Math.min(opts.requestTimeoutMs, Math.max(opts.minRequestTimeoutMs, opts.timeoutLatencyFactor * this.latencyMs));
+  }
+
+  /** A block request of `bytes` took `ms` from start to end. */
+  recordThroughput(bytes: number, ms: number): void {
+    if (bytes <= 0 || ms <= 0) return;
+    const rate = (1000 * bytes) / ms;
+    this.bytesPerSecond = this.bytesPerSecond === undefined ? rate : 0.7 * this.bytesPerSecond + 0.3 * rate;
   }
 
   recordSuccess(ms: number): void {
@@ -150,12 +159,20 @@ function backoff(count: number, opts: SyncOptions): number {
   return Math.min(8 * opts.requestTimeoutMs, opts.minRequestTimeoutMs * 2 ** Math.min(count - 1, 10));
 }
 
-/** One outstanding `getBlocks` call. */
+/** One outstanding `getBlocks` call, whose blocks are taken as they arrive. */
 export interface BlockRequest {
   readonly peer: PeerState;
   readonly hashes: readonly string[];
   readonly startedAt: number;
+  /** Longest wait for each next block (ms). */
   readonly timeoutMs: number;
+  /** Index in `hashes` after the last block received: replies come in request order. */
+  next: number;
+  /** Blocks and bytes received so far. */
+  received: number;
+  bytes: number;
+  /** The submissions of its blocks to the node, in order. */
+  submitted: Promise<void>;
   /** Aborted to abandon the request (peer gone or banned, sync stopped). */
   readonly controller: AbortController;
   done: boolean;

@@ -1,15 +1,24 @@
 import { SyncError } from './errors.js';
 
 /**
- * Runs `call` with a signal that aborts after `timeoutMs` or with `parent`.
- * Settles as soon as the signal aborts, even if `call` ignores it, so a
- * misbehaving transport cannot leave sync waiting.
+ * Runs `call` with a signal that aborts after `timeoutMs` without progress, or with `parent`.
+ * `call` reports progress with `touch()`, which restarts the timer: a reply that streams
+ * blocks one by one times out only when no block comes for `timeoutMs`, so a timeout loses
+ * the block in flight, never the ones already received.
+ * Settles as soon as the signal aborts, even if `call` ignores it, so a misbehaving
+ * transport cannot leave sync waiting.
  */
-export function timedCall<T>(call: (signal: AbortSignal) => Promise<T>, timeoutMs: number, parent: AbortSignal): Promise<T> {
+export function timedCall<T>(call: (signal: AbortSignal, touch: () => void) => Promise<T>, timeoutMs: number, parent: AbortSignal): Promise<T> {
   const controller = new AbortController();
   const { signal } = controller;
   const onParent = (): void => controller.abort(parent.reason);
-  const timer = setTimeout(() => controller.abort(new SyncError('request-timeout', `no reply within ${timeoutMs} ms`)), timeoutMs);
+  const expire = (): void => controller.abort(new SyncError('request-timeout', `nothing received for ${timeoutMs} ms`));
+  let timer = setTimeout(expire, timeoutMs);
+  const touch = (): void => {
+    if (signal.aborted) return;
+    clearTimeout(timer);
+    timer = setTimeout(expire, timeoutMs);
+  };
   return new Promise<T>((resolve, reject) => {
     const cleanup = (): void => {
       clearTimeout(timer);
@@ -25,7 +34,7 @@ export function timedCall<T>(call: (signal: AbortSignal) => Promise<T>, timeoutM
     parent.addEventListener('abort', onParent, { once: true });
     let reply: Promise<T>;
     try {
-      reply = call(signal);
+      reply = call(signal, touch);
     } catch (err) {
       cleanup();
       return reject(err);

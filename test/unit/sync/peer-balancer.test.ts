@@ -18,6 +18,7 @@ function peer(id: string, opts: Partial<Omit<RangeCandidate<string, RangeEntry>,
     wanted: opts.wanted ?? blocks(1, 100),
     has: opts.has ?? 100,
     lacks: opts.lacks ?? ((hash) => lacking.has(hash)),
+    ...(opts.rangeSize !== undefined ? { rangeSize: opts.rangeSize } : {}),
   };
 }
 
@@ -33,6 +34,18 @@ describe('balanceRanges', () => {
       ['fast', [9, 10, 11, 12]],
       ['slow', [13, 14, 15, 16]],
     ]);
+  });
+
+  it('sizes each peer\'s ranges by its own range size (bytes it carries in the target time), the default for others', () => {
+    const out = balanceRanges([peer('fast', { cost: 5, rangeSize: 10, slots: 1 }), peer('slow', { cost: 50, rangeSize: 2, slots: 1 }), peer('new', { cost: 0, slots: 1 })], FULL);
+    expect(out.map((a) => [a.peer, heights(a.range)])).toEqual([
+      ['new', [1, 2, 3, 4]],
+      ['fast', [5, 6, 7, 8, 9, 10, 11, 12, 13, 14]],
+      ['slow', [15, 16]],
+    ]);
+    // While headers arrive, a range is full by the peer's own size.
+    const arriving = balanceRanges([peer('fast', { rangeSize: 10, wanted: blocks(1, 8), has: 8 }), peer('slow', { rangeSize: 2, wanted: blocks(1, 8), has: 8 })], { ...FULL, fullRangesOnly: true });
+    expect(arriving.map((a) => [a.peer, heights(a.range)])).toEqual([['slow', [1, 2]], ['slow', [3, 4]]]);
   });
 
   it('keeps the given order between peers of equal cost', () => {

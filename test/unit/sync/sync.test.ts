@@ -30,6 +30,8 @@ interface FakePeerOptions {
   headers?: (headers: BlockHeader[], peer: FakePeer) => Reply<BlockHeader[]>;
   /** Added to the advertised chain work (a peer that claims more than it has). */
   extraWork?: bigint;
+  /** Streams this many blocks of each reply, then never finishes it. */
+  streamThenStall?: number;
 }
 
 /** A peer serving one chain of blocks (index = height). */
@@ -101,9 +103,22 @@ class FakeNetwork implements SyncNetwork {
     return this.reply(peer, () => peer.headersFor(locator), signal);
   }
 
-  getBlocks(peerId: string, hashes: readonly string[], signal?: AbortSignal): Promise<Block[]> {
+  /** The reply's blocks reach `onBlock` just before the reply resolves (a stream of them, all at once). */
+  getBlocks(peerId: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void): Promise<Block[]> {
     const peer = this.peer(peerId);
-    return this.reply(peer, () => peer.blocksFor(hashes), signal);
+    const streamed = peer.opts.streamThenStall;
+    if (streamed !== undefined) {
+      const blocks = honestBlocks(peer, hashes).slice(0, streamed);
+      peer.blockRequests.push([...hashes]);
+      setTimeout(() => {
+        if (!signal?.aborted) for (const block of blocks) onBlock?.(block);
+      }, peer.latencyMs);
+      return this.reply<Block[]>(peer, () => 'stall', signal);
+    }
+    return this.reply(peer, () => peer.blocksFor(hashes), signal).then((blocks) => {
+      for (const block of blocks) onBlock?.(block);
+      return blocks;
+    });
   }
 
   penalize(peerId: string, score: number, reason: string): void {
@@ -279,8 +294,12 @@ describe('SyncManager', () => {
     for (const p of peers) expect(p.served, `peer ${p.id} served ranges`).toBeGreaterThan(0);
     // The fastest peer frees its slots first and picks first: it gets the most work.
     expect(peers[0]!.served).toBeGreaterThan(peers[2]!.served);
-    // No range is ever asked of two peers at once, so with 16-block ranges the requests add up.
-    expect(peers.every((p) => p.blockRequests.every((r) => r.length <= 16))).toBe(true);
+    // A peer not measured yet gets 16-block ranges; once measured, ranges follow its throughput (128 at most).
+    expect(peers.every((p) => p.blockRequests[0]!.length <= 16 && p.blockRequests.every((r) => r.length <= 128))).toBe(true);
+    expect(Math.max(...peers.flatMap((p) => p.blockRequests.map((r) => r.length)))).toBeGreaterThan(16);
+    // No block is ever asked of two peers (nobody times out here).
+    const asked = peers.flatMap((p) => p.blockRequests.flat());
+    expect(new Set(asked).size).toBe(asked.length);
     expect(net.penalties).toEqual([]);
     expect(sawSyncing).toBe(true);
     await until('sync complete', () => logs.some((l) => l.msg === 'sync complete'));
@@ -303,6 +322,20 @@ describe('SyncManager', () => {
     expect(charged.every((p) => p.reason === 'block-download-stalled' && p.score === 0)).toBe(true);
     expect(net.penaltiesOf('a')).toEqual([]);
     expect(net.penaltiesOf('b')).toEqual([]);
+  });
+
+  it('keeps the blocks a reply streamed before it stalled: a timeout costs only the rest', async () => {
+    const partial = new FakePeer('partial', main.blocks, { streamThenStall: 3 });
+    const honest = new FakePeer('honest', main.blocks, { latencyMs: 20 });
+    const { chain, net } = await startSync([partial, honest]);
+    await until('the tip', reachesTip(chain, main.tip));
+    const streamed = partial.blockRequests.flatMap((r) => r.slice(0, 3));
+    expect(streamed.length).toBeGreaterThan(0);
+    const askedOfHonest = new Set(honest.blockRequests.flat());
+    expect(streamed.filter((h) => askedOfHonest.has(h))).toEqual([]);
+    // The rest of each stalled range went to the honest peer; the staller pays nothing.
+    expect(partial.blockRequests.flatMap((r) => r.slice(3)).every((h) => askedOfHonest.has(h))).toBe(true);
+    expect(net.penaltiesOf('partial').every((p) => p.score === 0)).toBe(true);
   });
 
   it('reassigns the ranges of a peer that disconnects, without penalty', async () => {
@@ -419,7 +452,7 @@ describe('SyncManager', () => {
           processed++;
         }
       });
-    const opts = { maxQueuedBlocks: 16, rangeSize: 8, maxInFlightPerPeer: 1 };
+    const opts = { maxQueuedBlocks: 16, rangeSize: 8, maxRangeSize: 8, maxInFlightPerPeer: 1 };
     const { chain } = await startSync(peers, opts, slow);
     await until('the tip', reachesTip(chain, chain150[150]!));
     // At most the cap plus what was already in flight when the cap was reached (3 peers × 1 × 8).
