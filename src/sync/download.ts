@@ -18,6 +18,7 @@ import { SyncError } from './errors.js';
 import type { SyncOptions } from './options.js';
 import { balanceRanges, type RangeCandidate } from './peer-balancer.js';
 import type { BlockRequest, PeerState } from './peer-state.js';
+import { pickEndgame } from './endgame.js';
 import { blocksPerRequest, blockTimeoutMs, movingAverage } from './request-sizing.js';
 import { timedCall } from './timed-call.js';
 
@@ -77,7 +78,29 @@ export class BlockDownloader {
       };
     });
     const assignments = balanceRanges(candidates, { rangeSize: this.opts.rangeSize, fullRangesOnly: headersArriving });
-    for (const { peer, range } of assignments) this.dispatch(peer, range);
+    for (const { peer, range } of assignments) this.dispatch(peer, range.map((e) => e.hashHex));
+    if (!headersArriving) this.endgame(ready.filter((p) => !assignments.some((a) => a.peer === p)), now, best, getEntry);
+  }
+
+  /** Idle peers copy the lowest ranges that much slower peers still hold (endgame.ts). */
+  private endgame(idle: PeerState[], now: number, best: ChainEntry, getEntry: (hash: string) => ChainEntry | undefined): void {
+    if (idle.length === 0 || this.requests.size === 0) return;
+    const lowest = (req: BlockRequest): number => getEntry(req.hashes[req.next] ?? '')?.height ?? Infinity;
+    const picks = pickEndgame({
+      idle: idle.sort((a, b) => a.cost() - b.cost()),
+      open: [...this.requests].sort((a, b) => lowest(a) - lowest(b)),
+      now,
+      blockBytes: this.blockBytes,
+      remainingOf: (req) => req.hashes.slice(req.next).filter((h) => this.inFlight.get(h) === req),
+      canServe: (peer, hashes) => {
+        const last = getEntry(hashes.at(-1)!);
+        return last !== undefined && peer.availableHeight(best, getEntry) >= last.height && !hashes.some((h) => peer.lacks(h, now));
+      },
+    });
+    for (const { peer, original, hashes } of picks) {
+      this.ctx.log.debug({ peer: peer.id, slow: original.peer.id, blocks: hashes.length }, 'endgame: asking a faster peer too');
+      this.dispatch(peer, hashes, original);
+    }
   }
 
   /** What is still wanted on the way to each target, computed once per target and pass. */
@@ -96,8 +119,8 @@ export class BlockDownloader {
     };
   }
 
-  private dispatch(peer: PeerState, entries: readonly ChainEntry[]): void {
-    const hashes = entries.map((e) => e.hashHex);
+  /** Sends a request; a copy of `original` (endgame) leaves the blocks in flight under the original. */
+  private dispatch(peer: PeerState, hashes: readonly string[], original?: BlockRequest): void {
     const timeoutMs = blockTimeoutMs(peer, this.blockBytes, this.opts);
     const req: BlockRequest = {
       peer, hashes, startedAt: this.ctx.clock(), timeoutMs, controller: new AbortController(), done: false,
@@ -105,7 +128,8 @@ export class BlockDownloader {
     };
     this.requests.add(req);
     peer.requests.add(req);
-    for (const hash of hashes) this.inFlight.set(hash, req);
+    if (original) [req.twin, original.twin] = [original, req];
+    else for (const hash of hashes) this.inFlight.set(hash, req);
     const call = (signal: AbortSignal, touch: () => void) =>
       this.ctx.network.getBlocks(peer.id, hashes, signal, (block) => {
         touch();
@@ -137,11 +161,26 @@ export class BlockDownloader {
     req.bytes += block.size;
     this.blockBytes = movingAverage(this.blockBytes, block.size);
     this.ctx.delivered(peer.id, block.size);
-    if (this.inFlight.get(block.hash) === req) this.inFlight.delete(block.hash);
-    this.pending.add(block.hash);
-    req.submitted = req.submitted.then(() => this.submitOne(peer, block));
-    this.ctx.track(req.submitted);
+    const owner = this.inFlight.get(block.hash);
+    if (owner === req || (owner && owner === req.twin)) this.inFlight.delete(block.hash);
+    // The other copy of an endgame pair was first: this one is dropped.
+    if (!this.pending.has(block.hash) && !this.ctx.node.getEntry(block.hash)?.haveData) {
+      this.pending.add(block.hash);
+      req.submitted = req.submitted.then(() => this.submitOne(peer, block));
+      this.ctx.track(req.submitted);
+    }
+    this.cancelTwinIfServed(req);
     this.ctx.schedule();
+  }
+
+  /** Once one copy of an endgame pair has everything the other still owes, the other is cancelled. */
+  private cancelTwinIfServed(req: BlockRequest): void {
+    const twin = req.twin;
+    if (!twin || twin.done) return;
+    const have = (h: string): boolean => this.pending.has(h) || this.ctx.node.getEntry(h)?.haveData === true;
+    if (!twin.hashes.slice(twin.next).every(have)) return;
+    this.finish(twin);
+    twin.controller.abort(new SyncError('superseded', 'the other copy of the range arrived first'));
   }
 
   /** Takes `req` out of flight; false when something else already did. */
@@ -150,7 +189,13 @@ export class BlockDownloader {
     req.done = true;
     this.requests.delete(req);
     req.peer.requests.delete(req);
-    for (const hash of req.hashes) if (this.inFlight.get(hash) === req) this.inFlight.delete(hash);
+    // What an endgame copy still fetches stays in flight under the copy.
+    const twin = req.twin && !req.twin.done ? req.twin : undefined;
+    for (const hash of req.hashes) {
+      if (this.inFlight.get(hash) !== req) continue;
+      if (twin?.hashes.includes(hash)) this.inFlight.set(hash, twin);
+      else this.inFlight.delete(hash);
+    }
     return true;
   }
 
@@ -158,6 +203,7 @@ export class BlockDownloader {
     if (!this.finish(req) || !this.ctx.isRunning()) return;
     const { peer } = req;
     const now = this.ctx.clock();
+    if (isTallyError(err, 'superseded')) return;
     if (isTallyError(err, 'request-timeout')) {
       peer.recordStall(req.timeoutMs, now, this.opts);
       this.ctx.log.debug({ peer: peer.id, blocks: req.hashes.length, timeoutMs: req.timeoutMs }, 'block request timed out; reassigning');
@@ -179,7 +225,8 @@ export class BlockDownloader {
       peer.rangesServed++;
       peer.recordThroughput(req.bytes, now - req.startedAt);
     }
-    for (const hash of req.hashes) if (!this.pending.has(hash) && !this.ctx.node.getEntry(hash)?.valid) peer.noteMissing(hash, now, this.opts);
+    for (const hash of req.hashes) if (!this.pending.has(hash) && !this.ctx.node.getEntry(hash)?.haveData) peer.noteMissing(hash, now, this.opts);
+    this.cancelTwinIfServed(req);
     this.ctx.schedule(); // the slot is free now
   }
 

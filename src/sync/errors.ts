@@ -6,7 +6,7 @@
 import { TallyError } from '../primitives/errors.js';
 
 /** Why sync abandoned a request. */
-export const SYNC_ERROR_CODES = ['request-timeout', 'peer-gone', 'peer-banned', 'sync-stopped', 'bad-reply'] as const;
+export const SYNC_ERROR_CODES = ['request-timeout', 'peer-gone', 'peer-banned', 'sync-stopped', 'bad-reply', 'superseded'] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
 /**
@@ -26,6 +26,7 @@ export const SYNC_PENALTY_REASONS = [
  * Sync abandoned a request. Codes: `request-timeout` (the peer did not answer
  * in time), `peer-gone` (it disconnected), `peer-banned` (it was banned while
  * the request was out), `sync-stopped` (sync itself stopped), `bad-reply` (the
- * reply held a block that was not asked for; the peer is charged separately).
+ * reply held a block that was not asked for; the peer is charged separately),
+ * `superseded` (endgame: the other copy of the range arrived first).
  */
 export class SyncError extends TallyError<SyncErrorCode> {}

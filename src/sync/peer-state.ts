@@ -173,6 +173,8 @@ export interface BlockRequest {
   bytes: number;
   /** The submissions of its blocks to the node, in order. */
   submitted: Promise<void>;
+  /** The other copy, in endgame mode (endgame.ts): the original of a copy, or the copy of an original. */
+  twin?: BlockRequest;
   /** Aborted to abandon the request (peer gone or banned, sync stopped). */
   readonly controller: AbortController;
   done: boolean;

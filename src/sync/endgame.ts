@@ -1,0 +1,65 @@
+/**
+ * Endgame mode (BitTorrent's name for it): a peer with a free slot and nothing
+ * new to fetch asks again for the lowest range a much slower peer still holds,
+ * so that a slow peer never holds up the tip of the window. Whichever copy of
+ * a block arrives first is kept and the other dropped; once one copy of a
+ * range has everything, the other request is cancelled. Pure: which request to
+ * copy, to whom, decided from what sync has measured.
+ */
+import type { BlockRequest, PeerState } from './peer-state.js';
+
+/** A copy to make: `hashes` (what `original` has not delivered yet), asked of `peer`. */
+export interface EndgamePick {
+  readonly peer: PeerState;
+  readonly original: BlockRequest;
+  readonly hashes: readonly string[];
+}
+
+export interface EndgameInputs {
+  /** Peers with a free slot that got nothing to fetch in this pass, cheapest first. */
+  idle: readonly PeerState[];
+  /** Requests in flight, lowest blocks first. */
+  open: readonly BlockRequest[];
+  now: number;
+  /** The expected size of a block (bytes); undefined before any arrived. */
+  blockBytes: number | undefined;
+  /** What `req` has not delivered yet. */
+  remainingOf(req: BlockRequest): readonly string[];
+  /** Whether `peer` is believed to have all of `hashes`. */
+  canServe(peer: PeerState, hashes: readonly string[]): boolean;
+}
+
+/**
+ * How much faster a peer must be than the one holding a range to copy it: copies cost
+ * bandwidth, and peers of similar speed would only trade ranges back and forth.
+ */
+export const ENDGAME_SPEEDUP = 2;
+
+/** At most one copy per idle peer and per request; a copy is never copied again. */
+export function pickEndgame(inputs: EndgameInputs): EndgamePick[] {
+  const picks: EndgamePick[] = [];
+  const taken = new Set<BlockRequest>();
+  for (const peer of inputs.idle) {
+    for (const original of inputs.open) {
+      if (taken.has(original) || !worthCopying(original, peer, inputs)) continue;
+      const hashes = inputs.remainingOf(original);
+      if (hashes.length === 0 || !inputs.canServe(peer, hashes)) continue;
+      picks.push({ peer, original, hashes });
+      taken.add(original);
+      break;
+    }
+  }
+  return picks;
+}
+
+/** `fast` would finish what `original` still owes well before its slow holder is expected to. */
+function worthCopying(original: BlockRequest, fast: PeerState, inputs: EndgameInputs): boolean {
+  const slow = original.peer;
+  if (original.done || original.twin || slow === fast || fast.latencyMs === undefined || fast.bytesPerSecond === undefined) return false;
+  const much = slow.stalls > 0 || slow.bytesPerSecond === undefined || slow.bytesPerSecond * ENDGAME_SPEEDUP < fast.bytesPerSecond;
+  if (!much) return false;
+  // Not before the request has run as long as the fast peer would need for all of it, twice.
+  const bytes = (inputs.blockBytes ?? 0) * original.hashes.length;
+  const fastMs = fast.latencyMs + (1000 * bytes) / fast.bytesPerSecond;
+  return inputs.now - original.startedAt > ENDGAME_SPEEDUP * fastMs;
+}

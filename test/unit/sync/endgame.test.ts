@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { pickEndgame, type EndgameInputs } from '../../../src/sync/endgame.js';
+import { PeerState, type BlockRequest } from '../../../src/sync/peer-state.js';
+import type { SyncPeer } from '../../../src/network/interface.js';
+
+function peer(id: string, measured?: { latencyMs: number; bytesPerSecond: number }, stalls = 0): PeerState {
+  const sync: SyncPeer = { id, status: { network: 'regtest', genesis: '00', tipHash: 'tip', height: 100, chainWork: 100n } };
+  const state = new PeerState(sync);
+  if (measured) Object.assign(state, measured);
+  state.stalls = stalls;
+  return state;
+}
+
+function request(owner: PeerState, hashes: string[], startedAt: number, twin?: BlockRequest): BlockRequest {
+  return { peer: owner, hashes, startedAt, timeoutMs: 10_000, controller: new AbortController(), done: false, next: 0, received: 0, bytes: 0, submitted: Promise.resolve(), twin };
+}
+
+function inputs(over: Partial<EndgameInputs>): EndgameInputs {
+  return {
+    idle: [],
+    open: [],
+    now: 10_000,
+    blockBytes: 1_000_000,
+    remainingOf: (req) => req.hashes.slice(req.next),
+    canServe: () => true,
+    ...over,
+  };
+}
+
+const FAST = { latencyMs: 10, bytesPerSecond: 10_000_000 };
+const SLOW = { latencyMs: 200, bytesPerSecond: 500_000 };
+
+describe('pickEndgame', () => {
+  it('copies the lowest range a much slower peer holds, once it has run twice as long as the fast peer needs', () => {
+    const fast = peer('fast', FAST);
+    const slow = peer('slow', SLOW);
+    const low = request(slow, ['a', 'b'], 0);
+    const high = request(slow, ['c', 'd'], 0);
+    const picks = pickEndgame(inputs({ idle: [fast], open: [low, high] }));
+    expect(picks.map((p) => [p.peer.id, p.hashes])).toEqual([['fast', ['a', 'b']]]);
+    // 2 MB at 10 MB/s plus 10 ms is 210 ms; twice that has not passed yet at 400 ms.
+    expect(pickEndgame(inputs({ idle: [fast], open: [low], now: 400 }))).toEqual([]);
+  });
+
+  it('leaves ranges of peers of similar speed, of unmeasured idle peers, copies and their originals alone', () => {
+    const fast = peer('fast', FAST);
+    const almost = peer('almost', { latencyMs: 20, bytesPerSecond: 6_000_000 });
+    expect(pickEndgame(inputs({ idle: [fast], open: [request(almost, ['a'], 0)] }))).toEqual([]);
+    expect(pickEndgame(inputs({ idle: [peer('new')], open: [request(peer('slow', SLOW), ['a'], 0)] }))).toEqual([]);
+    const original = request(peer('slow', SLOW), ['a'], 0);
+    const copy = request(peer('other', FAST), ['a'], 0, original);
+    original.twin = copy;
+    expect(pickEndgame(inputs({ idle: [fast], open: [original, copy] }))).toEqual([]);
+  });
+
+  it('copies from a peer that stalled, or was never measured, whatever its last rate; only what it still owes; only if the idle peer has it', () => {
+    const fast = peer('fast', FAST);
+    const staller = request(peer('staller', FAST, 1), ['a', 'b', 'c'], 0);
+    staller.next = 1;
+    expect(pickEndgame(inputs({ idle: [fast], open: [staller] }))[0]!.hashes).toEqual(['b', 'c']);
+    expect(pickEndgame(inputs({ idle: [fast], open: [request(peer('unknown'), ['a'], 0)] }))).toHaveLength(1);
+    expect(pickEndgame(inputs({ idle: [fast], open: [staller], canServe: () => false }))).toEqual([]);
+    expect(pickEndgame(inputs({ idle: [fast], open: [staller], remainingOf: () => [] }))).toEqual([]);
+  });
+
+  it('gives each idle peer its own range, never one range to two peers', () => {
+    const slow = peer('slow', SLOW);
+    const picks = pickEndgame(inputs({ idle: [peer('f1', FAST), peer('f2', FAST)], open: [request(slow, ['a'], 0), request(slow, ['b'], 0)] }));
+    expect(picks.map((p) => [p.peer.id, p.hashes])).toEqual([['f1', ['a']], ['f2', ['b']]]);
+  });
+});
