@@ -130,8 +130,9 @@ const WIRE = new Map<string, Fault>([
   ['block-download-stalled', 'stall'],
   ['headers-download-stalled', 'stall'],
   ['request-rate-exceeded', 'nuisance'],
-  // A request racing the status handshake is refused, not blamed.
-  ...['no-handshake', 'request-timeout', 'peer-unavailable', 'aborted', 'peer-gone', 'peer-banned', 'sync-stopped', 'not-started']
+  // A request racing the status handshake is refused, not blamed. Sync's own reasons for ending a request
+  // (a bad reply is charged by its own code, block-hash-mismatch; a superseded endgame copy is nobody's fault).
+  ...['no-handshake', 'request-timeout', 'peer-unavailable', 'aborted', 'peer-gone', 'peer-banned', 'sync-stopped', 'not-started', 'bad-reply', 'superseded']
     .map((c): [string, Fault] => [c, 'local']),
 ]);
 
