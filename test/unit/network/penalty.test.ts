@@ -122,6 +122,8 @@ const WIRE: Row[] = [
   ['peer-banned', 'ignore', 0],
   ['sync-stopped', 'ignore', 0],
   ['not-started', 'ignore', 0],
+  ['bad-reply', 'ignore', 0],
+  ['superseded', 'ignore', 0],
 ];
 
 const POLICY = new Set(LOOSE_TX.slice(CONTEXT_FREE_TX.length).map(([c]) => c).filter((c) => !c.startsWith('bad-txns-')));
