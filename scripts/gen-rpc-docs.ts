@@ -15,6 +15,7 @@ import { networks } from '../src/consensus/params.js';
 import { RPC } from '../src/rpc/errors.js';
 import { buildMethodTable } from '../src/rpc/methods/index.js';
 import { TOPICS, WS_PATH } from '../src/rpc/notifications.js';
+import { corsSection, recoverySection, signInSection } from './rpc-docs-prose.js';
 import { defaultRpcOptions } from '../src/rpc/options.js';
 import type { ParamType, RpcMethod, RpcParam } from '../src/rpc/types.js';
 
@@ -65,9 +66,11 @@ const PARAM_TYPES: Record<ParamType, string> = {
 /** HTTP statuses the server answers with, and when. */
 const HTTP_STATUSES: [number, string][] = [
   [200, 'A result; any JSON-RPC 2.0 reply (errors included, except a parse error); every batch reply.'],
+  [204, 'A CORS preflight from an origin listed with `--rpc-cors` (answered without credentials).'],
+  [303, 'The explorer\'s sign-in link: the session cookie is set, and the browser goes on to the same page without the token.'],
   [400, 'JSON-RPC 1.0: an invalid request object.'],
   [401, 'Missing or wrong credentials (with `WWW-Authenticate: Basic realm="jsonrpc"`, empty body), answered after a pause (250 ms).'],
-  [403, 'The client address is not loopback and not in `--rpc-allow-ip`.'],
+  [403, 'The client address is not loopback and not in `--rpc-allow-ip`; or a browser request (or preflight) from another origin not listed with `--rpc-cors`.'],
   [404, 'JSON-RPC 1.0: method not found.'],
   [405, 'A method other than POST.'],
   [413, 'The body is larger than the limit; the server stops reading and closes the connection.'],
@@ -133,6 +136,7 @@ function intro(): string[] {
     `HTTP \`POST /\` on \`--rpc-bind\` (default \`${regtestOpts.bind}\`) and \`--rpc-port\` (default per network: ${ports}).`,
     'Clients from addresses other than loopback are refused unless listed with `--rpc-allow-ip <ip or cidr>`.',
     '',
+    ...corsSection(),
     '## Authentication',
     '',
     'HTTP Basic authentication with either',
@@ -141,6 +145,7 @@ function intro(): string[] {
     '  use user `__cookie__` and that password. The file is removed at shutdown and renewed at each start; or',
     '- `--rpc-user` and `--rpc-password` (or `rpc-user=` and `rpc-password=` in tally.conf).',
     '',
+    ...signInSection(),
     'Passwords are compared in constant time. A request without valid credentials gets HTTP 401, after a pause',
     `(${regtestOpts.authFailureDelayMs} ms, as in Bitcoin Core) that slows password guessing without holding up other clients.`,
     '',
@@ -209,6 +214,7 @@ function intro(): string[] {
     'backlog limit behind is disconnected rather than buffered without bound. As JSON-RPC 2.0 requires, an `id` is a',
     'string, a number or `null`; a message with any other `id` gets error -32600 with `id` `null`.',
     '',
+    ...recoverySection(),
   ];
 }
 
@@ -224,7 +230,53 @@ function methodSection(m: RpcMethod): string[] {
     out.push('');
   }
   out.push(`**Result:** ${inline(m.result)}`, '');
+  out.push(...coreSection(m));
   return out;
+}
+
+/** `a`, `b` and `c` from field paths. */
+function pathList(paths: string[]): string {
+  return paths.map((p) => `\`${p || '(the result)'}\``).join(', ');
+}
+
+/** The method's field-by-field comparison with Bitcoin Core's documented result (CoreComparison in src/rpc/types.ts). */
+function coreSection(m: RpcMethod): string[] {
+  const core = m.core;
+  if (!core) return [];
+  if (core.notInCore) return [`**Bitcoin Core:** not a Core method: ${inline(core.notInCore)}.`, ''];
+  const out = ['**Compared with Bitcoin Core:**', ''];
+  const same = Object.keys(core.same);
+  if (same.length) out.push(`- same as Core: ${pathList(same)}`);
+  for (const [path, { why }] of Object.entries(core.different ?? {})) out.push(`- different: \`${path || '(the result)'}\`: ${inline(why)}`);
+  for (const [path, why] of Object.entries(core.added ?? {})) out.push(`- added: \`${path}\`: ${inline(why)}`);
+  for (const [path, why] of Object.entries(core.missing ?? {})) out.push(`- missing: \`${path}\`: ${inline(why)}`);
+  out.push('');
+  return out;
+}
+
+/** One row per method: how many of Core's fields it gives the same, differently, or not at all, and what it adds. */
+function coreSummary(methods: readonly RpcMethod[]): string[] {
+  const rows = [...methods].sort((a, b) => a.name.localeCompare(b.name)).map((m) => {
+    const c = m.core;
+    if (!c) return `| [${m.name}](#${anchor(m.name)}) | not compared | | | |`;
+    if (c.notInCore) return `| [${m.name}](#${anchor(m.name)}) | not in Core | | | |`;
+    const count = (o?: object) => Object.keys(o ?? {}).length;
+    return `| [${m.name}](#${anchor(m.name)}) | ${count(c.same)} | ${count(c.different)} | ${count(c.added)} | ${count(c.missing)} |`;
+  });
+  return [
+    '## Compared with Bitcoin Core',
+    '',
+    'Each method below lists its result fields against Bitcoin Core\'s documented result (Core 28\'s RPC help text):',
+    'the same (name, JSON type and meaning), different (and why), added by Tally, or missing (and why). Paths are',
+    'dotted, and `[]` stands for every element of an array. `test/integration/rpc/core-shape.test.ts` checks every',
+    'method on a running node against this list: the same and different fields are present with those types, and the',
+    'missing ones are absent.',
+    '',
+    '| method | same | different | added | missing |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+  ];
 }
 
 /** The whole document for a list of methods (deterministic: the same table gives the same bytes). */
@@ -240,7 +292,7 @@ export function renderRpcDocs(methods: readonly RpcMethod[]): string {
     sections.push(`## ${CATEGORY_TITLES[category] ?? category}`, '');
     for (const m of list) sections.push(...methodSection(m));
   }
-  return `${[...intro(), ...contents, ...sections].join('\n').trimEnd()}\n`;
+  return `${[...intro(), ...contents, ...coreSummary(methods), ...sections].join('\n').trimEnd()}\n`;
 }
 
 /** The document for the current method table. */

@@ -56,6 +56,30 @@ export class BlockIndex {
     return this.mainChain[entry.height] === entry;
   }
 
+  /** Makes `entry`, a child of the tip, the new tip (after it was connected). */
+  extendTip(entry: ChainEntry): void {
+    this.mainChain[entry.height] = entry;
+    this.candidates.delete(entry);
+  }
+
+  /** Drops the tip from the best chain (after it was disconnected); it stays a candidate. */
+  retractTip(): ChainEntry {
+    const entry = this.mainChain.pop()!;
+    this.candidates.add(entry);
+    return entry;
+  }
+
+  /**
+   * Forgets candidates with less work than the tip (Core's PruneBlockIndexCandidates):
+   * they cannot beat it, and should the tip ever move back, the entries disconnected on
+   * the way return as candidates and outrank them. Keeps bestCandidate() cheap over runs
+   * with many stale blocks (the consensus lab calls it after each activation).
+   */
+  pruneCandidates(): void {
+    const tipWork = this.tip.chainWork;
+    for (const c of this.candidates) if (c.chainWork < tipWork) this.candidates.delete(c);
+  }
+
   /** Replaces every entry (after loading the stored index), parents before children. */
   reset(entries: Iterable<ChainEntry>): void {
     this.entries.clear();

@@ -13,7 +13,11 @@ import type { BlockStore } from './block-store.js';
 import type { ChainDB } from './chaindb.js';
 import { folderSize } from './db-files.js';
 import type { ChainEntry } from './entry.js';
-import { getAddressHistory, getAddressUtxos, type AddressHistoryItem, type AddressUtxo } from './indexers/address-index.js';
+import type { AddressDelta } from './indexers/address-index.js';
+import {
+  addressDeltas, addressUnspent, getAddressHistory, getAddressUtxos,
+  type AddressHistoryItem, type AddressRange, type AddressUtxo, type Cursored,
+} from './indexers/address-reads.js';
 import { getTxLocation, type TxLocation } from './indexers/tx-index.js';
 import { resolveSpentCoins, type BlockSpentCoins } from './spent-coins.js';
 import type { ChainEvents } from './types.js';
@@ -116,6 +120,16 @@ export abstract class ChainReads extends EventEmitter<ChainEvents> {
   /** Confirmed transactions touching `script`, oldest first, from the address index. */
   getAddressHistory(script: Uint8Array): Promise<AddressHistoryItem[]> {
     return getAddressHistory(this.db, script);
+  }
+
+  /** Unspent outputs paying `script`, oldest first, read lazily (bounded memory; see address-reads.ts). */
+  addressUnspent(script: Uint8Array, range?: AddressRange): AsyncIterable<Cursored<AddressUtxo>> {
+    return addressUnspent(this.db, script, range);
+  }
+
+  /** Every change confirmed transactions made to `script`, in block order, read lazily. */
+  addressDeltas(script: Uint8Array, range?: AddressRange): AsyncIterable<Cursored<AddressDelta>> {
+    return addressDeltas(this.db, script, range);
   }
 
   /** Bytes the chain database takes on disk (Core's size_on_disk). */

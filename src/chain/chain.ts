@@ -6,12 +6,13 @@
  * Calls are serialized. The block index is in block-index.ts.
  */
 import type { Block, BlockHeader } from '../primitives/block.js';
-import { checkBlockContext, checkBlockHeader, checkBlockSanity, checkHeaderContext, headerContext } from '../consensus/block-checks.js';
-import { blockError, headerError, RuleError } from '../consensus/errors.js';
+import { checkBlockHeader, checkHeaderContext, headerContext } from '../consensus/block-checks.js';
+import { blockError, headerError, type RuleError } from '../consensus/errors.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { findInvalidSignature } from '../consensus/signatures.js';
 import { getVerifier } from '../primitives/signature.js';
 import { isTallyError } from '../primitives/errors.js';
+import { judgeBlock } from './accept.js';
 import { BlockIndex } from './block-index.js';
 import { BlockStore } from './block-store.js';
 import { ChainDB, type UtxoDigest } from './chaindb.js';
@@ -152,36 +153,17 @@ export class Chain extends ChainReads {
   }
 
   private async acceptBlock(block: Block): Promise<ProcessResult> {
-    const existing = this.index.get(block.hash);
-    if (existing?.failed) throw blockError('duplicate-invalid', 'block is known to be invalid');
-    if (existing?.haveData) return { status: 'duplicate', entry: existing };
-    const parent = this.index.get(block.header.prevHash);
-    try {
-      checkBlockSanity(block, this.params);
-    } catch (err) {
-      // A header without valid proof of work costs nothing to make, so it gets no entry
-      // (as processHeader and Core's AcceptBlockHeader); a mutated block says nothing of its header.
-      const remember = err instanceof RuleError && err.scope !== 'header' && !err.corruptionPossible && parent;
-      if (remember) await this.rememberInvalid(block.header, parent, err);
-      throw err;
-    }
-    if (!parent) {
+    const verdict = judgeBlock(block, this.index, this.params, this.clock());
+    if (verdict.kind === 'duplicate') return { status: 'duplicate', entry: verdict.entry };
+    if (verdict.kind === 'orphan') {
       this.orphans.add(block);
       return { status: 'orphan' };
     }
-    if (parent.failed) {
-      const err = blockError('bad-prevblk', 'previous block is invalid');
-      await this.rememberInvalid(block.header, parent, err, BlockStatus.FAILED_PARENT);
-      throw err;
+    if (verdict.kind === 'reject') {
+      if (verdict.remember) await this.rememberInvalid(block.header, verdict.remember.parent, verdict.error, verdict.remember.flag);
+      throw verdict.error;
     }
-    try {
-      checkBlockContext(block, headerContext(parent.asParent(), this.params, this.clock()));
-    } catch (err) {
-      // A block too far in the future may become valid later; anything else is final.
-      if (err instanceof RuleError && err.code !== 'time-too-new') await this.rememberInvalid(block.header, parent, err);
-      throw err;
-    }
-    const entry = existing ?? new ChainEntry(block.header, parent, 0);
+    const entry = verdict.existing ?? new ChainEntry(block.header, verdict.parent, 0);
     this.index.noteData(entry);
     this.index.add(entry);
     this.store.remember(block);

@@ -10,7 +10,7 @@ import type { OutPoint } from '../primitives/tx.js';
 import type { Coin } from '../consensus/coins.js';
 import { ChainError } from './errors.js';
 import { droppedRecords, missingFiles } from './db-files.js';
-import { DB_VERSION, keys, PREFIX, readU32BE } from './layout.js';
+import { DB_VERSION, keys, PREFIX, readU32BE, REINDEX_UPGRADABLE_VERSIONS } from './layout.js';
 import { blocksLostError, damagedError, openError, readError, writeError } from './storage-errors.js';
 import {
   decodeCoin, decodeHeaderRecord, decodeUndo, type HeaderRecord, type UndoCoin,
@@ -23,6 +23,8 @@ export interface UtxoDigest {
   /** sha256 over every coin's key and value, in key order. */
   hash: string;
   txouts: number;
+  /** Transactions with at least one unspent output (Core's gettxoutsetinfo `transactions`). */
+  transactions: number;
   totalAmount: bigint;
 }
 
@@ -61,7 +63,7 @@ export class ChainDB {
       throw openError(this.path, err);
     }
     try {
-      const format = await this.checkFormat(network, opts.repaired === true);
+      const format = await this.checkFormat(network, opts.repaired === true, opts.reindex === true);
       // Remembered in the database until a reindex finishes: the next open no longer sees it in LevelDB's LOG.
       const why = opts.repaired ? 'repaired; the reindex did not finish' : droppedRecords(this.path);
       if (why) await this.batch([{ type: 'put', key: keys.reindexRequired(), value: new TextEncoder().encode(why) }]);
@@ -81,7 +83,7 @@ export class ChainDB {
     await this.batch([{ type: 'del', key: keys.reindexRequired() }]);
   }
 
-  private async checkFormat(network: string, repaired: boolean): Promise<{ fresh: boolean }> {
+  private async checkFormat(network: string, repaired: boolean, reindex: boolean): Promise<{ fresh: boolean }> {
     const version = await this.get(keys.version());
     const storedNetwork = await this.get(keys.network());
     if (!version) {
@@ -95,9 +97,17 @@ export class ChainDB {
       ]);
       return { fresh: !repaired };
     }
-    if (readU32BE(version, 0) !== DB_VERSION) throw new ChainError('db-version', `database format ${readU32BE(version, 0)} is not ${DB_VERSION}`);
     const name = storedNetwork ? new TextDecoder().decode(storedNetwork) : '';
     if (name !== network) throw new ChainError('db-wrong-network', `the datadir holds a ${name || 'unknown'} chain, not ${network}`);
+    const stored = readU32BE(version, 0);
+    if (stored === DB_VERSION) return { fresh: false };
+    if (!REINDEX_UPGRADABLE_VERSIONS.includes(stored)) throw new ChainError('db-version', `database format ${stored} is not ${DB_VERSION}`);
+    if (!reindex) throw new ChainError('db-version', `database format ${stored} is older than ${DB_VERSION}: start once with --reindex to upgrade it`);
+    // The reindex-required mark, written in the same batch, keeps a reindex cut short from passing for a finished upgrade.
+    await this.batch([
+      { type: 'put', key: keys.version(), value: u32(DB_VERSION) },
+      { type: 'put', key: keys.reindexRequired(), value: new TextEncoder().encode(`upgrading from format ${stored}; the reindex did not finish`) },
+    ]);
     return { fresh: false };
   }
 
@@ -213,6 +223,24 @@ export class ChainDB {
     return this.read(() => this.db.iterator(range).all());
   }
 
+  /**
+   * The records in `range`, in key order, read lazily: memory stays bounded however many
+   * there are. `gt` resumes after a key already seen (`lt` when `reverse`: newest first).
+   * Breaking out of the loop closes the iterator.
+   */
+  async *iterate(range: { gte?: Uint8Array; gt?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse?: boolean }): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    const it = this.db.iterator(range);
+    try {
+      for (;;) {
+        const next = await this.read(() => it.next());
+        if (next === undefined) return;
+        yield next;
+      }
+    } finally {
+      await it.close();
+    }
+  }
+
   /** Every key in `range`, in key order. */
   async scanKeys(range: { gte: Uint8Array; lt: Uint8Array }): Promise<Uint8Array[]> {
     return this.read(() => this.db.keys(range).all());
@@ -222,7 +250,9 @@ export class ChainDB {
   async utxoDigest(): Promise<UtxoDigest> {
     const hasher = sha256.create();
     let txouts = 0;
+    let transactions = 0;
     let totalAmount = 0n;
+    let lastTxid: Uint8Array | undefined;
     const range = keys.prefixRange(Uint8Array.of(PREFIX.coin));
     await this.read(async () => {
       for await (const [key, value] of this.db.iterator(range)) {
@@ -230,14 +260,18 @@ export class ChainDB {
         hasher.update(value);
         txouts++;
         totalAmount += decodeCoin(value).value;
+        // Keys sort by txid (layout.ts: `c` txid vout), so a transaction's coins are adjacent.
+        const txid = key.slice(1, 33);
+        if (!lastTxid || Buffer.compare(txid, lastTxid) !== 0) transactions++;
+        lastTxid = txid;
       }
     });
-    return { hash: Buffer.from(hasher.digest()).toString('hex'), txouts, totalAmount };
+    return { hash: Buffer.from(hasher.digest()).toString('hex'), txouts, transactions, totalAmount };
   }
 
   /** Deletes every chain-state record (coins, undo, indexes, heights, tip), keeping blocks and headers. For --reindex. */
   async clearChainState(): Promise<void> {
-    for (const prefix of [PREFIX.coin, PREFIX.undo, PREFIX.txIndex, PREFIX.addrUtxo, PREFIX.addrHistory, PREFIX.height, PREFIX.tip]) {
+    for (const prefix of [PREFIX.coin, PREFIX.undo, PREFIX.txIndex, PREFIX.addrUtxo, PREFIX.addrHistory, PREFIX.addrUnspent, PREFIX.addrDelta, PREFIX.height, PREFIX.tip]) {
       const range = keys.prefixRange(Uint8Array.of(prefix));
       let ops: BatchOp[] = [];
       await this.read(async () => {

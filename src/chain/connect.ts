@@ -16,7 +16,8 @@ import { SCRIPT_FAILURE } from '../consensus/signatures.js';
 import type { BlockIndex } from './block-index.js';
 import type { BlockStore } from './block-store.js';
 import type { ChainDB } from './chaindb.js';
-import { findFork, type ChainEntry } from './entry.js';
+import type { ChainEntry } from './entry.js';
+import { activationSteps } from './activate.js';
 import { ChainError } from './errors.js';
 import { keys } from './layout.js';
 import type { LogWriter } from '../util/logger.js';
@@ -46,29 +47,36 @@ export class ChainConnector {
     this.m.events.emit('invalid', entry, err);
   }
 
-  /** Switches to the best candidate until none beats the tip, stopping each branch at its first invalid block. */
+  /** Switches to the best candidate until none beats the tip, stopping each branch at its first invalid block (activate.ts). */
   async activateBestChain(): Promise<void> {
     const { index, log } = this.m;
-    for (let best = index.bestCandidate(); best; best = index.bestCandidate()) {
-      const oldTip = index.tip;
-      const fork = findFork(oldTip, best);
-      if (fork !== oldTip) log.info({ fork: fork.height, depth: oldTip.height - fork.height, oldTip: oldTip.hashHex, target: best.hashHex }, 'reorganizing');
-      while (index.tip !== fork) await this.disconnectTip();
-      const path: ChainEntry[] = [];
-      for (let e: ChainEntry | null = best; e && e !== fork; e = e.prev) path.unshift(e);
-      for (const entry of path) {
-        try {
-          await this.connectTip(entry);
-        } catch (err) {
-          if (!(err instanceof RuleError)) throw err;
-          await this.markInvalid(entry, err);
-          break;
-        }
+    const steps = activationSteps(index);
+    let failed: RuleError | undefined;
+    for (let step = steps.next(); !step.done; step = steps.next(failed)) {
+      failed = undefined;
+      const s = step.value;
+      if (s.kind === 'switch') {
+        log.info({ fork: s.fork.height, depth: s.oldTip.height - s.fork.height, oldTip: s.oldTip.hashHex, target: s.target.hashHex }, 'reorganizing');
+      } else if (s.kind === 'disconnect') {
+        await this.disconnectTip();
+      } else if (s.kind === 'connect') {
+        failed = await this.tryConnect(s.entry);
+      } else {
+        log.info({ fork: s.fork.height, oldTip: s.oldTip.hashHex, newTip: s.newTip.hashHex, depth: s.oldTip.height - s.fork.height }, 'reorganized');
+        this.m.events.emit('reorg', { oldTip: s.oldTip, newTip: s.newTip, fork: s.fork });
       }
-      if (fork !== oldTip) {
-        log.info({ fork: fork.height, oldTip: oldTip.hashHex, newTip: index.tip.hashHex, depth: oldTip.height - fork.height }, 'reorganized');
-        this.m.events.emit('reorg', { oldTip, newTip: index.tip, fork });
-      }
+    }
+  }
+
+  /** Connects `entry` on the tip; a broken rule marks it invalid and is returned rather than thrown. */
+  private async tryConnect(entry: ChainEntry): Promise<RuleError | undefined> {
+    try {
+      await this.connectTip(entry);
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof RuleError)) throw err;
+      await this.markInvalid(entry, err);
+      return err;
     }
   }
 
@@ -94,8 +102,7 @@ export class ChainConnector {
     const spends = await this.checkSpends(block, entry.height);
     entry.status |= BlockStatus.VALID;
     await this.m.db.batch(connectOps(block, entry, spends));
-    this.m.index.mainChain[entry.height] = entry;
-    this.m.index.candidates.delete(entry);
+    this.m.index.extendTip(entry);
     this.m.events.emit('connect', block, entry);
   }
 
@@ -106,8 +113,7 @@ export class ChainConnector {
     const block = await this.m.store.get(entry);
     const undo = await db.getUndo(entry.hash);
     await db.batch(disconnectOps(block, entry, undo));
-    index.mainChain.pop();
-    index.candidates.add(entry);
+    index.retractTip();
     this.m.events.emit('disconnect', block, entry);
   }
 

@@ -6,6 +6,7 @@ export { isFatalStorageError } from './storage-errors.js';
 export { BlockStatus } from './records.js';
 export type { UtxoDigest } from './chaindb.js';
 export type { BlockSpentCoins } from './spent-coins.js';
-export type { AddressHistoryItem, AddressUtxo, TxLocation } from './indexers/index.js';
+export type { AddressDelta, AddressHistoryItem, AddressRange, AddressUtxo, Cursored, TxLocation } from './indexers/index.js';
+export { afterTransaction } from './indexers/index.js';
 export { CHAIN_DEFAULTS, type ChainOptions } from './options.js';
 export { VerifyError, VerifyPool } from './verify-pool.js';

@@ -13,15 +13,22 @@
  * | `c`    | `c` txid(32) vout(u32 BE)                  | unspent coin: value(i64) height(u32) coinbase(u8) script(varbytes) |
  * | `u`    | `u` hash(32)                               | undo data of a connected block: the coins it spent   |
  * | `t`    | `t` txid(32)                               | transaction index: block hash(32) position(u32)      |
- * | `a`    | `a` script(34) txid(32) vout(u32 BE)        | address index, unspent: value(i64) height(u32)       |
- * | `A`    | `A` script(34) height(u32 BE) txid(32)       | address index, history (empty value)                 |
+ * | `a`    | retired in format 2 (address index, unspent, by txid); never reused |                                 |
+ * | `A`    | retired in format 2 (address index, history without positions); never reused |                       |
+ * | `U`    | `U` script(34) height(u32 BE) txid(32) vout(u32 BE) | address index, unspent: value(i64) coinbase(u8) |
+ * | `D`    | `D` script(34) height(u32 BE) position(u32 BE) txid(32) spending(u8) index(u32 BE) | address index, deltas: satoshis(i64, negative when spending) |
  * | `R`    | `R`                                        | reindex required: why (utf-8); set when LevelDB dropped damaged records while opening, deleted when a reindex finishes |
  *
  * Hashes and txids are in internal byte order. Heights are big-endian in keys
- * so that iteration follows height order.
+ * so that iteration follows height order; `D` keys follow block order (height,
+ * then the transaction's position), so an address's history pages with one
+ * bounded iterator (indexers/address-reads.ts).
  */
 
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
+
+/** Older formats that `--reindex` upgrades in place (it rebuilds every record that changed). */
+export const REINDEX_UPGRADABLE_VERSIONS: readonly number[] = [1];
 
 export const PREFIX = {
   version: 0x56, // V
@@ -33,8 +40,12 @@ export const PREFIX = {
   coin: 0x63, // c
   undo: 0x75, // u
   txIndex: 0x74, // t
+  /** Retired (format 1); kept so that a reindex deletes what an older format left. */
   addrUtxo: 0x61, // a
+  /** Retired (format 1), likewise. */
   addrHistory: 0x41, // A
+  addrUnspent: 0x55, // U
+  addrDelta: 0x44, // D
   reindexRequired: 0x52, // R
 } as const;
 
@@ -68,8 +79,9 @@ export const keys = {
   coin: (txid: Uint8Array, vout: number) => key(PREFIX.coin, txid, u32be(vout)),
   undo: (hash: Uint8Array) => key(PREFIX.undo, hash),
   txIndex: (txid: Uint8Array) => key(PREFIX.txIndex, txid),
-  addrUtxo: (script: Uint8Array, txid: Uint8Array, vout: number) => key(PREFIX.addrUtxo, script, txid, u32be(vout)),
-  addrHistory: (script: Uint8Array, height: number, txid: Uint8Array) => key(PREFIX.addrHistory, script, u32be(height), txid),
+  addrUnspent: (script: Uint8Array, height: number, txid: Uint8Array, vout: number) => key(PREFIX.addrUnspent, script, u32be(height), txid, u32be(vout)),
+  addrDelta: (script: Uint8Array, d: { height: number; position: number; txid: Uint8Array; spending: boolean; index: number }) =>
+    key(PREFIX.addrDelta, script, u32be(d.height), u32be(d.position), d.txid, Uint8Array.of(d.spending ? 1 : 0), u32be(d.index)),
   /** The first key after every key starting with `prefix` bytes (for range scans). */
   prefixRange: (...prefix: Uint8Array[]) => {
     const gte = key(prefix[0]![0]!, prefix[0]!.subarray(1), ...prefix.slice(1));

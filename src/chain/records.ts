@@ -88,12 +88,3 @@ export function decodeTxIndex(bytes: Uint8Array): { blockHash: Uint8Array; posit
   const r = new BufferReader(bytes);
   return { blockHash: r.bytesN(32), position: r.u32() };
 }
-
-export function encodeAddrUtxo(value: bigint, height: number): Uint8Array {
-  return new BufferWriter(12).i64(value).u32(height).finish();
-}
-
-export function decodeAddrUtxo(bytes: Uint8Array): { value: bigint; height: number } {
-  const r = new BufferReader(bytes);
-  return { value: r.i64(), height: r.u32() };
-}

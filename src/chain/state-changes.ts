@@ -8,26 +8,18 @@ import { classifyOutput } from '../primitives/script.js';
 import type { BlockSpends } from '../consensus/block-spends.js';
 import type { BatchOp } from './chaindb.js';
 import type { ChainEntry } from './entry.js';
-import { addressHistoryKeys } from './indexers/address-index.js';
+import { addressIndexConnectOps, addressIndexDisconnectOps } from './indexers/address-index.js';
 import { txIndexConnectOps, txIndexDisconnectOps } from './indexers/tx-index.js';
 import { keys } from './layout.js';
-import { encodeAddrUtxo, encodeCoin, encodeHeaderRecord, encodeUndo, type UndoCoin } from './records.js';
-
-const EMPTY = new Uint8Array(0);
+import { encodeCoin, encodeHeaderRecord, encodeUndo, type UndoCoin } from './records.js';
 
 /** Writes that make `entry` (whose block is `block`) the new tip. */
 export function connectOps(block: Block, entry: ChainEntry, spends: Pick<BlockSpends, 'undo' | 'created'>): BatchOp[] {
   const ops: BatchOp[] = [];
-  for (const { prevout, coin } of spends.undo) {
-    ops.push({ type: 'del', key: keys.coin(prevout.txid, prevout.vout) });
-    ops.push({ type: 'del', key: keys.addrUtxo(coin.scriptPubKey, prevout.txid, prevout.vout) });
-  }
-  for (const { prevout, coin } of spends.created) {
-    ops.push({ type: 'put', key: keys.coin(prevout.txid, prevout.vout), value: encodeCoin(coin) });
-    ops.push({ type: 'put', key: keys.addrUtxo(coin.scriptPubKey, prevout.txid, prevout.vout), value: encodeAddrUtxo(coin.value, coin.height) });
-  }
+  for (const { prevout } of spends.undo) ops.push({ type: 'del', key: keys.coin(prevout.txid, prevout.vout) });
+  for (const { prevout, coin } of spends.created) ops.push({ type: 'put', key: keys.coin(prevout.txid, prevout.vout), value: encodeCoin(coin) });
   ops.push({ type: 'put', key: keys.undo(entry.hash), value: encodeUndo(spends.undo) });
-  for (const key of addressHistoryKeys(block, entry, spends.undo)) ops.push({ type: 'put', key, value: EMPTY });
+  ops.push(...addressIndexConnectOps(block, entry.height, spends));
   ops.push(...txIndexConnectOps(block, entry));
   ops.push({ type: 'put', key: keys.height(entry.height), value: entry.hash });
   ops.push({ type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) });
@@ -43,15 +35,11 @@ export function disconnectOps(block: Block, entry: ChainEntry, undo: readonly Un
     tx.outputs.forEach((output, vout) => {
       if (classifyOutput(output.scriptPubKey).type !== 'taproot') return;
       ops.push({ type: 'del', key: keys.coin(tx.txidBytes, vout) });
-      ops.push({ type: 'del', key: keys.addrUtxo(output.scriptPubKey, tx.txidBytes, vout) });
     });
   }
   ops.push(...txIndexDisconnectOps(block));
-  for (const { prevout, coin } of undo) {
-    ops.push({ type: 'put', key: keys.coin(prevout.txid, prevout.vout), value: encodeCoin(coin) });
-    ops.push({ type: 'put', key: keys.addrUtxo(coin.scriptPubKey, prevout.txid, prevout.vout), value: encodeAddrUtxo(coin.value, coin.height) });
-  }
-  for (const key of addressHistoryKeys(block, entry, undo)) ops.push({ type: 'del', key });
+  for (const { prevout, coin } of undo) ops.push({ type: 'put', key: keys.coin(prevout.txid, prevout.vout), value: encodeCoin(coin) });
+  ops.push(...addressIndexDisconnectOps(block, entry.height, undo));
   ops.push({ type: 'del', key: keys.undo(entry.hash) });
   ops.push({ type: 'del', key: keys.height(entry.height) });
   ops.push({ type: 'put', key: keys.tip(), value: entry.prev!.hash });

@@ -40,7 +40,12 @@ export async function runNode(given: NodeConfig, on: AdapterSwitches, io: CliIo)
   io.out(`Tally ${config.network.name} node: data in ${config.datadir}${node.minerKeyPath ? `, miner key in ${node.minerKeyPath}` : ''}`);
   if (p2p) io.out(`P2P addresses: ${p2p.localAddresses().join(' ')}`);
   if (rpc) io.out(`RPC: http://${rpc.address.host}:${rpc.address.port}/ (cookie in ${config.datadir}/.cookie)`);
-  if (rpc && plan.explorer) io.out(`Explorer: http://${rpc.address.host}:${rpc.address.port}/ (sign in as __cookie__ with the password in ${config.datadir}/.cookie, or with --rpc-user)`);
+  if (rpc && wired.explorer && plan.explorer) {
+    // A wildcard bind is no address to open: the link names loopback, which such a bind serves too.
+    const host = ['0.0.0.0', '::', ''].includes(rpc.address.host) ? '127.0.0.1' : rpc.address.host.includes(':') ? `[${rpc.address.host}]` : rpc.address.host;
+    const link = wired.explorer.signInLink(`http://${host}:${rpc.address.port}`);
+    io.out(`Explorer: ${link} (a one-time sign-in link, valid for ${Math.round(plan.explorer.signInTtlMs / 3_600_000)} hours; or sign in as __cookie__ with the password in ${config.datadir}/.cookie, or with --rpc-user)`);
+  }
   if (metrics) io.out(`Metrics: http://${metrics.address.host}:${metrics.address.port}/metrics`);
   const syncLine = terminal && p2p ? new SyncLine({ stream: process.stderr, source: () => p2p.syncStatus()?.progress }) : undefined;
   syncLine?.start();

@@ -1,12 +1,14 @@
 /**
  * The block explorer: a static page served on the RPC port that reads the node
- * only through its public interfaces, the JSON-RPC (same-origin `fetch`, which
- * reuses the Basic credentials the browser prompted for) and the `/ws`
- * notifications. Every route is behind the RPC's own authorization: the
- * server answers 401 before an attachment sees the request.
+ * only through its public interfaces, the JSON-RPC (same-origin `fetch`, with
+ * the session cookie or the Basic credentials the browser prompted for) and the
+ * `/ws` notifications. Every route is behind the RPC's own authorization: the
+ * server answers 401 before an attachment sees the request, unless the
+ * explorer vouches for it (a session cookie or a sign-in link, sign-in.ts).
  *
  * Routes (GET and HEAD):
- * - `/`, `/explorer/`: the page (hash routes: `#/block/<hash>`, `#/tx/<txid>`, `#/address/<addr>`, `#/mempool`, `#/peers`, `#/chain`)
+ * - `/`, `/explorer/`: the page (hash routes: `#/block/<hash>`, `#/tx/<txid>`, `#/address/<addr>`, `#/mempool`, `#/peers`, `#/chain`);
+ *   with `?token=<sign-in token>`, a 303 to the same path that sets the session cookie
  * - `/explorer/<file>`: its scripts, style and icon
  * - `/explorer/session` (GET): `{ token, expires }`, a single-use token for `ws://<host>/ws?token=<token>`,
  *   because browsers do not reliably send Basic credentials with a WebSocket upgrade
@@ -15,6 +17,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../util/logger.js';
 import { defaultExplorerOptions, type ExplorerOptions } from './options.js';
 import { SessionTokens } from './sessions.js';
+import { SignIn } from './sign-in.js';
 import { loadStaticFiles, type StaticFile } from './static-files.js';
 
 export const EXPLORER_PATH = '/explorer/';
@@ -44,11 +47,15 @@ const HOST_SOURCE = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
 export class Explorer {
   private readonly files: Map<string, StaticFile>;
   private readonly sessions: SessionTokens;
+  private readonly signIn: SignIn;
+  /** Sign-in links spent by {@link authorizeRequest}, for {@link route} to answer with their session. */
+  private readonly signingIn = new WeakMap<IncomingMessage, string>();
   private readonly log: Logger;
 
   constructor(opts: ExplorerOptions = defaultExplorerOptions(), modules: ExplorerModules) {
     this.files = modules.files ?? loadStaticFiles();
     this.sessions = new SessionTokens(opts.sessionTtlMs, opts.maxSessions, modules.now);
+    this.signIn = new SignIn(opts, modules.now);
     this.log = modules.logger.child({ module: 'explorer' });
   }
 
@@ -59,15 +66,33 @@ export class Explorer {
 
   async close(): Promise<void> {}
 
+  /** A one-time sign-in link to the page at `origin` (`http://host:port`), as printed at start-up. */
+  signInLink(origin: string): string {
+    return `${origin}/?token=${this.signIn.issueLink()}`;
+  }
+
+  /**
+   * Vouches for a request without Basic credentials: one with a live session cookie
+   * (same origin only), or a GET of the page with an unspent sign-in token, which it spends.
+   */
+  authorizeRequest(req: IncomingMessage, { path, query }: ParsedTarget): boolean {
+    if (this.signIn.hasSession(req)) return true;
+    const token = query.get('token');
+    if (!token || req.method !== 'GET' || !isPagePath(path)) return false;
+    const session = this.signIn.redeem(token);
+    if (session) this.signingIn.set(req, session);
+    return session !== undefined;
+  }
+
   /** Serves an authorized GET or HEAD of one of the explorer's paths; false for anything else. */
-  route(req: IncomingMessage, res: ServerResponse, { path }: ParsedTarget): boolean {
+  route(req: IncomingMessage, res: ServerResponse, { path, query }: ParsedTarget): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     if (path === '/explorer') {
       res.writeHead(308, { Location: EXPLORER_PATH, 'Content-Length': 0 });
       res.end();
       return true;
     }
-    if (path === '/' || path === EXPLORER_PATH) return this.serve(req, res, this.files.get('index.html')!);
+    if (isPagePath(path)) return this.servePage(req, res, path, query);
     if (!path.startsWith(EXPLORER_PATH)) return false;
     if (path === SESSION_PATH && req.method === 'GET') return this.issueSession(res);
     // A plain map lookup: names with '/' or '..' are simply not there.
@@ -84,6 +109,24 @@ export class Explorer {
   authorizeUpgrade(_req: IncomingMessage, { query }: ParsedTarget): boolean {
     const token = query.get('token');
     return token !== null && token !== '' && this.sessions.consume(token);
+  }
+
+  /**
+   * The page. A sign-in link (already spent by authorizeRequest, or spent here when the
+   * request also had Basic credentials) redirects to the clean URL with the session
+   * cookie; a page loaded without a session gets one, so its scripts need no Basic credentials.
+   */
+  private servePage(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): boolean {
+    const token = query.get('token');
+    if (token !== null) {
+      // Only a GET spends a link: a HEAD (a link checker's) leaves it for the browser.
+      const session = this.signingIn.get(req) ?? (req.method === 'GET' ? this.signIn.redeem(token) : undefined);
+      res.writeHead(303, { ...securityHeaders(), Location: path, 'Cache-Control': 'no-store', 'Content-Length': 0, ...(session ? { 'Set-Cookie': this.signIn.cookie(req, session) } : {}) });
+      res.end();
+      return true;
+    }
+    if (!this.signIn.hasSession(req)) res.setHeader('Set-Cookie', this.signIn.cookie(req, this.signIn.startSession()));
+    return this.serve(req, res, this.files.get('index.html')!);
   }
 
   private issueSession(res: ServerResponse): boolean {
@@ -105,6 +148,10 @@ export class Explorer {
     res.end(req.method === 'HEAD' ? undefined : file.body);
     return true;
   }
+}
+
+function isPagePath(path: string): boolean {
+  return path === '/' || path === EXPLORER_PATH;
 }
 
 /** The page runs only its own scripts and talks only to this server (RPC by fetch, notifications by WebSocket). */

@@ -1,8 +1,10 @@
 /**
- * Short-lived, single-use tokens that let a browser open the notification
- * WebSocket: browsers do not reliably send cached Basic credentials with a
- * WebSocket upgrade, so the page (already authorized) asks for a token over
- * HTTP and puts it in the `/ws?token=` URL.
+ * Random tokens that expire, bounded in number (the oldest is forgotten first).
+ * Three uses: single-use tokens that let a browser open the notification
+ * WebSocket (browsers do not reliably send cached Basic credentials with a
+ * WebSocket upgrade, so the page asks for a token over HTTP and puts it in the
+ * `/ws?token=` URL); the one-time sign-in links printed at start-up; and the
+ * session cookies those links turn into (checked with {@link isLive}, not spent).
  */
 import { randomBytes } from 'node:crypto';
 
@@ -26,6 +28,12 @@ export class SessionTokens {
   consume(token: string): boolean {
     const expiresAt = this.tokens.get(token);
     this.tokens.delete(token);
+    return expiresAt !== undefined && expiresAt > this.now();
+  }
+
+  /** Whether `token` was issued and has not expired, leaving it usable (a session cookie, used by every request). */
+  isLive(token: string): boolean {
+    const expiresAt = this.tokens.get(token);
     return expiresAt !== undefined && expiresAt > this.now();
   }
 

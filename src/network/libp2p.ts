@@ -8,7 +8,7 @@ import { ping, type Ping } from '@libp2p/ping';
 import { gossipsub, type GossipSub, type GossipSubComponents } from '@libp2p/gossipsub';
 import { bootstrap } from '@libp2p/bootstrap';
 import { mdns } from '@libp2p/mdns';
-import type { PeerDiscovery, PrivateKey } from '@libp2p/interface';
+import type { Metrics, PeerDiscovery, PrivateKey } from '@libp2p/interface';
 import { messageId } from './gossip/topics.js';
 import type { P2POptions } from './options.js';
 
@@ -20,7 +20,8 @@ export type TallyPubSub = GossipSub & {
 export type TallyServices = { identify: Identify; ping: Ping; pubsub: TallyPubSub };
 export type TallyLibp2p = Libp2p<TallyServices>;
 
-export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBanned: (peer: string) => boolean, allowedTopics: string[]): Promise<TallyLibp2p> {
+/** `metrics`: libp2p's metrics component; the network passes its traffic meter (traffic.ts) to count bytes per connection. */
+export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBanned: (peer: string) => boolean, allowedTopics: string[], metrics?: (components: never) => Metrics): Promise<TallyLibp2p> {
   // Each discovery module wants its own slice of libp2p's components; libp2p passes them all.
   type Discovery = (components: never) => PeerDiscovery;
   const peerDiscovery: Discovery[] = [];
@@ -34,6 +35,7 @@ export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBan
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: peerDiscovery as never[],
+    ...(metrics ? { metrics } : {}),
     connectionManager: { maxConnections: opts.maxPeers },
     connectionGater: {
       denyDialPeer: denied,

@@ -33,6 +33,8 @@ import { registerHandlers } from './reqresp/server.js';
 import { ServeBudget } from './reqresp/serve-budget.js';
 import { DialScheduler } from './dial.js';
 import { syncNodeOf } from './sync-node.js';
+import { describePeers, type PeerInfo } from './peer-info.js';
+import { TrafficMeter } from './traffic.js';
 
 export interface P2PModules {
   node: NetworkNode;
@@ -59,6 +61,7 @@ export class Network implements SyncNetwork {
   private timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: (() => void)[] = [];
   private readonly stats = { bytesIn: 0, bytesOut: 0, gossip: { accept: 0, ignore: 0, reject: 0 } };
+  private readonly traffic: TrafficMeter;
   private readonly serveBudget: ServeBudget;
   private readonly blockServer: BlockServer;
   private readonly client: ReqRespClient;
@@ -77,6 +80,7 @@ export class Network implements SyncNetwork {
     this.ids = protocolIds(network.name);
     this.topics = topics(network.name);
     const nowMs = () => performance.now();
+    this.traffic = new TrafficMeter(this.node.clock);
     this.peerManager = new PeerStore(
       { datadir: this.node.config.datadir, banSeconds: opts.banSeconds, requestsPerSecond: opts.requestsPerSecond, serveBytesPerSecond: opts.serveBytesPerSecond },
       { logger: this.log, clock: this.node.clock, nowMs, onBan: (peer) => void this.disconnect(peer) },
@@ -112,7 +116,7 @@ export class Network implements SyncNetwork {
         handshake: (peer) => this.peerManager.handshake(peer),
       }) }],
       [this.topics.txs, { context: 'gossip-tx', handler: this.txGossip.handle }],
-    ]), { peers: this.peerManager, report: (msgId, from, acceptance) => this.report(msgId, from, acceptance) });
+    ]), { peers: this.peerManager, report: (msgId, from, acceptance) => this.report(msgId, from, acceptance), onAccepted: (from, topic) => this.traffic.delivered(from, topic === this.topics.blocks ? 'block' : 'tx') });
     this.dialer = new DialScheduler(opts, { host: () => this.libp2p, peers: this.peerManager, logger: this.log });
   }
 
@@ -134,7 +138,7 @@ export class Network implements SyncNetwork {
     const key = await loadOrCreatePeerKey(this.node.config.datadir);
     // The gater also turns away peers of another network while they cool down: libp2p's bootstrap
     // module dials its list by itself, past the checks in dialConfigured and onDiscovery.
-    this.host = await createHost(this.opts, key, (peer) => this.peerManager.denied(peer), this.gossip.topics());
+    this.host = await createHost(this.opts, key, (peer) => this.peerManager.denied(peer), this.gossip.topics(), this.traffic.component());
     const host = this.host;
     const requestTimeoutMs = this.opts.requestTimeoutMs;
     const isHandshaked = (peer: string) => this.peerManager.isHandshaked(peer);
@@ -189,6 +193,7 @@ export class Network implements SyncNetwork {
   private onDisconnect(id: string): void {
     if (this.peerManager.dropHandshake(id)) this.log.info({ peer: id, peers: this.peerManager.handshakedCount }, 'peer disconnected');
     this.peerManager.forget(id);
+    this.traffic.forgetPeer(id);
     this.sync?.peerDisconnected(id);
     // Its orphans were only worth keeping while it could send their parents (Core's EraseForPeer).
     void this.node.mempool.removeOrphansFrom(id).catch(() => undefined);
@@ -256,15 +261,8 @@ export class Network implements SyncNetwork {
 
   // ---- information (RPC, metrics) ------------------------------------------------
 
-  peerInfo(): { id: string; direction: string; status: PeerStatus; connectedAt: number; score: number; addresses: string[] }[] {
-    return this.peerManager.handshakes().map(([id, info]) => ({
-      id,
-      direction: info.direction,
-      status: info.status,
-      connectedAt: info.connectedAt,
-      score: this.peerManager.score(id),
-      addresses: this.host ? this.host.getConnections(peerIdFromString(id)).map((c) => c.remoteAddr.toString()) : [],
-    }));
+  peerInfo(): PeerInfo[] {
+    return describePeers({ host: this.host, store: this.peerManager, traffic: this.traffic, configured: () => [...this.opts.connect, ...this.opts.bootstrap] });
   }
 
   /** Block bytes read for peers and not yet sent, and block requests waiting for room (serve-budget.ts). */
@@ -272,8 +270,10 @@ export class Network implements SyncNetwork {
     return { inFlightBytes: this.serveBudget.inFlight, waiting: this.serveBudget.waiting };
   }
 
+  /** Bytes on the wire since start (every connection, closed ones included) and gossip verdicts. */
   totals(): { bytesIn: number; bytesOut: number; gossip: { accept: number; ignore: number; reject: number } } {
-    return { bytesIn: this.stats.bytesIn, bytesOut: this.stats.bytesOut, gossip: { ...this.stats.gossip } };
+    const { bytesRecv: bytesIn, bytesSent: bytesOut } = this.traffic.totals();
+    return { bytesIn, bytesOut, gossip: { ...this.stats.gossip } };
   }
 
   syncStatus() {
@@ -287,7 +287,7 @@ export class Network implements SyncNetwork {
 
   /** Round-trip time to a peer in milliseconds (libp2p ping). */
   async ping(id: string): Promise<number> {
-    return this.libp2p.services.ping.ping(peerIdFromString(id), { signal: AbortSignal.timeout(10_000) });
+    return this.traffic.recordPing(id, await this.libp2p.services.ping.ping(peerIdFromString(id), { signal: AbortSignal.timeout(10_000) }));
   }
 
   async disconnectPeer(id: string): Promise<void> {

@@ -14,14 +14,14 @@ import type { ProcessResult } from '../chain/types.js';
 import type { ChainEntry } from '../chain/entry.js';
 import type { ChainError } from '../chain/errors.js';
 import type { UtxoDigest } from '../chain/chaindb.js';
-import type { AddressHistoryItem, AddressUtxo, TxLocation } from '../chain/indexers/index.js';
+import type { AddressDelta, AddressHistoryItem, AddressRange, AddressUtxo, Cursored, TxLocation } from '../chain/indexers/index.js';
 import type { BlockSpentCoins } from '../chain/spent-coins.js';
 import type { AcceptOptions, AcceptResult, FeeEstimate, MempoolEntry, MempoolInfo, RemovalReason, BlockCandidate } from '../mempool/interface.js';
 import type { TestAcceptResult } from '../mempool/test-accept.js';
 import type { BlockTemplate } from '../mining/template.js';
 import type { NodeConfig } from './config.js';
 
-export type { AddressHistoryItem, AddressUtxo, TxLocation } from '../chain/indexers/index.js';
+export type { AddressDelta, AddressHistoryItem, AddressRange, AddressUtxo, Cursored, TxLocation } from '../chain/indexers/index.js';
 export type { BlockSpentCoins } from '../chain/spent-coins.js';
 
 /** Read access to the chain: the one implementation is `Chain` (src/chain). */
@@ -49,6 +49,10 @@ export interface ChainReader {
   getTxLocation(txid: Uint8Array): Promise<TxLocation | undefined>;
   getAddressUtxos(script: Uint8Array): Promise<AddressUtxo[]>;
   getAddressHistory(script: Uint8Array): Promise<AddressHistoryItem[]>;
+  /** Unspent outputs paying `script`, oldest first, read lazily: pages stay bounded however large the address. */
+  addressUnspent(script: Uint8Array, range?: AddressRange): AsyncIterable<Cursored<AddressUtxo>>;
+  /** Changes confirmed transactions made to `script`, in block order, read lazily. */
+  addressDeltas(script: Uint8Array, range?: AddressRange): AsyncIterable<Cursored<AddressDelta>>;
   utxoDigest(): Promise<UtxoDigest>;
   /** Bytes the chain database takes on disk. */
   sizeOnDisk(): Promise<number>;
@@ -75,7 +79,7 @@ export interface MempoolReader {
   estimateSmartFee(targetBlocks: number): FeeEstimate;
   /** Whether the pool would accept `txs` as a package, changing nothing (testmempoolaccept). */
   testAccept(txs: readonly Transaction[]): Promise<TestAcceptResult[]>;
-  /** The fee estimator's settings: estimatesmartfee refuses targets beyond `maxTarget`. */
+  /** The fee estimator's settings: `maxTarget` is the highest target it tracks (estimatesmartfee clamps longer targets to it). */
   readonly feeEstimator: { readonly opts: { readonly maxTarget: number } };
 }
 

@@ -6,6 +6,7 @@
  */
 import { startupError } from '../chain/storage-errors.js';
 import type { MetricsServer } from '../metrics/server.js';
+import type { Explorer } from '../explorer/explorer.js';
 import type { P2POptions } from '../network/options.js';
 import type { P2PService } from '../network/network.js';
 import { p2pListenError } from '../network/listen-failure.js';
@@ -40,6 +41,8 @@ export interface WiredNode {
   p2p?: P2PService;
   rpc?: RpcServer;
   metrics?: MetricsServer;
+  /** The explorer, when `--explorer` serves it on the RPC port (it issues the sign-in link printed at start-up). */
+  explorer?: Explorer;
   /** Resolves when the `stop` RPC asks the node to stop. */
   stopRequested: Promise<void>;
   /** Stops the adapters, then the node. */
@@ -125,7 +128,10 @@ async function startAdapters(node: TallyNode, logger: Logger, m: AdapterModules,
     if (plan.rpc && m.rpc && m.notifications) {
       wired.rpc = new m.rpc.RpcServer(plan.rpc, { node, ...p2p, logger, requestStop: () => requestStop() });
       wired.rpc.use(new m.notifications.Notifier({ node, logger, maxBuffer: plan.rpc.maxSubscriberBuffer }));
-      if (plan.explorer && m.explorer) wired.rpc.use(new m.explorer.Explorer(plan.explorer, { logger }));
+      if (plan.explorer && m.explorer) {
+        wired.explorer = new m.explorer.Explorer(plan.explorer, { logger });
+        wired.rpc.use(wired.explorer);
+      }
     }
     if (plan.metrics && m.metrics) {
       wired.metrics = new m.metrics.MetricsServer(plan.metrics, { node, ...p2p, ...(wired.rpc ? { rpc: wired.rpc } : {}), logger });

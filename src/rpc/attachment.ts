@@ -18,6 +18,11 @@ export interface ServerAttachment {
    * every upgrade passes the same checks as a request.
    */
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, target: RequestTarget): boolean;
+  /**
+   * Vouches for a request or upgrade that has no Basic credentials (the explorer's session
+   * cookie, or its one-time sign-in link); the client address, rate and origin are checked first.
+   */
+  authorizeRequest?(req: IncomingMessage, target: RequestTarget): boolean;
   /** Vouches for a WebSocket upgrade that has no Basic credentials (a browser's session token); the client address and origin are still checked. */
   authorizeUpgrade?(req: IncomingMessage, target: RequestTarget): boolean;
   close(): Promise<void>;

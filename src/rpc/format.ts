@@ -5,11 +5,11 @@
 import type { Block } from '../primitives/block.js';
 import { hashToHex, toHex } from '../primitives/bytes.js';
 import { scriptPubKeyToAddress } from '../primitives/address.js';
-import { classifyOutput } from '../primitives/script.js';
 import type { Transaction } from '../primitives/tx.js';
 import { COIN } from '../consensus/constants.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { decodeBits } from '../consensus/pow.js';
+import { scriptToAsm, scriptType } from './methods/script-asm.js';
 
 /** Satoshis as a decimal coin amount string-free number (8 decimals), as Core prints amounts. */
 export function formatAmount(sats: bigint): number {
@@ -44,20 +44,19 @@ export function formatDifficulty(bits: number, params: Pick<NetworkParams, 'powL
   return Number(params.powLimit) / Number(target);
 }
 
-/** Core's output type names for Tally's output kinds. */
-export function scriptType(script: Uint8Array): string {
-  const kind = classifyOutput(script).type;
-  return kind === 'taproot' ? 'witness_v1_taproot' : kind;
-}
-
-/** Core's `scriptPubKey` object (no `asm` or `desc`: Tally has no script interpreter or descriptors). */
+/**
+ * Core's `scriptPubKey` object without `desc`, for the offline CLI tools
+ * (`tally decoderawtransaction`, `decodeblock`); the RPC methods give the full
+ * object, descriptor included (methods/script-json.ts).
+ */
 export function scriptPubKeyToJson(script: Uint8Array, params?: NetworkParams): Record<string, unknown> {
   const address = params ? scriptPubKeyToAddress(params.addressPrefix, script) : null;
-  return { hex: toHex(script), ...(address ? { address } : {}), type: scriptType(script) };
+  return { asm: scriptToAsm(script), hex: toHex(script), ...(address ? { address } : {}), type: scriptType(script) };
 }
 
 /**
- * Core's decoderawtransaction / getblock (verbosity 2) view of a transaction.
+ * Core's decoded transaction for the offline CLI tools; the RPC methods use
+ * methods/tx-json.ts (Core's TxToUniv with descriptors, prevouts and fees).
  * `fee` (satoshis) is added after `vout`, as Core adds it when the spent coins are known.
  */
 export function txToJson(tx: Transaction, params?: NetworkParams, fee?: bigint): Record<string, unknown> {
@@ -65,7 +64,7 @@ export function txToJson(tx: Transaction, params?: NetworkParams, fee?: bigint):
     txid: tx.txid, hash: tx.wtxid, version: tx.version, size: tx.totalSize, vsize: tx.vsize, weight: tx.weight, locktime: tx.locktime,
     vin: tx.inputs.map((input) => tx.isCoinbase()
       ? { coinbase: toHex(input.scriptSig), sequence: input.sequence, ...(input.witness.length ? { txinwitness: input.witness.map(toHex) } : {}) }
-      : { txid: hashToHex(input.prevout.txid), vout: input.prevout.vout, scriptSig: { hex: toHex(input.scriptSig) }, txinwitness: input.witness.map(toHex), sequence: input.sequence }),
+      : { txid: hashToHex(input.prevout.txid), vout: input.prevout.vout, scriptSig: { asm: scriptToAsm(input.scriptSig, true), hex: toHex(input.scriptSig) }, ...(input.witness.length ? { txinwitness: input.witness.map(toHex) } : {}), sequence: input.sequence }),
     vout: tx.outputs.map((output, n) => ({ value: formatAmount(output.value), n, scriptPubKey: scriptPubKeyToJson(output.scriptPubKey, params) })),
     ...(fee !== undefined ? { fee: formatAmount(fee) } : {}),
     hex: tx.toHex(),

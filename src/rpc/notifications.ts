@@ -13,44 +13,42 @@
  * - server → client, as notifications (no id):
  *   `block` (topic blocks), `reorg` then one `disconnected` per block that left the chain (topic reorgs),
  *   `tx` and `txremoved` (topic mempool), and `address` for every transaction, in the mempool or in a
- *   connected block, that pays or spends a subscribed address. Amounts are coins, as in the RPC.
+ *   connected block, that pays or spends a subscribed address (node-events.ts). Amounts are coins, as in the RPC.
  *   In a reorganization `reorg` comes first, then the `disconnected` blocks (newest first), then the new `block`s.
+ * - every notification's params carry `sequence`, one number series for the whole stream (event-log.ts);
+ *   `subscribe` answers the latest number and the stream's id. After a lost connection, `subscribe` with
+ *   `{ since: <last sequence seen>, stream: <its id> }` sends the missed notifications that match the
+ *   subscription (before its answer), or one `gap` notification (`{ action: "resync", reason, ... }`) when
+ *   they are no longer kept: the client then re-reads what it follows over RPC. Live ones follow either way.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Block } from '../primitives/block.js';
-import { scriptPubKeyToAddress } from '../primitives/address.js';
-import { hashToHex, toHex } from '../primitives/bytes.js';
-import type { Transaction, TxOutput } from '../primitives/tx.js';
-import type { ChainEntry } from '../chain/index.js';
-import type { MempoolEntry } from '../mempool/interface.js';
-import type { NetworkParams } from '../consensus/params.js';
-import type { ChainReader, MempoolReader, NodeEventSource, NodeEvents } from '../node/interface.js';
 import type { Logger } from '../util/logger.js';
 import { dispatch, errorReply, type DispatchTarget } from './dispatch.js';
 import { RPC, RpcError } from './errors.js';
-import { formatAmount } from './format.js';
-import { addressActivity } from './address-activity.js';
+import { EventLog, type EventLogLimits, type LoggedEvent } from './event-log.js';
 import { refuseUpgrade, type RequestTarget } from './http.js';
+import { ADDRESS_KEY, watchNodeEvents, type NotifierNode } from './node-events.js';
 import { TokenBucket } from './rate-limit.js';
-import { SUBSCRIPTION_METHODS, type Subscription, type SubscriptionContext, type Topic } from './subscriptions.js';
+import { SUBSCRIPTION_METHODS, type Subscription, type SubscriptionContext, type SubscriptionFeed, type Topic } from './subscriptions.js';
+import { WatchList } from './watch-list.js';
 import { parseMessage, replyText } from './ws-messages.js';
 import type { ServerAttachment } from './server.js';
 
-/** What the notifier reads of the node (TallyNode satisfies it): its events and narrow views. */
-export interface NotifierNode extends NodeEventSource {
-  readonly config: { readonly network: NetworkParams };
-  readonly chain: ChainReader;
-  readonly mempool: MempoolReader;
-}
+export type { NotifierNode } from './node-events.js';
 
 export interface NotifierModules {
   node: NotifierNode;
   logger: Logger;
   /** Bytes a subscriber may have queued before it is dropped. */
   maxBuffer: number;
+  /** How many recent notifications are kept for resumes (default {@link DEFAULT_EVENT_LOG}). */
+  eventLog?: EventLogLimits;
 }
+
+/** Recent notifications kept for clients that resume "since N": a few minutes of a busy mempool. */
+export const DEFAULT_EVENT_LOG: EventLogLimits = { maxEvents: 10_000, maxBytes: 16 * 1024 * 1024 };
 
 export const WS_PATH = '/ws';
 export { TOPICS, type Topic } from './subscriptions.js';
@@ -75,14 +73,17 @@ interface Client extends Subscription {
 export class Notifier implements ServerAttachment {
   private readonly clients = new Set<Client>();
   private readonly log: Logger;
-  private readonly off: (() => void)[] = [];
+  /** Recent notifications, numbered. */
+  readonly events: EventLog;
+  private readonly watched = new WatchList();
+  private listening?: ReturnType<typeof watchNodeEvents>;
+  private everConnected = false;
   private wss?: WebSocketServer;
   private heartbeat?: NodeJS.Timeout;
-  /** Events are handled one at a time, in the order the node emitted them. */
-  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly modules: NotifierModules) {
     this.log = modules.logger.child({ module: 'ws' });
+    this.events = new EventLog(modules.eventLog ?? DEFAULT_EVENT_LOG);
   }
 
   /** Subscribers connected now. */
@@ -93,16 +94,20 @@ export class Notifier implements ServerAttachment {
   /** Upgrades reach {@link upgrade} through the RPC server, which checks them first. */
   attach(_server: Server, _authorize: (req: IncomingMessage) => boolean): void {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
-    this.watchNode();
+    this.listening = watchNodeEvents(this.modules.node, {
+      active: () => this.everConnected,
+      emit: (key, method, params) => this.emit(key, method, params),
+      watches: (script) => this.watched.has(script),
+      watchesAny: () => this.watched.size > 0,
+    }, this.log);
     this.heartbeat = setInterval(() => this.checkAlive(), HEARTBEAT_MS).unref();
   }
 
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
-    for (const off of this.off.splice(0)) off();
-    for (const c of this.clients) c.ws.terminate();
-    this.clients.clear();
-    await this.queue;
+    this.listening?.off();
+    for (const c of [...this.clients]) this.drop(c);
+    await this.listening?.idle();
     const wss = this.wss;
     this.wss = undefined;
     if (wss) await new Promise<void>((resolve) => wss.close(() => resolve()));
@@ -121,6 +126,7 @@ export class Notifier implements ServerAttachment {
   private onConnection(ws: WebSocket): void {
     const client: Client = { ws, topics: new Set(), addresses: new Map(), alive: true, messages: new TokenBucket(MESSAGE_RATE, performance.now()), refusals: new TokenBucket(REFUSALS, performance.now()), pending: Promise.resolve() };
     this.clients.add(client);
+    this.everConnected = true;
     ws.on('message', (data, isBinary) => {
       client.pending = client.pending.then(() => this.onMessage(client, data, isBinary)).catch((err: Error) => {
         // The last stop: a rejection here would end the process.
@@ -129,7 +135,7 @@ export class Notifier implements ServerAttachment {
       });
     });
     ws.on('pong', () => { client.alive = true; });
-    ws.on('close', () => this.clients.delete(client));
+    ws.on('close', () => this.forget(client));
     ws.on('error', (err) => {
       this.log.debug({ err: err.message }, 'subscriber error');
       this.drop(client);
@@ -148,8 +154,14 @@ export class Notifier implements ServerAttachment {
   }
 
   private drop(client: Client): void {
-    this.clients.delete(client);
+    this.forget(client);
     client.ws.terminate();
+  }
+
+  /** A connection is gone: its addresses linger in the watch list for a later resume. */
+  private forget(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    for (const script of client.addresses.keys()) this.watched.release(script, this.events.last);
   }
 
   // ---- requests -------------------------------------------------------------
@@ -165,7 +177,39 @@ export class Notifier implements ServerAttachment {
   /** The subscription method table, acting on `client`. */
   private target(client: Client): DispatchTarget<SubscriptionContext> {
     const network = this.modules.node.config.network;
-    return { methods: SUBSCRIPTION_METHODS, network, ctx: { subscription: client, network }, version2: true };
+    return { methods: SUBSCRIPTION_METHODS, network, ctx: { subscription: client, network, feed: this.feed(client) }, version2: true };
+  }
+
+  /** The event stream as one connection's subscribe and unsubscribe see it. */
+  private feed(client: Client): SubscriptionFeed {
+    return {
+      position: () => ({ sequence: this.events.last, stream: this.events.stream }),
+      watch: (script) => this.watched.add(script, this.events.last),
+      unwatch: (script) => this.watched.release(script, this.events.last),
+      resume: (since, stream) => this.resume(client, since, stream),
+    };
+  }
+
+  /**
+   * Sends `client` what it missed after `since`, in order, or one `gap` notification when
+   * the log no longer holds all of it (or did not follow one of its addresses all along).
+   * Synchronous: no live notification can come between the replay and what follows it.
+   */
+  private resume(client: Client, since: number, stream: string): { replayed: number; gap: string | null } {
+    const unwatched = [...client.addresses.keys()].some((script) => !this.watched.covers(script, since));
+    const gap = this.events.check(since, stream) ?? (unwatched ? 'not-watched' : undefined);
+    if (gap) {
+      this.send(client, JSON.stringify({ jsonrpc: '2.0', method: 'gap', params: {
+        action: 'resync', reason: gap, since, oldest: this.events.oldest, sequence: this.events.last, stream: this.events.stream,
+      } }));
+      return { replayed: 0, gap };
+    }
+    let replayed = 0;
+    for (const event of this.events.after(since, (key) => wants(client, key))) {
+      this.send(client, event.text);
+      replayed++;
+    }
+    return { replayed, gap: null };
   }
 
   private refuseMessage(client: Client): void {
@@ -181,97 +225,15 @@ export class Notifier implements ServerAttachment {
 
   // ---- events ---------------------------------------------------------------
 
-  private watchNode(): void {
-    const node = this.modules.node;
-    const listen = <K extends keyof NodeEvents>(event: K, handler: (...args: NodeEvents[K]) => Promise<void> | void) => {
-      const listener = (...args: NodeEvents[K]) => {
-        if (this.clients.size > 0) this.enqueue(() => handler(...args));
-      };
-      node.on(event as never, listener as never);
-      this.off.push(() => node.off(event as never, listener as never));
-    };
-    listen('block', (block, entry) => this.onBlock(block, entry));
-    listen('disconnect', (block, entry) => this.publish('reorgs', 'disconnected', {
-      hash: entry.hashHex, height: entry.height, previousblockhash: block.header.prevHash, txids: block.transactions.map((t) => t.txid),
-    }));
-    listen('reorg', ({ oldTip, newTip, fork }) => this.publish('reorgs', 'reorg', {
-      oldTip: tipJson(oldTip), newTip: tipJson(newTip), fork: tipJson(fork), forkheight: fork.height, depth: oldTip.height - fork.height,
-    }));
-    listen('tx', (entry) => this.onTx(entry));
-    listen('txRemoved', (entry, reason) => this.publish('mempool', 'txremoved', { txid: entry.txid, wtxid: entry.wtxid, reason }));
+  /** Numbers and keeps a notification, then sends it to every connection it concerns. */
+  private emit(key: string, method: string, params: Record<string, unknown>): void {
+    const event = this.events.record(key, method, params);
+    if (event.seq % 256 === 0) this.watched.prune(this.events.oldest);
+    this.deliver(event);
   }
 
-  private enqueue(task: () => Promise<void> | void): void {
-    this.queue = this.queue.then(task).catch((err: Error) => this.log.warn({ err: err.message }, 'notification failed'));
-  }
-
-  private async onBlock(block: Block, entry: ChainEntry): Promise<void> {
-    this.publish('blocks', 'block', {
-      hash: entry.hashHex, height: entry.height, time: block.header.time, mediantime: entry.medianTimePast,
-      previousblockhash: block.header.prevHash, chainwork: entry.chainWork.toString(16).padStart(64, '0'),
-      size: block.size, weight: block.weight, nTx: block.transactions.length, txids: block.transactions.map((t) => t.txid),
-    });
-    if (!this.anyAddresses()) return;
-    // The block's spent coins are gone from the UTXO set; the chain still knows them. Undefined when
-    // the block was disconnected again before we got here: report what the outputs show.
-    const spent = await this.modules.node.chain.spentCoins(entry).catch((err: Error) => {
-      this.log.warn({ hash: entry.hashHex, err: err.message }, 'spent coins of a block unavailable');
-      return undefined;
-    });
-    block.transactions.forEach((tx, i) => {
-      this.publishAddressActivity(tx, spent?.[i] ?? [], { confirmed: true, height: entry.height, blockhash: entry.hashHex });
-    });
-  }
-
-  private async onTx(entry: MempoolEntry): Promise<void> {
-    const tx = entry.tx;
-    this.publish('mempool', 'tx', {
-      txid: entry.txid, wtxid: entry.wtxid, fee: formatAmount(entry.fee), vsize: entry.vsize, weight: entry.weight, time: entry.time,
-      inputs: tx.inputs.map((i) => ({ txid: hashToHex(i.prevout.txid), vout: i.prevout.vout })),
-      outputs: this.outputsJson(tx),
-    });
-    if (!this.anyAddresses()) return;
-    const { chain, mempool } = this.modules.node;
-    const spent: (TxOutput | undefined)[] = [];
-    for (const input of tx.inputs) {
-      const parent = mempool.get(hashToHex(input.prevout.txid))?.tx.outputs[input.prevout.vout];
-      spent.push(parent ?? (await chain.getCoin(input.prevout)));
-    }
-    this.publishAddressActivity(tx, spent, { confirmed: false });
-  }
-
-  private outputsJson(tx: Transaction): Record<string, unknown>[] {
-    const prefix = this.modules.node.config.network.addressPrefix;
-    return tx.outputs.map((o, n) => {
-      const address = scriptPubKeyToAddress(prefix, o.scriptPubKey);
-      return { n, value: formatAmount(o.value), scriptPubKey: toHex(o.scriptPubKey), ...(address ? { address } : {}) };
-    });
-  }
-
-  /** `spent`: the coin of each input, in input order, where known. */
-  private publishAddressActivity(tx: Transaction, spent: readonly (TxOutput | undefined)[], where: Record<string, unknown>): void {
-    const activity = addressActivity(tx, spent);
-    for (const client of [...this.clients]) {
-      for (const [script, a] of activity) {
-        const address = client.addresses.get(script);
-        if (address === undefined) continue;
-        this.send(client, notification('address', {
-          address, txid: tx.txid, ...where, received: formatAmount(a.received), spent: formatAmount(a.spent), outputs: a.outputs, inputs: a.inputs,
-        }));
-      }
-    }
-  }
-
-  private anyAddresses(): boolean {
-    for (const c of this.clients) if (c.addresses.size > 0) return true;
-    return false;
-  }
-
-  private publish(topic: Topic, method: string, params: Record<string, unknown>): void {
-    let text: string | undefined;
-    for (const client of [...this.clients]) {
-      if (client.topics.has(topic)) this.send(client, (text ??= notification(method, params)));
-    }
+  private deliver(event: LoggedEvent): void {
+    for (const client of [...this.clients]) if (wants(client, event.key)) this.send(client, event.text);
   }
 
   /** Sends, or drops a subscriber whose unread backlog exceeds the limit: the node never waits for a client. */
@@ -286,10 +248,7 @@ export class Notifier implements ServerAttachment {
   }
 }
 
-function notification(method: string, params: Record<string, unknown>): string {
-  return JSON.stringify({ jsonrpc: '2.0', method, params });
-}
-
-function tipJson(entry: ChainEntry): { hash: string; height: number } {
-  return { hash: entry.hashHex, height: entry.height };
+/** Whether a notification about `key` (a topic, or an address's key) is for this subscription. */
+function wants(sub: Subscription, key: string): boolean {
+  return key.startsWith(ADDRESS_KEY) ? sub.addresses.has(key.slice(ADDRESS_KEY.length)) : sub.topics.has(key as Topic);
 }

@@ -36,6 +36,11 @@ export interface RpcOptions {
   rateLimitLoopback: boolean;
   /** Milliseconds before answering a request with bad credentials (Core waits 250 ms), to slow password guessing. */
   authFailureDelayMs: number;
+  /**
+   * Origins (`scheme://host[:port]`, normalized; `*` for any) whose browser pages may call
+   * the RPC (`--rpc-cors`, see cors.ts). Empty by default: cross-origin requests get 403.
+   */
+  cors: string[];
 }
 
 /** Requests per second and burst per client address by default: see {@link RpcOptions.rateLimit}. */
@@ -56,5 +61,6 @@ export function defaultRpcOptions(params: NetworkParams): RpcOptions {
     rateBurst: DEFAULT_RATE_BURST,
     rateLimitLoopback: false,
     authFailureDelayMs: 250,
+    cors: [],
   };
 }

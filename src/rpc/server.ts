@@ -4,7 +4,10 @@
  * credentials, HTTP 401 without them (after a pause, as Core does, to slow
  * password guessing), JSON-RPC 1.0 and 2.0, batches, and bounds on body size,
  * batch length, concurrency and slow clients; beyond Core, a per-client rate
- * limit (HTTP 429). WebSocket upgrades pass the same gate as requests.
+ * limit (HTTP 429). Browser requests from another origin get 403 unless
+ * `--rpc-cors` lists it (cors.ts); an attachment may vouch for a request without
+ * Basic credentials (the explorer's session cookie). WebSocket upgrades pass
+ * the same gate as requests (upgrade.ts).
  *
  * No request ends the process: the request target is parsed here, once, by a
  * parser that cannot throw (a bad one gets 400), attachments get it parsed, and
@@ -27,7 +30,9 @@ import { RateLimiter } from './rate-limit.js';
 import { CredentialRefusals } from './refusals.js';
 import type { ServerAttachment } from './attachment.js';
 import { errorText, sendPlain, sendRateLimited, sendReply } from './replies.js';
-import { addAllowed, clientIp, hasBody, isLoopback, readBody, refuseUpgrade, requestTarget, retryAfterSeconds, sameOrigin } from './http.js';
+import { CorsPolicy } from './cors.js';
+import { addAllowed, clientIp, hasBody, isLoopback, readBody, requestTarget, type RequestTarget } from './http.js';
+import { guardUpgrade, type UpgradeGate } from './upgrade.js';
 import type { RpcContext, RpcMethod, RpcNetwork } from './types.js';
 
 export type { ServerAttachment } from './attachment.js';
@@ -70,6 +75,7 @@ export class RpcServer {
   private readonly counters = new Map<string, number>();
   private readonly limiter?: RateLimiter;
   private readonly refusals: CredentialRefusals;
+  private readonly cors: CorsPolicy;
 
   constructor(opts: RpcOptions, modules: RpcModules) {
     this.opts = opts;
@@ -81,6 +87,7 @@ export class RpcServer {
     this.allow.addSubnet('127.0.0.0', 8, 'ipv4');
     this.allow.addAddress('::1', 'ipv6');
     for (const entry of opts.allowIp) addAllowed(this.allow, entry);
+    this.cors = new CorsPolicy(opts.cors);
   }
 
   /** Registers a component that shares the HTTP server (WebSocket notifications, the explorer); after start it attaches at once. */
@@ -131,7 +138,7 @@ export class RpcServer {
       this.onRequest(req, res).catch((err: unknown) => this.requestFailed(res, err));
     });
     server.keepAliveTimeout = 30_000;
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.guardUpgrade(req, socket, head));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => guardUpgrade(this.upgradeGate(), req, socket, head));
     for (const a of this.attachments) a.attach(server, (req) => this.authorized(req));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -179,9 +186,29 @@ export class RpcServer {
     this.refusals.refuse(socket, answer);
   }
 
+  /** The whole gate for an upgrade: client address, origin (listed --rpc-cors origins pass), credentials. */
   private authorized(req: IncomingMessage, target = requestTarget(req.url)): boolean {
-    if (!target || !this.clientAllowed(req) || !sameOrigin(req)) return false;
-    return checkBasicAuth(req.headers.authorization, this.credentials) || this.attachments.some((a) => a.authorizeUpgrade?.(req, target) ?? false);
+    if (!target || !this.clientAllowed(req) || this.cors.verdict(req) === 'refused') return false;
+    return this.hasCredentials(req, target) || this.attachments.some((a) => a.authorizeUpgrade?.(req, target) ?? false);
+  }
+
+  /** Basic credentials, or an attachment that vouches for the request (the explorer's session cookie or sign-in link). */
+  private hasCredentials(req: IncomingMessage, target: RequestTarget): boolean {
+    return checkBasicAuth(req.headers.authorization, this.credentials) || this.attachments.some((a) => a.authorizeRequest?.(req, target) ?? false);
+  }
+
+  /** The origin check: 403 for a refused origin, a preflight answered, or CORS headers set for an allowed one. True when answered. */
+  private answeredOrigin(req: IncomingMessage, res: ServerResponse): boolean {
+    if (this.opts.cors.length > 0) res.setHeader('Vary', 'Origin');
+    const verdict = this.cors.verdict(req);
+    if (verdict === 'refused') {
+      sendPlain(res, 403, 'Cross-origin requests are refused');
+      return true;
+    }
+    if (verdict === 'same') return false;
+    if (this.cors.preflight(req, res)) return true;
+    this.cors.decorate(req, res);
+    return false;
   }
 
   private count(method: string, status: number): void {
@@ -198,8 +225,8 @@ export class RpcServer {
     }
     const target = requestTarget(req.url);
     if (!target) return this.badTarget(res);
-    if (!sameOrigin(req)) return sendPlain(res, 403, 'Cross-origin requests are refused');
-    if (!checkBasicAuth(req.headers.authorization, this.credentials)) {
+    if (this.answeredOrigin(req, res)) return;
+    if (!this.hasCredentials(req, target)) {
       return this.refuseCredentials(req.socket, () => {
         res.setHeader('WWW-Authenticate', 'Basic realm="jsonrpc"');
         // Node would read and discard an unread body to keep the connection: not for an unauthenticated client.
@@ -251,40 +278,12 @@ export class RpcServer {
     sendPlain(res, 400, 'Bad request target');
   }
 
-  /** {@link onUpgrade} behind the same last stop as a request: the `upgrade` listener runs synchronously in the server's event. */
-  private guardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => undefined);
-    try {
-      this.onUpgrade(req, socket, head);
-    } catch (err) {
-      this.count('-', 500);
-      this.log.warn({ err: errorText(err) }, 'websocket upgrade failed');
-      refuseUpgrade(socket, 500, 'Internal Server Error');
-    }
-  }
-
-  /**
-   * The server's half of a WebSocket upgrade: client address, rate, origin and
-   * credentials (Basic, or an attachment's token), then the attachment that
-   * serves the path. A cross-site upgrade gets 401 like a missing credential.
-   */
-  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (!this.clientAllowed(req)) return refuseUpgrade(socket, 403, 'Forbidden');
-    const wait = this.rateCheck(req);
-    if (wait > 0) {
-      this.count('-', 429);
-      return refuseUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': String(retryAfterSeconds(wait)) });
-    }
-    const target = requestTarget(req.url);
-    if (!target) {
-      this.count('-', 400);
-      return refuseUpgrade(socket, 400, 'Bad Request');
-    }
-    if (!this.authorized(req, target)) {
-      return this.refuseCredentials(socket, () => refuseUpgrade(socket, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic realm="jsonrpc"' }));
-    }
-    if (this.attachments.some((a) => a.upgrade?.(req, socket, head, target) ?? false)) return;
-    refuseUpgrade(socket, 404, 'Not Found');
+  private upgradeGate(): UpgradeGate {
+    return {
+      attachments: this.attachments, log: this.log,
+      clientAllowed: (req) => this.clientAllowed(req), rateCheck: (req) => this.rateCheck(req), authorized: (req, target) => this.authorized(req, target),
+      count: (method, status) => this.count(method, status), refuseCredentials: (socket, answer) => this.refuseCredentials(socket, answer),
+    };
   }
 
   private track(method: string): () => void {

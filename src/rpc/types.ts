@@ -5,6 +5,31 @@
 import type { NetworkParams } from '../consensus/params.js';
 import type { ChainReader, MempoolReader, NodeControl } from '../node/interface.js';
 
+/** A connected peer as the p2p adapter reports it (src/network/peer-info.ts). */
+export interface RpcPeer {
+  id: string;
+  direction: string;
+  /** Core's connection_type: 'inbound', 'manual' (asked for: addnode, --connect, --bootstrap) or 'outbound-full-relay'. */
+  connectionType: string;
+  status: { height: number; tipHash: string; chainWork: bigint };
+  /** Node-clock seconds of the handshake. */
+  connectedAt: number;
+  score: number;
+  /** Remote multiaddrs of its connections. */
+  addresses: string[];
+  bytesSent: number;
+  bytesRecv: number;
+  /** Node-clock seconds of the last bytes each way (0: none). */
+  lastSend: number;
+  lastRecv: number;
+  /** Node-clock seconds of the last new valid block and transaction the peer gossiped (0: none). */
+  lastBlock: number;
+  lastTransaction: number;
+  /** Latest and lowest round trip, milliseconds. */
+  pingMs?: number;
+  minPingMs?: number;
+}
+
 /**
  * What RPC needs of the p2p adapter. Adapters do not import each other; the
  * CLI hands the P2P service in, and it satisfies this shape.
@@ -13,7 +38,8 @@ export interface RpcNetwork {
   readonly peerId: string;
   readonly opts: { bootstrap: string[] };
   localAddresses(): string[];
-  peerInfo(): { id: string; direction: string; status: { height: number; tipHash: string; chainWork: bigint }; connectedAt: number; score: number; addresses: string[] }[];
+  peerInfo(): RpcPeer[];
+  /** Bytes on the wire since start, every connection included. */
   totals(): { bytesIn: number; bytesOut: number; gossip: { accept: number; ignore: number; reject: number } };
   connect(addr: string): Promise<void>;
   disconnectPeer(id: string): Promise<void>;
@@ -71,6 +97,30 @@ export interface RpcContext {
   methods: ReadonlyMap<string, RpcMethod>;
 }
 
+/** A JSON value's type, as the comparison with Core's documented results names them. */
+export type JsonType = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null';
+
+/**
+ * How a method's result compares with Bitcoin Core's, field by field, from
+ * Core's RPC help text. A path is dotted (`fees.base`); `[]` steps into every
+ * element of an array (`vin[].sequence`, `[]` alone: the result's elements);
+ * a trailing `?` on a step marks a field that is there only sometimes (in
+ * Core as in Tally); `''` is the result itself. Docs and a per-method test
+ * (test/integration/rpc/core-shape.test.ts) are generated from it.
+ */
+export interface CoreComparison {
+  /** Core's fields that Tally gives with Core's meaning, and their JSON types. */
+  same: Record<string, JsonType | JsonType[]>;
+  /** Core's fields that Tally gives with another meaning or value range: their types, and why. */
+  different?: Record<string, { type: JsonType | JsonType[]; why: string }>;
+  /** Fields Core does not have, and why Tally adds them. */
+  added?: Record<string, string>;
+  /** Core's fields that Tally leaves out, and why. */
+  missing?: Record<string, string>;
+  /** Set for a method Core does not have: where it comes from. */
+  notInCore?: string;
+}
+
 /** A method of a table whose handlers get `C` (the RPC's context unless said otherwise). */
 export interface RpcMethod<C = RpcContext> {
   name: string;
@@ -81,6 +131,8 @@ export interface RpcMethod<C = RpcContext> {
   result: string;
   /** Only on networks that mine on demand (regtest). */
   regtestOnly?: boolean;
+  /** The field-by-field comparison with Core's result (set by the method table from methods/core-*.ts). */
+  core?: CoreComparison;
   handler: (args: Record<string, unknown>, ctx: C) => unknown;
 }
 

@@ -9,6 +9,7 @@ import { TallyNode } from '../../src/node/node.js';
 import { resolveConfig } from '../../src/node/config.js';
 import { RpcServer } from '../../src/rpc/server.js';
 import { Notifier } from '../../src/rpc/notifications.js';
+import type { EventLogLimits } from '../../src/rpc/event-log.js';
 import { defaultRpcOptions, type RpcOptions } from '../../src/rpc/options.js';
 import { P2PService } from '../../src/network/network.js';
 import { defaultP2POptions, type P2POptions } from '../../src/network/options.js';
@@ -37,6 +38,8 @@ export interface StartRpcNodeOptions {
   p2p?: P2PService;
   /** Builds, starts (on 127.0.0.1, an OS-chosen port) and stops a p2p service for the node with these options. */
   withP2P?: Partial<P2POptions>;
+  /** How many notifications the notifier keeps for resumes (its default otherwise). */
+  eventLog?: EventLogLimits;
 }
 
 export async function startRpcNode(datadir: string, opts: StartRpcNodeOptions = {}): Promise<RpcTestNode> {
@@ -52,7 +55,7 @@ export async function startRpcNode(datadir: string, opts: StartRpcNodeOptions = 
   const p2p = ownP2P ?? opts.p2p;
   const rpcOpts = { ...defaultRpcOptions(config.network), port: 0, ...opts.rpc };
   const rpc = new RpcServer(rpcOpts, { node, ...(p2p ? { p2p } : {}), logger });
-  const notifier = new Notifier({ node, logger, maxBuffer: rpcOpts.maxSubscriberBuffer });
+  const notifier = new Notifier({ node, logger, maxBuffer: rpcOpts.maxSubscriberBuffer, ...(opts.eventLog ? { eventLog: opts.eventLog } : {}) });
   rpc.use(notifier);
   await rpc.start();
   const url = `http://127.0.0.1:${rpc.address.port}/`;

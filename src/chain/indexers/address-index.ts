@@ -1,69 +1,103 @@
 /**
- * The address index (btcd's indexers/addrindex.go): the unspent outputs and
- * the confirmed transactions of each output script. Written in the same batch
- * as the block's UTXO changes (state-changes.ts).
+ * The address index, write side (btcd's indexers/addrindex.go; the records of
+ * the insight/bitcore addressindex patches): per output script, its unspent
+ * outputs in height order (`U`) and every change a transaction made to it in
+ * block order (`D`, one record per output paid and per input spent). Written in
+ * the same batch as the block's UTXO changes (state-changes.ts); reads are in
+ * address-reads.ts.
  */
 import type { Block } from '../../primitives/block.js';
 import { classifyOutput } from '../../primitives/script.js';
 import { outpointKey } from '../../primitives/tx.js';
-import type { ChainDB } from '../chaindb.js';
-import type { ChainEntry } from '../entry.js';
-import { keys, PREFIX, readU32BE } from '../layout.js';
-import { decodeAddrUtxo, type UndoCoin } from '../records.js';
+import { BufferReader, BufferWriter } from '../../primitives/encoding.js';
+import type { Coin } from '../../consensus/coins.js';
+import type { BatchOp } from '../chaindb.js';
+import { keys } from '../layout.js';
+import type { UndoCoin } from '../records.js';
 
-export interface AddressUtxo {
-  txid: Uint8Array;
-  vout: number;
-  value: bigint;
+/** One change a confirmed transaction made to an output script (a `D` record). */
+export interface AddressDelta {
   height: number;
-}
-
-export interface AddressHistoryItem {
-  height: number;
+  /** The transaction's position in its block (the dialect's `blockindex`). */
+  position: number;
   txid: Uint8Array;
+  /** True for an input spending the script's coin, false for an output paying it. */
+  spending: boolean;
+  /** The input's index when spending, else the output's. */
+  index: number;
+  /** Satoshis: negative when spending. */
+  satoshis: bigint;
 }
 
-/** Unspent outputs paying to `script`. */
-export async function getAddressUtxos(db: ChainDB, script: Uint8Array): Promise<AddressUtxo[]> {
-  const skip = 1 + script.length;
-  const rows = await db.scan(keys.prefixRange(Uint8Array.of(PREFIX.addrUtxo), script));
-  return rows.map(([key, value]) => ({ txid: key.slice(skip, skip + 32), vout: readU32BE(key, skip + 32), ...decodeAddrUtxo(value) }));
+/** `U` value: the coin's amount and whether a coinbase created it. */
+export function encodeAddrUnspent(value: bigint, coinbase: boolean): Uint8Array {
+  return new BufferWriter(9).i64(value).u8(coinbase ? 1 : 0).finish();
 }
 
-/** Confirmed transactions touching `script`, oldest first. */
-export async function getAddressHistory(db: ChainDB, script: Uint8Array): Promise<AddressHistoryItem[]> {
-  const skip = 1 + script.length;
-  const found = await db.scanKeys(keys.prefixRange(Uint8Array.of(PREFIX.addrHistory), script));
-  return found.map((key) => ({ height: readU32BE(key, skip), txid: key.slice(skip + 4, skip + 36) }));
+export function decodeAddrUnspent(bytes: Uint8Array): { value: bigint; coinbase: boolean } {
+  const r = new BufferReader(bytes);
+  return { value: r.i64(), coinbase: r.u8() === 1 };
 }
 
-/** Address-history keys of a block: each transaction under every script it pays or spends from. */
-export function addressHistoryKeys(block: Block, entry: ChainEntry, undo: readonly UndoCoin[]): Uint8Array[] {
-  const seen = new Set<string>();
-  const out: Uint8Array[] = [];
-  const add = (script: Uint8Array, txid: Uint8Array) => {
-    const key = keys.addrHistory(script, entry.height, txid);
-    const id = Buffer.from(key).toString('hex');
-    if (!seen.has(id)) {
-      seen.add(id);
-      out.push(key);
+/** `D` value: the signed amount. */
+export function encodeAddrDelta(satoshis: bigint): Uint8Array {
+  return new BufferWriter(8).i64(satoshis).finish();
+}
+
+export function decodeAddrDelta(bytes: Uint8Array): bigint {
+  return new BufferReader(bytes).i64();
+}
+
+/**
+ * Every delta of a block, with the script it touches. `undo`: the coins the block
+ * spent from the UTXO set; an input spending an output of an earlier transaction
+ * of the same block finds its coin among the block's own outputs.
+ */
+export function blockAddressDeltas(block: Block, height: number, undo: readonly UndoCoin[]): { script: Uint8Array; delta: AddressDelta }[] {
+  const coins = new Map<string, Pick<Coin, 'value' | 'scriptPubKey'>>();
+  for (const { prevout, coin } of undo) coins.set(outpointKey(prevout), coin);
+  const out: { script: Uint8Array; delta: AddressDelta }[] = [];
+  for (const [position, tx] of block.transactions.entries()) {
+    const txid = tx.txidBytes;
+    if (position > 0) {
+      tx.inputs.forEach((input, index) => {
+        const coin = coins.get(outpointKey(input.prevout));
+        if (coin) out.push({ script: coin.scriptPubKey, delta: { height, position, txid, spending: true, index, satoshis: -coin.value } });
+      });
     }
-  };
-  const scripts = new Map<string, Uint8Array>();
-  for (const { prevout, coin } of undo) scripts.set(outpointKey(prevout), coin.scriptPubKey);
-  for (const [i, tx] of block.transactions.entries()) {
-    if (i > 0) {
-      for (const input of tx.inputs) {
-        const script = scripts.get(outpointKey(input.prevout));
-        if (script) add(script, tx.txidBytes);
-      }
-    }
-    tx.outputs.forEach((output, vout) => {
+    tx.outputs.forEach((output, index) => {
+      // Only taproot outputs are spendable coins (block-spends.ts); nothing else can be an address's.
       if (classifyOutput(output.scriptPubKey).type !== 'taproot') return;
-      add(output.scriptPubKey, tx.txidBytes);
-      // Later transactions of the same block may spend it.
-      scripts.set(outpointKey({ txid: tx.txidBytes, vout }), output.scriptPubKey);
+      out.push({ script: output.scriptPubKey, delta: { height, position, txid, spending: false, index, satoshis: output.value } });
+      coins.set(outpointKey({ txid, vout: index }), output);
     });
   }
   return out;
+}
+
+/** Index writes that connect a block at `height`: unspent records follow the coins, deltas are added. */
+export function addressIndexConnectOps(block: Block, height: number, spends: { undo: readonly UndoCoin[]; created: readonly UndoCoin[] }): BatchOp[] {
+  const ops: BatchOp[] = [];
+  for (const { prevout, coin } of spends.undo) ops.push({ type: 'del', key: keys.addrUnspent(coin.scriptPubKey, coin.height, prevout.txid, prevout.vout) });
+  for (const { prevout, coin } of spends.created) {
+    ops.push({ type: 'put', key: keys.addrUnspent(coin.scriptPubKey, coin.height, prevout.txid, prevout.vout), value: encodeAddrUnspent(coin.value, coin.coinbase) });
+  }
+  for (const { script, delta } of blockAddressDeltas(block, height, spends.undo)) ops.push({ type: 'put', key: keys.addrDelta(script, delta), value: encodeAddrDelta(delta.satoshis) });
+  return ops;
+}
+
+/** Index writes that disconnect a block at `height`: its outputs leave, the coins it spent return, its deltas go. */
+export function addressIndexDisconnectOps(block: Block, height: number, undo: readonly UndoCoin[]): BatchOp[] {
+  const ops: BatchOp[] = [];
+  // Deleting every output is enough: one spent within the block has no record to begin with.
+  for (const tx of block.transactions) {
+    tx.outputs.forEach((output, vout) => {
+      if (classifyOutput(output.scriptPubKey).type === 'taproot') ops.push({ type: 'del', key: keys.addrUnspent(output.scriptPubKey, height, tx.txidBytes, vout) });
+    });
+  }
+  for (const { prevout, coin } of undo) {
+    ops.push({ type: 'put', key: keys.addrUnspent(coin.scriptPubKey, coin.height, prevout.txid, prevout.vout), value: encodeAddrUnspent(coin.value, coin.coinbase) });
+  }
+  for (const { script, delta } of blockAddressDeltas(block, height, undo)) ops.push({ type: 'del', key: keys.addrDelta(script, delta) });
+  return ops;
 }

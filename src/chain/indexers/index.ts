@@ -1,2 +1,6 @@
-export { addressHistoryKeys, getAddressHistory, getAddressUtxos, type AddressHistoryItem, type AddressUtxo } from './address-index.js';
+export { addressIndexConnectOps, addressIndexDisconnectOps, blockAddressDeltas, type AddressDelta } from './address-index.js';
+export {
+  addressDeltas, addressUnspent, afterTransaction, getAddressHistory, getAddressUtxos,
+  type AddressHistoryItem, type AddressRange, type AddressUtxo, type Cursored,
+} from './address-reads.js';
 export { getTxLocation, txIndexConnectOps, txIndexDisconnectOps, type TxLocation } from './tx-index.js';

@@ -1,10 +1,15 @@
 // Tally explorer: hash routes over the node's JSON-RPC and /ws notifications.
 import { chain, recordReorg } from './chain-page.js';
-import { errorBox, html, shortHash } from './format.js';
-import { address, block, home, mempool, peers, tx } from './pages.js';
+import { address } from './address-page.js';
+import { block, blocks } from './block-pages.js';
+import { errorBox, html, PageError, shortHash } from './format.js';
+import { hashAtHeight } from './lookup.js';
+import { mempool } from './mempool-page.js';
+import { home, peers } from './pages.js';
 import { batch, Live, rpc, RpcError } from './rpc.js';
+import { tx } from './tx-page.js';
 
-const PAGES = { '': home, block, tx, address, mempool, peers, chain };
+const PAGES = { '': home, blocks, block, tx, address, mempool, peers, chain };
 /** Without the WebSocket, how often to look for a new tip. */
 const FALLBACK_POLL_MS = 5000;
 
@@ -20,6 +25,8 @@ function parseRoute() {
 
 function show() {
   current?.dispose();
+  // A banner belongs to the page it was raised on: navigating clears it.
+  notice('');
   const { name, arg } = parseRoute();
   const page = PAGES[name];
   for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('current', page !== undefined && a.dataset.nav === page.nav);
@@ -50,6 +57,8 @@ function mountPage(page, arg) {
       const data = await page.load(arg);
       if (!disposed) {
         main.innerHTML = page.view(data, arg).text;
+        sizeBars(main);
+        if (!shown) notice('');
         shown = true;
       }
     } catch (err) {
@@ -73,7 +82,8 @@ function mountPage(page, arg) {
   const poll = page.every ? setInterval(() => {
     if (!document.hidden) void refresh();
   }, page.every) : undefined;
-  if (page.watchAddress) live.watchAddress(arg);
+  const watched = page.watchAddress?.(arg);
+  if (watched) live.watchAddress(watched);
   void refresh();
   return {
     dispose() {
@@ -81,13 +91,22 @@ function mountPage(page, arg) {
       clearTimeout(timer);
       clearInterval(poll);
       for (const e of events) live.removeEventListener(e, soon);
-      if (page.watchAddress) live.unwatchAddress(arg);
+      if (watched) live.unwatchAddress(watched);
     },
   };
 }
 
+/** Bar widths come as `data-w` percentages: the page's policy refuses inline style attributes, not styles set from script. */
+function sizeBars(root) {
+  for (const el of root.querySelectorAll('[data-w]')) el.style.width = `${el.dataset.w}%`;
+}
+
+/** An error as the reader should see it: in words, not as the node's code. */
 function explain(err) {
+  if (err instanceof PageError) return { title: err.title, message: err.message };
   if (err instanceof RpcError && err.code === -5) return { title: 'Not found', message: err.message };
+  if (err instanceof RpcError && err.code === -401) return { title: 'Not signed in', message: err.message };
+  if (err instanceof TypeError) return { title: 'No answer', message: 'The node did not answer: is it still running? The page retries when it is back.' };
   return { title: 'Error', message: err.message ?? String(err) };
 }
 
@@ -123,7 +142,7 @@ async function search(text) {
   if (!q) return;
   try {
     if (/^\d+$/.test(q)) {
-      location.hash = `#/block/${await rpc('getblockhash', Number(q))}`;
+      location.hash = `#/block/${await hashAtHeight(Number(q))}`;
     } else if (/^[0-9a-fA-F]{64}$/.test(q)) {
       const id = q.toLowerCase();
       const [header, transaction] = await batch([['getblockheader', id, true], ['getrawtransaction', id, 0]]);
@@ -136,7 +155,7 @@ async function search(text) {
       else notice(`"${q}" is not a height, a block hash, a txid or an address of this network.`);
     }
   } catch (err) {
-    notice(err.message);
+    notice(explain(err).message);
   }
 }
 
@@ -152,6 +171,7 @@ async function start() {
   live.addEventListener('reorg', (e) => recordReorg(e.detail));
   showLive(false);
   let lastTip;
+  let tipFailed = false;
   const checkTip = async () => {
     try {
       const info = await rpc('getblockchaininfo');
@@ -161,8 +181,11 @@ async function start() {
         lastTip = info.bestblockhash;
         showTip(info.blocks, info.bestblockhash);
       }
+      if (tipFailed) notice('');
+      tipFailed = false;
     } catch (err) {
-      notice(err.message);
+      tipFailed = true;
+      notice(explain(err).message);
     }
   };
   live.addEventListener('block', (e) => { lastTip = e.detail.hash; });

@@ -46,6 +46,33 @@ export function ago(time, now = Date.now() / 1000) {
 
 export const dateTime = (time) => new Date(time * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
+/** The one time format of every page: `2026-12-06 23:05:12 UTC (3 min ago)`. */
+export const when = (time, now) => html`<span class="when" title="unix time ${time}">${dateTime(time)} <span class="muted">(${ago(time, now)})</span></span>`;
+
+const SUPERSCRIPT = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+const sup = (n) => String(n).replace(/./g, (c) => SUPERSCRIPT[c] ?? c);
+
+/**
+ * Chain work (getblock's 64 hex digits, the expected number of hashes behind the chain)
+ * in human units: `2.1 × 10⁹ hashes (2^31.0)`, small values as plain numbers.
+ */
+export function chainWork(hex) {
+  const work = BigInt(`0x${hex || '0'}`);
+  const bits = work === 0n ? 0 : Math.log2(Number(work));
+  if (work < 1_000_000n) return `${num(Number(work))} hashes (2^${bits.toFixed(1)})`;
+  const digits = work.toString();
+  const exp = digits.length - 1;
+  return `${digits[0]}.${digits.slice(1, 3)} × 10${sup(exp)} hashes (2^${bits.toFixed(1)})`;
+}
+
+/** A page's failure explained in words: the page shows `title` and `message` instead of the node's error text. */
+export class PageError extends Error {
+  constructor(title, message) {
+    super(message);
+    this.title = title;
+  }
+}
+
 /** A key/value table. Rows whose value is undefined are left out. */
 export function facts(rows) {
   return html`<table class="facts">${rows.filter(([, v]) => v !== undefined).map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>`;

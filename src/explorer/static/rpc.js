@@ -1,6 +1,17 @@
 // The node's public interfaces, as a browser reaches them: JSON-RPC over same-origin
-// fetch (the browser reuses the Basic credentials it prompted for) and the /ws
-// notifications (opened with a short-lived token from /explorer/session).
+// fetch (with the session cookie the sign-in link or the page load set, or the Basic
+// credentials the browser prompted for) and the /ws notifications (opened with a
+// short-lived token from /explorer/session).
+//
+// Every URL is built from location.origin, never relative to the page: opened as
+// http://__cookie__:<pw>@host/, the page's own URL holds credentials, and fetch()
+// refuses any URL resolved against it ("Request cannot be constructed from a URL
+// that includes credentials").
+
+/** An absolute URL on this server, without the user and password the page's URL may carry. */
+export function serverUrl(path) {
+  return new URL(path, location.origin).href;
+}
 
 export class RpcError extends Error {
   constructor(code, message) {
@@ -12,8 +23,8 @@ export class RpcError extends Error {
 let nextId = 1;
 
 async function post(body) {
-  const res = await fetch('/', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  if (res.status === 401) throw new RpcError(-401, 'Not authorized: reload the page and sign in with the RPC user and password (or __cookie__ and the datadir .cookie password).');
+  const res = await fetch(serverUrl('/'), { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status === 401) throw new RpcError(-401, 'Not authorized: open the sign-in link the node printed at start-up, or reload the page and sign in with the RPC user and password (or __cookie__ and the datadir .cookie password).');
   const text = await res.text();
   try {
     return JSON.parse(text);
@@ -93,7 +104,7 @@ export class Live extends EventTarget {
   async connect() {
     let token;
     try {
-      const res = await fetch('/explorer/session', { credentials: 'same-origin', cache: 'no-store' });
+      const res = await fetch(serverUrl('/explorer/session'), { credentials: 'same-origin', cache: 'no-store' });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       token = (await res.json()).token;
     } catch {

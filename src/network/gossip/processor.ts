@@ -30,6 +30,8 @@ export interface GossipProcessorModules {
   };
   /** Gives gossipsub the verdict on a message. */
   report(msgId: string, from: string, acceptance: Acceptance): void;
+  /** Told of each accepted message (getpeerinfo's last_block and last_transaction). */
+  onAccepted?(from: string, topic: string): void;
 }
 
 export class GossipProcessor {
@@ -48,6 +50,7 @@ export class GossipProcessor {
     // An orphan transaction's verdict is held by the orphan relay.
     if (!verdict) return;
     this.modules.report(msg.msgId, msg.from, verdict.acceptance);
+    if (verdict.acceptance === 'accept') this.modules.onAccepted?.(msg.from, msg.topic);
     if (verdict.penalty > 0) this.modules.peers.penalize(msg.from, verdict.penalty, `gossip: ${verdict.reason ?? 'invalid'}`);
   }
 

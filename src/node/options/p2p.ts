@@ -81,7 +81,7 @@ export function peerAddressWarnings(opts: Pick<P2POptions, 'bootstrap' | 'connec
   for (const option of ['bootstrap', 'connect'] as const) {
     for (const addr of opts[option]) {
       if (multiaddr(addr).getComponents().some((c) => c.name === 'p2p')) continue;
-      warnings.push({ option, addr, message: `${option} address has no /p2p/<peer id>: whoever answers there is taken for the peer; ask its operator for the full address (getnetworkinfo localaddresses)` });
+      warnings.push({ option, addr, message: `${option} address has no /p2p/<peer id>: whoever answers there is taken for the peer; ask its operator for the full address (getnetworkinfo localmultiaddrs)` });
     }
   }
   return warnings;

@@ -1,6 +1,7 @@
 /** JSON-RPC server options: address, credentials, allowed clients and rate limits. */
 import type { NetworkParams } from '../../consensus/params.js';
 import { defaultRpcOptions, type RpcOptions } from '../../rpc/options.js';
+import { normalizeOrigin } from '../../rpc/cors.js';
 import { lastValue, parseBool, type OptionDecl, type OptionValues } from './declare.js';
 import { badOption } from './errors.js';
 
@@ -12,6 +13,7 @@ export const RPC_OPTIONS: readonly OptionDecl[] = [
   { name: 'rpc-allow-ip', flag: '--rpc-allow-ip <ip/cidr>', description: 'allow RPC clients from these addresses besides loopback (repeatable)', kind: 'list' },
   { name: 'rpc-rate-limit', flag: '--rpc-rate-limit <n>', description: 'requests per second each RPC client address may make; 0 for no limit (default 100)', kind: 'number' },
   { name: 'rpc-rate-burst', flag: '--rpc-rate-burst <n>', description: 'requests an RPC client may make at once before the rate limit applies (default 200)', kind: 'number' },
+  { name: 'rpc-cors', flag: '--rpc-cors <origin>', description: 'let browser pages from this origin (scheme://host[:port], or * for any, without credentials) call the RPC; repeatable, off by default', kind: 'list' },
   { name: 'rpc-rate-limit-loopback', flag: '--rpc-rate-limit-loopback', description: 'rate-limit loopback RPC clients too (behind a local reverse proxy)', kind: 'bool' },
   { name: 'rpc', flag: '--no-rpc', description: 'run without the JSON-RPC server', kind: 'bool', commandLineOnly: 'rpc is a command-line switch only: use --no-rpc' },
 ];
@@ -31,6 +33,7 @@ export function rpcOptionsFrom(values: OptionValues, network: NetworkParams): Rp
     opts.port = n;
   }
   opts.allowIp = [...(values['rpc-allow-ip'] ?? [])];
+  opts.cors = readCors(values['rpc-cors'] ?? []);
   readCredentials(opts, last('rpc-user'), last('rpc-password'));
   readRateLimit(opts, last);
   return opts;
@@ -42,6 +45,17 @@ function readCredentials(opts: RpcOptions, user: string | undefined, password: s
   if (user.includes(':')) throw badOption('rpc-user', 'must not contain ":"');
   opts.user = user;
   opts.password = password!;
+}
+
+/** `rpc-cors` origins, normalized. @throws ConfigError bad-option for anything but an origin or `*` */
+function readCors(values: readonly string[]): string[] {
+  return values.map((value) => {
+    try {
+      return normalizeOrigin(value.trim());
+    } catch (err) {
+      throw badOption('rpc-cors', (err as Error).message);
+    }
+  });
 }
 
 /** `rpc-rate-limit` (requests per second per client, 0 for none), `rpc-rate-burst` and `rpc-rate-limit-loopback`. */

@@ -7,9 +7,9 @@ import { BufferReader } from '../../primitives/encoding.js';
 import { decodeBits } from '../../consensus/pow.js';
 import type { ChainEntry } from '../../chain/index.js';
 import type { ChainReader } from '../../node/interface.js';
-import { formatBits, formatDifficulty, formatUint256, txToJson } from '../format.js';
+import { formatBits, formatDifficulty, formatUint256 } from '../format.js';
 import type { RpcContext } from '../types.js';
-import { txFee } from './chain-lookup.js';
+import { txToUniv } from './tx-json.js';
 
 /** Transactions in a stored block (read from the count after the header, without decoding the block); 0 without data. */
 async function blockTxCount(chain: ChainReader, entry: ChainEntry): Promise<number> {
@@ -78,22 +78,26 @@ export async function headerToJson(ctx: RpcContext, entry: ChainEntry): Promise<
 const decodedCache = new WeakMap<ChainReader, Map<string, unknown[]>>();
 const DECODED_CACHE_BLOCKS = 8;
 
-async function decodedTransactions(ctx: RpcContext, entry: ChainEntry, block: Block): Promise<unknown[]> {
+async function decodedTransactions(ctx: RpcContext, entry: ChainEntry, block: Block, verbosity: number): Promise<unknown[]> {
   const chain = ctx.chain;
   let cache = decodedCache.get(chain);
   if (!cache) decodedCache.set(chain, (cache = new Map()));
-  const key = `${entry.hashHex}:${chain.isMain(entry)}`;
+  const key = `${entry.hashHex}:${chain.isMain(entry)}:${verbosity}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const spent = await chain.spentCoins(entry);
-  const tx = block.transactions.map((t, i) => txToJson(t, ctx.params, i > 0 && spent ? txFee(t, spent[i]!) : undefined));
+  const prevouts = verbosity >= 3;
+  const tx = block.transactions.map((t, i) => txToUniv(t, ctx.params, { ...(i > 0 && spent ? { spent: spent[i]! } : {}), prevouts }));
   cache.set(key, tx);
   if (cache.size > DECODED_CACHE_BLOCKS) cache.delete(cache.keys().next().value!);
   return tx;
 }
 
-/** Core's getblock verbosity 1 (txids) or 2 (decoded transactions, with fees where the undo data has them). */
+/**
+ * Core's getblock verbosity 1 (txids), 2 (decoded transactions, with fees where
+ * the undo data has them) or 3 (also each input's prevout).
+ */
 export async function blockToJson(ctx: RpcContext, entry: ChainEntry, block: Block, verbosity: number): Promise<Record<string, unknown>> {
-  const tx = verbosity === 1 ? block.transactions.map((t) => t.txid) : await decodedTransactions(ctx, entry, block);
+  const tx = verbosity === 1 ? block.transactions.map((t) => t.txid) : await decodedTransactions(ctx, entry, block, verbosity);
   return { ...(await headerToJson(ctx, entry)), strippedsize: block.strippedSize, size: block.size, weight: block.weight, tx };
 }

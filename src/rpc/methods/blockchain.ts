@@ -8,11 +8,12 @@ import { decodeBits } from '../../consensus/pow.js';
 import type { ChainEntry } from '../../chain/index.js';
 import type { ChainReader } from '../../node/interface.js';
 import { invalidParameter as invalid, RPC, RpcError } from '../errors.js';
-import { formatAmount, formatBits, formatDifficulty, formatUint256, scriptPubKeyToJson } from '../format.js';
+import { formatAmount, formatBits, formatDifficulty, formatUint256 } from '../format.js';
 import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
 import { blockStats } from './block-stats.js';
 import { blockToJson, chainTxCount, headerToJson } from './block-json.js';
 import { entryByHashOrHeight, loadBlock, lookupEntry } from './chain-lookup.js';
+import { scriptPubKeyJson } from './script-json.js';
 
 /** Core's DEFAULT_MAX_TIP_AGE: a tip older than this means the node is still catching up. */
 const MAX_TIP_AGE = 24 * 60 * 60;
@@ -98,7 +99,7 @@ export const blockchainMethods: RpcMethod[] = [
     category: 'blockchain',
     description: 'Height of the best chain.',
     params: [],
-    result: 'height (integer)',
+    result: 'n (numeric) the height',
     handler: (_args, ctx) => ctx.chain.height,
   }),
   defineMethod({
@@ -106,7 +107,7 @@ export const blockchainMethods: RpcMethod[] = [
     category: 'blockchain',
     description: 'Hash of the tip of the best chain.',
     params: [],
-    result: 'hash (hex)',
+    result: '"hex" (string) the block hash',
     handler: (_args, ctx) => ctx.chain.tip.hashHex,
   }),
   defineMethod({
@@ -114,7 +115,7 @@ export const blockchainMethods: RpcMethod[] = [
     category: 'blockchain',
     description: 'Hash of the best-chain block at a height.',
     params: [{ name: 'height', type: 'integer', required: true, description: 'the height' }],
-    result: 'hash (hex)',
+    result: '"hex" (string) the block hash',
     handler: ({ height }, ctx) => {
       const entry = ctx.chain.getEntryAtHeight(height as number);
       if ((height as number) < 0 || !entry) throw invalid('Block height out of range');
@@ -124,13 +125,13 @@ export const blockchainMethods: RpcMethod[] = [
   defineMethod({
     name: 'getblock',
     category: 'blockchain',
-    description: 'A block: verbosity 0 gives its hex, 1 its header fields and txids, 2 its decoded transactions with fees.',
+    description: 'A block: verbosity 0 gives its hex, 1 its header fields and txids, 2 its decoded transactions with fees, 3 also the coins each input spends (prevout).',
     params: [
       hashParam('blockhash', 'the block hash'),
       // Integer last: a number out of range then reports -8, not the boolean type error.
-      { name: 'verbosity', type: ['boolean', 'integer'], default: 1, min: 0, max: 2, description: '0 hex, 1 object with txids, 2 object with transactions (true = 1, false = 0)' },
+      { name: 'verbosity', type: ['boolean', 'integer'], default: 1, min: 0, max: 3, description: '0 hex, 1 object with txids, 2 object with transactions, 3 with transactions and prevouts (true = 1, false = 0)' },
     ],
-    result: 'hex (verbosity 0) | { hash, confirmations, height, version, versionHex, merkleroot, time, mediantime, nonce, bits, target, difficulty, chainwork, nTx, previousblockhash, nextblockhash, strippedsize, size, weight, tx }',
+    result: 'hex (verbosity 0) | { hash, confirmations, height, version, versionHex, merkleroot, time, mediantime, nonce, bits, target, difficulty, chainwork, nTx, previousblockhash, nextblockhash, strippedsize, size, weight, tx: txids (1) or transactions as getrawtransaction gives them, with fee (2) and each input\'s prevout (3) }',
     handler: async ({ blockhash, verbosity }, ctx) => {
       const level = typeof verbosity === 'boolean' ? Number(verbosity) : (verbosity as number);
       const entry = lookupEntry(ctx.chain, blockhash as string);
@@ -174,7 +175,7 @@ export const blockchainMethods: RpcMethod[] = [
       { name: 'n', type: 'integer', required: true, min: 0, max: 0xffffffff, description: 'the output index' },
       { name: 'include_mempool', type: 'boolean', default: true, description: 'also see outputs of pool transactions, and outputs they spend as spent' },
     ],
-    result: '{ bestblock, confirmations, value, scriptPubKey: { hex, address, type }, coinbase } | null',
+    result: '{ bestblock, confirmations, value, scriptPubKey: { asm, desc, hex, address?, type }, coinbase } | null',
     handler: async ({ txid, n, include_mempool: includeMempool }, ctx) => {
       const found = await findTxOut(ctx, txid as string, n as number, includeMempool as boolean);
       if (!found) return null;
@@ -183,7 +184,7 @@ export const blockchainMethods: RpcMethod[] = [
         bestblock: tip.hashHex,
         confirmations: found.height === undefined ? 0 : tip.height - found.height + 1,
         value: formatAmount(found.output.value),
-        scriptPubKey: scriptPubKeyToJson(found.output.scriptPubKey, ctx.params),
+        scriptPubKey: scriptPubKeyJson(found.output.scriptPubKey, ctx.params),
         coinbase: found.coinbase,
       };
     },
@@ -197,7 +198,7 @@ export const blockchainMethods: RpcMethod[] = [
       { name: 'hash_or_height', type: ['integer', 'hash'], description: 'only the tip can be asked for (no coinstatsindex)' },
       { name: 'use_index', type: 'boolean', default: true, description: 'accepted for compatibility; there is no index' },
     ],
-    result: '{ height, bestblock, txouts, bogosize, hash_serialized_3, total_amount }',
+    result: '{ height, bestblock, txouts, bogosize, hash_serialized_3, total_amount, transactions, disk_size }',
     handler: async ({ hash_type: hashType, hash_or_height: at }, ctx) => {
       if (hashType !== 'hash_serialized_3' && hashType !== 'none') throw invalid(`'${String(hashType)}' is not a valid hash_type`);
       const chain = ctx.chain;
@@ -215,6 +216,9 @@ export const blockchainMethods: RpcMethod[] = [
           bogosize: digest.txouts * (BOGO_COIN_OVERHEAD + 34),
           ...(hashType === 'none' ? {} : { hash_serialized_3: digest.hash }),
           total_amount: formatAmount(digest.totalAmount),
+          transactions: digest.transactions,
+          // One database holds blocks and coins: its whole size, where Core gives its chainstate's.
+          disk_size: await chain.sizeOnDisk(),
         };
       }
     },

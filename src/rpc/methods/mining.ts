@@ -28,6 +28,8 @@ const DEFAULT_MAX_TRIES = 1_000_000;
 /** Coinbase payout of getblocktemplate's internal template: the miner replaces the coinbase anyway. */
 const TEMPLATE_PAYOUT = Uint8Array.of(OP_RETURN);
 const ESTIMATE_MODES = ['unset', 'economical', 'conservative'];
+/** Core's highest target (its long-horizon estimator's, 1008 blocks): clients ask up to it; the estimator clamps to its own. */
+const MAX_CONF_TARGET = 1008;
 
 
 /**
@@ -245,15 +247,14 @@ export const miningMethods: RpcMethod[] = [
   defineMethod({
     name: 'estimatesmartfee',
     category: 'util',
-    description: 'Fee rate (coins per kvB) likely to confirm within conf_target blocks.',
+    description: 'Fee rate (coins per kvB) likely to confirm within conf_target blocks. Targets beyond what the estimator tracks are clamped to it, as Core does; `blocks` says which target answered.',
     params: [
-      { name: 'conf_target', type: 'integer', required: true, description: 'confirmation target in blocks' },
+      { name: 'conf_target', type: 'integer', required: true, description: `confirmation target in blocks, 1 to ${MAX_CONF_TARGET}` },
       { name: 'estimate_mode', type: 'string', default: 'economical', description: 'unset, economical or conservative' },
     ],
     result: '{ feerate, blocks } | { errors, blocks }',
     handler: ({ conf_target: target, estimate_mode: mode }, ctx) => {
-      const max = ctx.mempool.feeEstimator.opts.maxTarget;
-      if ((target as number) < 1 || (target as number) > max) throw invalid(`Invalid conf_target, must be between 1 and ${max}`);
+      if ((target as number) < 1 || (target as number) > MAX_CONF_TARGET) throw invalid(`Invalid conf_target, must be between 1 and ${MAX_CONF_TARGET}`);
       if (!ESTIMATE_MODES.includes((mode as string).toLowerCase())) throw invalid('Invalid estimate_mode parameter, must be one of: "unset", "economical", "conservative"');
       const estimate = ctx.mempool.estimateSmartFee(target as number);
       if (estimate.feerate === undefined) return { errors: estimate.errors ?? ['Insufficient data or no feerate found'], blocks: estimate.blocks };

@@ -1,18 +1,18 @@
 /**
  * Network methods, shaped like Bitcoin Core's: peers, totals, bans and manual
  * connections. Peers are libp2p peers, so where Core takes an IP address or
- * subnet these take a multiaddr or a peer id. Without p2p (`--no-p2p`) every
- * method but `getnetworkinfo` fails with Core's code -9 (-31 for the ones
- * Core reports as "P2P disabled").
+ * subnet these take a multiaddr or a peer id. Without p2p (`--no-p2p`) the
+ * read-only methods answer as Core does with networking off (no peers, zero
+ * totals); the ones that change peers or bans fail with Core's -31 "P2P disabled".
  */
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { RPC, RpcError } from '../errors.js';
-import { formatAmount } from '../format.js';
 import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
 import { DEFAULT_BAN_SECONDS, listBanned, setBan } from './bans.js';
-import { book, peerInfo, pingAll, PROTOCOL_VERSION, SUBVERSION, type P2P } from './peers.js';
+import { coreAddr, netTotals, networkInfo } from './net-info.js';
+import { book, peerInfo, pingAll, type P2P } from './peers.js';
 
-export { SUBVERSION } from './peers.js';
+export { SUBVERSION } from './net-info.js';
 
 /** Core's RPC_CLIENT_NODE_NOT_ADDED, for `addnode remove` of a node never added. */
 const CLIENT_NODE_NOT_ADDED = -24;
@@ -30,43 +30,14 @@ function parseMultiaddr(text: string): Multiaddr {
   }
 }
 
-/** The peer id a `disconnectnode` address names: a bare peer id, or a multiaddr ending in /p2p/<id>. */
+/** The peer id a `disconnectnode` address names: Core's host:port (getpeerinfo's addr), a bare peer id, or a multiaddr ending in /p2p/<id>. */
 function peerOfAddress(p2p: P2P, address: string): string | undefined {
+  if (address.includes(':') && !address.startsWith('/')) return p2p.peerInfo().find((p) => p.addresses.some((a) => coreAddr(a) === address))?.id;
   if (!address.startsWith('/')) return address;
   const id = parseMultiaddr(address).getComponents().find((c) => c.name === 'p2p')?.value;
   if (id) return id;
   // A bare transport address: the peer connected from it, as Core matches by IP:port.
   return p2p.peerInfo().find((p) => p.addresses.includes(address))?.id;
-}
-
-/** Core reports fee rates in coins per 1000 virtual bytes; the mempool keeps sat/vB. */
-function perKvB(satPerVb: number): number {
-  return formatAmount(BigInt(Math.round(satPerVb * 1000)));
-}
-
-function networkInfo(ctx: RpcContext): Record<string, unknown> {
-  const peers = ctx.p2p?.peerInfo() ?? [];
-  const inbound = peers.filter((p) => p.direction === 'inbound').length;
-  const mempool = ctx.mempool.info();
-  return {
-    version: 100,
-    subversion: SUBVERSION,
-    protocolversion: PROTOCOL_VERSION,
-    localservices: '',
-    localrelay: true,
-    timeoffset: 0,
-    networkactive: ctx.p2p !== undefined,
-    connections: peers.length,
-    connections_in: inbound,
-    connections_out: peers.length - inbound,
-    networks: [],
-    relayfee: perKvB(mempool.minrelaytxfee),
-    incrementalfee: perKvB(mempool.incrementalrelayfee),
-    // Full multiaddrs with /p2p/<id>: what an operator hands out as --bootstrap addresses.
-    localaddresses: ctx.p2p?.localAddresses() ?? [],
-    ...(ctx.p2p ? { peer_id: ctx.p2p.peerId } : {}),
-    warnings: '',
-  };
 }
 
 async function addNode(p2p: P2P, node: string, command: string): Promise<null> {
@@ -110,37 +81,34 @@ export const networkMethods: RpcMethod[] = [
   defineMethod({
     name: 'getpeerinfo',
     category: 'network',
-    description: 'Connected peers that completed the handshake.',
+    description: 'Connected peers that completed the handshake ([] without p2p). Bytes are counted on the wire (encrypted and muxed), as Core counts its sockets\' bytes.',
     params: [],
-    result: '[{ id, addr, network, services, relaytxes, conntime, pingtime?, version, subver, inbound, startingheight, synced_blocks, banscore, peer_id, ... }]',
-    handler: (_args, ctx) => peerInfo(requireP2P(ctx, RPC.CLIENT_NOT_CONNECTED)),
+    result: '[{ id, addr (host:port), network, services, servicesnames, relaytxes, lastsend, lastrecv, bytessent, bytesrecv, conntime, timeoffset, pingtime?, minping?, version, subver, inbound, bip152_hb_to, bip152_hb_from, startingheight, synced_headers, synced_blocks, addr_relay_enabled, permissions, connection_type, peer_id, multiaddr, addresses, banscore }]',
+    handler: (_args, ctx) => peerInfo(ctx.p2p),
   }),
   defineMethod({
     name: 'getconnectioncount',
     category: 'network',
-    description: 'How many peers are connected.',
+    description: 'How many peers are connected (0 without p2p).',
     params: [],
-    result: 'count (integer)',
-    handler: (_args, ctx) => requireP2P(ctx, RPC.CLIENT_NOT_CONNECTED).peerInfo().length,
+    result: 'n (numeric) the number of peers',
+    handler: (_args, ctx) => ctx.p2p?.peerInfo().length ?? 0,
   }),
   defineMethod({
     name: 'getnetworkinfo',
     category: 'network',
     description: 'The node\'s networking state, including its own full multiaddrs to hand out as bootstrap addresses.',
     params: [],
-    result: '{ version, subversion, protocolversion, localservices, networkactive, connections, connections_in, connections_out, networks, relayfee, incrementalfee, localaddresses, warnings }',
+    result: '{ version, subversion, protocolversion, localservices, localservicesnames, localrelay, timeoffset, networkactive, connections, connections_in, connections_out, networks: [{ name, limited, reachable, proxy, proxy_randomize_credentials }], relayfee, incrementalfee, localaddresses: [{ address, port, score }], localmultiaddrs, peer_id?, warnings }',
     handler: (_args, ctx) => networkInfo(ctx),
   }),
   defineMethod({
     name: 'getnettotals',
     category: 'network',
-    description: 'Bytes received and sent in block transfers.',
+    description: 'Bytes received and sent on every connection since start (zeros without p2p).',
     params: [],
-    result: '{ totalbytesrecv, totalbytessent, timemillis }',
-    handler: (_args, ctx) => {
-      const t = requireP2P(ctx, RPC.CLIENT_NOT_CONNECTED).totals();
-      return { totalbytesrecv: t.bytesIn, totalbytessent: t.bytesOut, timemillis: Date.now() };
-    },
+    result: '{ totalbytesrecv, totalbytessent, timemillis, uploadtarget: { timeframe, target, target_reached, serve_historical_blocks, bytes_left_in_cycle, time_left_in_cycle } }',
+    handler: (_args, ctx) => netTotals(ctx),
   }),
   defineMethod({
     name: 'addnode',
@@ -161,7 +129,7 @@ export const networkMethods: RpcMethod[] = [
     category: 'network',
     description: 'Disconnects a peer, named by address (multiaddr or peer id) or by nodeid (getpeerinfo id or peer id).',
     params: [
-      { name: 'address', type: 'string', description: 'multiaddr (with /p2p/<id>) or peer id' },
+      { name: 'address', type: 'string', description: 'host:port (getpeerinfo addr), multiaddr (with /p2p/<id>) or peer id' },
       { name: 'nodeid', type: ['integer', 'string'], description: 'the id or peer_id from getpeerinfo' },
     ],
     result: 'null',
@@ -205,9 +173,9 @@ export const networkMethods: RpcMethod[] = [
   defineMethod({
     name: 'ping',
     category: 'network',
-    description: 'Pings every peer; the round trips appear as pingtime in getpeerinfo.',
+    description: 'Pings every peer; the round trips appear as pingtime and minping in getpeerinfo.',
     params: [],
     result: 'null',
-    handler: (_args, ctx) => pingAll(requireP2P(ctx, RPC.CLIENT_NOT_CONNECTED)),
+    handler: (_args, ctx) => pingAll(ctx.p2p),
   }),
 ];

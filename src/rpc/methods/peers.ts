@@ -1,26 +1,26 @@
 /**
  * Peers as Core's getpeerinfo shows them. Peers are libp2p peers; Core's small
- * numeric ids and ping round trips are kept here, per p2p service.
+ * numeric ids are kept here, per p2p service. The multiaddrs and the peer id
+ * come along in extra fields (`multiaddr`, `addresses`, `peer_id`).
  */
-import type { RpcContext } from '../types.js';
+import type { RpcContext, RpcPeer } from '../types.js';
+import { coreAddr, networkOf, PROTOCOL_VERSION, SERVICES, SERVICES_NAMES, SUBVERSION } from './net-info.js';
 
-export const SUBVERSION = '/Tally:0.1.0/';
-export const PROTOCOL_VERSION = 1;
+export { PROTOCOL_VERSION, SUBVERSION } from './net-info.js';
 
 export type P2P = NonNullable<RpcContext['p2p']>;
 
-/** Per-service state the RPC layer keeps about peers: Core-style small numeric ids and ping round trips. */
+/** Per-service state the RPC layer keeps about peers: Core-style small numeric ids. */
 interface PeerBook {
   ids: Map<string, number>;
   nextId: number;
-  pings: Map<string, number>;
 }
 const books = new WeakMap<P2P, PeerBook>();
 
 export function book(p2p: P2P): PeerBook {
   let b = books.get(p2p);
   if (!b) {
-    b = { ids: new Map(), nextId: 0, pings: new Map() };
+    b = { ids: new Map(), nextId: 0 };
     books.set(p2p, b);
   }
   return b;
@@ -37,50 +37,58 @@ function numericId(p2p: P2P, peer: string): number {
   return id;
 }
 
-/** Core's network names for the first protocol of an address. */
-function networkOf(addr: string | undefined): string {
-  if (!addr) return 'not_publicly_routable';
-  if (addr.startsWith('/ip4/')) return 'ipv4';
-  if (addr.startsWith('/ip6/')) return 'ipv6';
-  return 'not_publicly_routable';
+/** Round trips in seconds, as Core gives them, once measured. */
+function pings(p: RpcPeer): Record<string, number> {
+  return {
+    ...(p.pingMs !== undefined ? { pingtime: p.pingMs / 1000 } : {}),
+    ...(p.minPingMs !== undefined ? { minping: p.minPingMs / 1000 } : {}),
+  };
 }
 
-export function peerInfo(p2p: P2P): Record<string, unknown>[] {
-  const pings = book(p2p).pings;
-  return p2p.peerInfo().map((p) => {
-    const ping = pings.get(p.id);
-    return {
-      id: numericId(p2p, p.id),
-      addr: p.addresses[0] ?? '',
-      network: networkOf(p.addresses[0]),
-      services: '',
-      relaytxes: true,
-      lastsend: 0,
-      lastrecv: 0,
-      bytessent: 0,
-      bytesrecv: 0,
-      conntime: p.connectedAt,
-      ...(ping !== undefined ? { pingtime: ping / 1000 } : {}),
-      version: PROTOCOL_VERSION,
-      subver: SUBVERSION,
-      inbound: p.direction === 'inbound',
-      startingheight: p.status.height,
-      synced_headers: p.status.height,
-      synced_blocks: p.status.height,
-      banscore: p.score,
-      peer_id: p.id,
-      addresses: p.addresses,
-    };
-  });
+/** One peer in Core's getpeerinfo shape, with Tally's extra fields after Core's. */
+function peerJson(p2p: P2P, p: RpcPeer): Record<string, unknown> {
+  const first = p.addresses[0];
+  return {
+    id: numericId(p2p, p.id),
+    addr: coreAddr(first),
+    network: networkOf(first),
+    services: SERVICES,
+    servicesnames: SERVICES_NAMES,
+    relaytxes: true,
+    lastsend: p.lastSend,
+    lastrecv: p.lastRecv,
+    last_transaction: p.lastTransaction,
+    last_block: p.lastBlock,
+    bytessent: p.bytesSent,
+    bytesrecv: p.bytesRecv,
+    conntime: p.connectedAt,
+    timeoffset: 0,
+    ...pings(p),
+    version: PROTOCOL_VERSION,
+    subver: SUBVERSION,
+    inbound: p.direction === 'inbound',
+    bip152_hb_to: false,
+    bip152_hb_from: false,
+    startingheight: p.status.height,
+    synced_headers: p.status.height,
+    synced_blocks: p.status.height,
+    addr_relay_enabled: false,
+    permissions: [],
+    connection_type: p.connectionType,
+    peer_id: p.id,
+    multiaddr: first ?? '',
+    addresses: p.addresses,
+    banscore: p.score,
+  };
 }
 
-/** Pings every peer in the background; round trips show up as `pingtime` in getpeerinfo. */
-export function pingAll(p2p: P2P): null {
-  const pings = book(p2p).pings;
-  for (const p of p2p.peerInfo()) {
-    p2p.ping(p.id)
-      .then((ms) => pings.set(p.id, ms))
-      .catch(() => pings.delete(p.id));
-  }
+/** Core's getpeerinfo; without p2p, no peers. */
+export function peerInfo(p2p: P2P | undefined): Record<string, unknown>[] {
+  return p2p ? p2p.peerInfo().map((p) => peerJson(p2p, p)) : [];
+}
+
+/** Pings every peer in the background; round trips show up as `pingtime` and `minping` in getpeerinfo. */
+export function pingAll(p2p: P2P | undefined): null {
+  for (const p of p2p?.peerInfo() ?? []) p2p!.ping(p.id).catch(() => undefined);
   return null;
 }

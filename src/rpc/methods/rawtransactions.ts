@@ -8,12 +8,11 @@ import type { Block } from '../../primitives/block.js';
 import { Transaction } from '../../primitives/tx.js';
 import type { ChainEntry } from '../../chain/index.js';
 import { RPC, RpcError } from '../errors.js';
-import { formatAmount, txToJson } from '../format.js';
 import { defineMethod, type RpcContext, type RpcMethod } from '../types.js';
-import { txFee } from './chain-lookup.js';
 import { scriptPubKeyJson } from './script-json.js';
 import { sendRawTransaction, testMempoolAccept } from './send-tx.js';
 import { decodeTx, MAX_SEQUENCE, parseInputs, parseOutputs } from './tx-args.js';
+import { txToUniv } from './tx-json.js';
 
 // ---------------------------------------------------------------------------
 // getrawtransaction
@@ -48,16 +47,9 @@ async function locate(ctx: RpcContext, txid: string, blockhash?: string): Promis
   return { tx: found.block.transactions[found.position]!, block: found };
 }
 
-/** Verbosity 2 of a confirmed transaction: each input's spent coin and the fee, where the chain knows them (best chain only). */
-async function addPrevouts(json: Record<string, unknown>, tx: Transaction, { entry, position }: NonNullable<Located['block']>, ctx: RpcContext): Promise<void> {
-  if (tx.isCoinbase()) return;
-  const spent = (await ctx.chain.spentCoins(entry))?.[position];
-  if (!spent) return;
-  const vin = json.vin as Record<string, unknown>[];
-  spent.forEach((coin, i) => {
-    vin[i]!.prevout = { generated: coin.coinbase, height: coin.height, value: formatAmount(coin.value), scriptPubKey: scriptPubKeyJson(coin.scriptPubKey, ctx) };
-  });
-  json.fee = formatAmount(txFee(tx, spent));
+/** The coins a confirmed transaction spends (from its block's undo data), on the best chain only. */
+async function spentBy({ entry, position }: NonNullable<Located['block']>, ctx: RpcContext) {
+  return position === 0 ? undefined : (await ctx.chain.spentCoins(entry))?.[position];
 }
 
 async function getRawTransaction(args: Record<string, unknown>, ctx: RpcContext): Promise<unknown> {
@@ -66,12 +58,12 @@ async function getRawTransaction(args: Record<string, unknown>, ctx: RpcContext)
   if (verbosity === 0) return located.tx.toHex();
   const json: Record<string, unknown> = {};
   if (args.blockhash !== undefined) json.in_active_chain = ctx.chain.isMain(located.block!.entry);
-  Object.assign(json, txToJson(located.tx, ctx.params));
+  const spent = verbosity === 2 && located.block ? await spentBy(located.block, ctx) : undefined;
+  Object.assign(json, txToUniv(located.tx, ctx.params, { ...(spent ? { spent } : {}), prevouts: true }));
   if (located.block) {
     const { entry } = located.block;
     const main = ctx.chain.isMain(entry);
     Object.assign(json, { blockhash: entry.hashHex, confirmations: main ? ctx.chain.height - entry.height + 1 : 0, time: entry.header.time, blocktime: entry.header.time });
-    if (verbosity === 2) await addPrevouts(json, located.tx, located.block, ctx);
   }
   return json;
 }
@@ -91,7 +83,7 @@ export const rawtransactionsMethods: RpcMethod[] = [
       { name: 'verbose', type: ['boolean', 'integer'], default: 0, min: 0, max: 2, description: '0/false: hex; 1/true: decoded; 2: decoded with prevouts and fee' },
       { name: 'blockhash', type: 'hash', description: 'look only in this block' },
     ],
-    result: 'hex | { in_active_chain?, txid, hash, version, size, vsize, weight, locktime, vin, vout, hex, blockhash?, confirmations?, time?, blocktime?, fee? }',
+    result: 'hex | { in_active_chain?, txid, hash, version, size, vsize, weight, locktime, vin: [{ txid, vout, scriptSig: { asm, hex }, txinwitness?, prevout? (verbosity 2), sequence }], vout: [{ value, n, scriptPubKey: { asm, desc, hex, address?, type } }], fee? (verbosity 2), hex, blockhash?, confirmations?, time?, blocktime? }',
     handler: getRawTransaction,
   }),
   defineMethod({
@@ -99,10 +91,9 @@ export const rawtransactionsMethods: RpcMethod[] = [
     category: 'rawtransactions',
     description: 'Decodes a serialized transaction.',
     params: [{ name: 'hexstring', type: 'string', required: true, description: 'the transaction hex' }],
-    result: '{ txid, hash, version, size, vsize, weight, locktime, vin, vout }',
+    result: '{ txid, hash, version, size, vsize, weight, locktime, vin: [{ txid, vout, scriptSig: { asm, hex }, txinwitness?, sequence }], vout: [{ value, n, scriptPubKey: { asm, desc, hex, address?, type } }] }',
     handler: ({ hexstring }, ctx) => {
-      const { hex: _hex, ...json } = txToJson(decodeTx(hexstring), ctx.params);
-      return json;
+      return txToUniv(decodeTx(hexstring), ctx.params, { hex: false });
     },
   }),
   defineMethod({
@@ -110,9 +101,9 @@ export const rawtransactionsMethods: RpcMethod[] = [
     category: 'rawtransactions',
     description: 'Decodes a hex-encoded script.',
     params: [{ name: 'hexstring', type: 'hex', required: true, description: 'the script hex' }],
-    result: '{ asm, desc, type: witness_v1_taproot | nulldata | nonstandard, address? }',
+    result: '{ asm, desc, type (Core\'s names: witness_v1_taproot, nulldata, witness_v0_keyhash, pubkeyhash, ..., nonstandard), address? }',
     handler: ({ hexstring }, ctx) => {
-      const { hex: _hex, ...json } = scriptPubKeyJson(fromHex(hexstring as string), ctx);
+      const { hex: _hex, ...json } = scriptPubKeyJson(fromHex(hexstring as string), ctx.params);
       return json;
     },
   }),

@@ -26,7 +26,7 @@ export const utilMethods: RpcMethod[] = [
     category: 'control',
     description: 'The method table as an OpenRPC document.',
     params: [],
-    result: 'OpenRPC document (object)',
+    result: '{ openrpc, info, methods } (json object) an OpenRPC document',
     handler: (_args, ctx) => openRpcDocument([...ctx.methods.values()].filter((m) => !m.regtestOnly || ctx.params.mineOnDemand), ctx.params.name),
   }),
   defineMethod({
@@ -34,7 +34,7 @@ export const utilMethods: RpcMethod[] = [
     category: 'control',
     description: 'Seconds since the server started.',
     params: [],
-    result: 'seconds (integer)',
+    result: 'n (numeric) seconds since the server started',
     handler: (_args, ctx) => ctx.uptime(),
   }),
   defineMethod({

@@ -27,7 +27,7 @@ const UNUSED = encodeAddress('tlr', outputKeyFromSecret(testKey(9)));
 const TESTNET = encodeAddress('tlt', outputKeyFromSecret(MINER_KEY));
 const BLOCKS = 101;
 
-interface Utxo { address: string; txid: string; outputIndex: number; script: string; satoshis: number; height: number }
+interface Utxo { address: string; txid: string; outputIndex: number; script: string; satoshis: number; height: number; coinbase: boolean; confirmations: number }
 interface Unspent { txid: string; vout: number; scriptPubKey: string; desc: string; amount: number; coinbase: boolean; height: number; blockhash: string; confirmations: number }
 interface Scan { success: boolean; txouts: number; height: number; bestblock: string; unspents: Unspent[]; total_amount: number }
 
@@ -57,7 +57,10 @@ describe('address index before a spend', () => {
     const utxos = await rpc.result<Utxo[]>('getaddressutxos', { addresses: [MINER] });
     expect(utxos).toHaveLength(BLOCKS);
     expect(utxos.map((u) => u.height)).toEqual(coinbases.map((_, i) => i + 1));
-    expect(utxos[0]).toEqual({ address: MINER, txid: coinbases[0]!.txid, outputIndex: 0, script: toHex(MINER_SCRIPT), satoshis: Number(reward), height: 1 });
+    expect(utxos[0]).toEqual({
+      address: MINER, txid: coinbases[0]!.txid, outputIndex: 0, script: toHex(MINER_SCRIPT), satoshis: Number(reward), height: 1, coinbase: true, confirmations: BLOCKS,
+    });
+    expect(utxos.at(-1)).toMatchObject({ height: BLOCKS, coinbase: true, confirmations: 1 });
     // A plain string and an array work too; an address nothing paid has nothing.
     expect(await rpc.result('getaddressutxos', MINER)).toEqual(utxos);
     expect(await rpc.result('getaddressutxos', [UNUSED])).toEqual([]);
@@ -67,8 +70,10 @@ describe('address index before a spend', () => {
 
   it('getaddressbalance and getaddresstxids agree with the chain', async () => {
     const total = Number(reward) * BLOCKS;
-    expect(await rpc.result('getaddressbalance', { addresses: [MINER] })).toEqual({ balance: total, received: total });
-    expect(await rpc.result('getaddressbalance', UNUSED)).toEqual({ balance: 0, received: 0 });
+    // 101 coinbases on a tip at 101: those of heights 1 and 2 have the 100 confirmations that make them spendable.
+    const mature = Number(reward) * 2;
+    expect(await rpc.result('getaddressbalance', { addresses: [MINER] })).toEqual({ balance: total, received: total, immature: total - mature, spendable: mature });
+    expect(await rpc.result('getaddressbalance', UNUSED)).toEqual({ balance: 0, received: 0, immature: 0, spendable: 0 });
     expect(await rpc.result('getaddresstxids', { addresses: [MINER] })).toEqual(coinbases.map((t) => t.txid));
     expect(await rpc.result('getaddresstxids', { addresses: [MINER], start: 2, end: 3 })).toEqual([coinbases[1]!.txid, coinbases[2]!.txid]);
   });
@@ -124,20 +129,23 @@ describe('address index across a spend', () => {
     await rpc.node.generate(1, OTHER_SCRIPT);
     const height = BLOCKS + 1;
     expect(await rpc.result('getaddressutxos', RECIPIENT)).toEqual([
-      { address: RECIPIENT, txid: spend.txid, outputIndex: 0, script: toHex(RECIPIENT_SCRIPT), satoshis: Number(sent), height },
+      { address: RECIPIENT, txid: spend.txid, outputIndex: 0, script: toHex(RECIPIENT_SCRIPT), satoshis: Number(sent), height, coinbase: false, confirmations: 1 },
     ]);
     const minerUtxos = await rpc.result<Utxo[]>('getaddressutxos', MINER);
     expect(minerUtxos).toHaveLength(BLOCKS);
     expect(minerUtxos.some((u) => u.txid === coinbases[0]!.txid)).toBe(false);
     expect(minerUtxos.at(-1)).toMatchObject({ txid: spend.txid, outputIndex: 1, height });
 
-    expect(await rpc.result('getaddressbalance', RECIPIENT)).toEqual({ balance: Number(sent), received: Number(sent) });
+    expect(await rpc.result('getaddressbalance', RECIPIENT)).toEqual({ balance: Number(sent), received: Number(sent), immature: 0, spendable: Number(sent) });
     const minerTotal = Number(reward) * BLOCKS;
     const change = Number(reward - sent - fee);
-    expect(await rpc.result('getaddressbalance', MINER)).toEqual({ balance: minerTotal - Number(reward) + change, received: minerTotal + change });
+    // On a tip at 102 the coinbases of heights 2 and 3 are mature (1 was spent); 4..101 are not; the change is no coinbase.
+    const immature = Number(reward) * (BLOCKS - 3);
+    const minerBalance = minerTotal - Number(reward) + change;
+    expect(await rpc.result('getaddressbalance', MINER)).toEqual({ balance: minerBalance, received: minerTotal + change, immature, spendable: minerBalance - immature });
     // Several addresses add up, each counted once.
     expect(await rpc.result('getaddressbalance', { addresses: [MINER, RECIPIENT, MINER] })).toEqual({
-      balance: minerTotal - Number(reward) + change + Number(sent), received: minerTotal + change + Number(sent),
+      balance: minerBalance + Number(sent), received: minerTotal + change + Number(sent), immature, spendable: minerBalance - immature + Number(sent),
     });
 
     expect(await rpc.result('getaddresstxids', RECIPIENT)).toEqual([spend.txid]);

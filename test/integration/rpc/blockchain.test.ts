@@ -142,7 +142,10 @@ describe('UTXO queries', () => {
     const out = await t.result<Obj>('gettxout', parent.txid, 0);
     expect(out).toEqual({
       bestblock: feeBlock, confirmations: 1, value: 20, coinbase: false,
-      scriptPubKey: { hex: expect.stringMatching(/^5120[0-9a-f]{64}$/), address: encodeAddress(regtest.addressPrefix, outputKeyFromSecret(testKey(2))), type: 'witness_v1_taproot' },
+      scriptPubKey: {
+        asm: expect.stringMatching(/^1 [0-9a-f]{64}$/), desc: expect.stringMatching(/^rawtr\([0-9a-f]{64}\)#[a-z0-9]{8}$/),
+        hex: expect.stringMatching(/^5120[0-9a-f]{64}$/), address: encodeAddress(regtest.addressPrefix, outputKeyFromSecret(testKey(2))), type: 'witness_v1_taproot',
+      },
     });
     const cb = await t.result<Obj>('gettxout', (await coinbaseOf(hashes[50]!)).txid, 0);
     expect(cb).toMatchObject({ confirmations: 52, value: 50, coinbase: true, scriptPubKey: { address } });
@@ -167,12 +170,17 @@ describe('UTXO queries', () => {
   it('gettxoutsetinfo', async () => {
     const info = await t.result<Obj>('gettxoutsetinfo');
     // 102 coinbases, less block 1's (spent), plus the parent's output 0 and the child's output.
-    expect(info).toEqual({ height: 102, bestblock: feeBlock, txouts: 103, bogosize: 103 * 84, hash_serialized_3: expect.stringMatching(HEX64), total_amount: 5100 });
+    // Transactions with unspent outputs: 101 coinbases, the parent and the child.
+    expect(info).toEqual({
+      height: 102, bestblock: feeBlock, txouts: 103, bogosize: 103 * 84, hash_serialized_3: expect.stringMatching(HEX64), total_amount: 5100,
+      transactions: 103, disk_size: expect.any(Number),
+    });
+    expect(info.disk_size).toBeGreaterThan(0);
     const none = await t.result<Obj>('gettxoutsetinfo', 'none');
     expect(none).not.toHaveProperty('hash_serialized_3');
     expect(none.txouts).toBe(103);
-    expect(await t.result('gettxoutsetinfo', 'hash_serialized_3', 102)).toEqual(info);
-    expect(await t.result('gettxoutsetinfo', 'hash_serialized_3', feeBlock)).toEqual(info);
+    expect(await t.result('gettxoutsetinfo', 'hash_serialized_3', 102)).toEqual({ ...info, disk_size: expect.any(Number) });
+    expect(await t.result('gettxoutsetinfo', 'hash_serialized_3', feeBlock)).toEqual({ ...info, disk_size: expect.any(Number) });
   });
 });
 
@@ -231,7 +239,7 @@ describe('parameter errors', () => {
       expect(await rpcError(method, feeBlock.slice(2))).toBe(-8);
       expect(await rpcError(method, 12)).toBe(-3);
     }
-    expect(await rpcError('getblock', feeBlock, 3)).toBe(-8);
+    expect(await rpcError('getblock', feeBlock, 4)).toBe(-8);
     expect(await rpcError('getblock', feeBlock, -1)).toBe(-8);
     expect(await rpcError('getblock', feeBlock, 'two')).toBe(-3);
     expect(await rpcError('getblockheader', feeBlock, 'yes')).toBe(-3);

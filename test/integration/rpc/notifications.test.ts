@@ -95,9 +95,11 @@ describe('websocket notifications', () => {
   it('answers subscribe and unsubscribe with the subscription, and bad requests with JSON-RPC errors', async () => {
     const sub = await connect(node, auth(node.cookie));
     const r = await sub.request('subscribe', { topics: ['blocks', 'mempool'], addresses: [addressOf(1)] });
-    expect(r.result).toEqual({ topics: ['blocks', 'mempool'], addresses: [addressOf(1)] });
-    expect((await sub.request('unsubscribe', { topics: ['mempool'] })).result).toEqual({ topics: ['blocks'], addresses: [addressOf(1)] });
-    expect((await sub.request('unsubscribe')).result).toEqual({ topics: [], addresses: [] });
+    // With the stream's position: the latest sequence number and the stream id (see notify-sequence.test.ts).
+    const position = { sequence: expect.any(Number), stream: expect.stringMatching(/^[0-9a-f]{16}$/) };
+    expect(r.result).toEqual({ topics: ['blocks', 'mempool'], addresses: [addressOf(1)], ...position });
+    expect((await sub.request('unsubscribe', { topics: ['mempool'] })).result).toEqual({ topics: ['blocks'], addresses: [addressOf(1)], ...position });
+    expect((await sub.request('unsubscribe')).result).toEqual({ topics: [], addresses: [], ...position });
     expect((await sub.request('subscribe', { topics: ['weather'] })).error!.code).toBe(RPC.INVALID_PARAMS);
     expect((await sub.request('subscribe', { addresses: ['tlr1notanaddress'] })).error!.code).toBe(RPC.INVALID_ADDRESS_OR_KEY);
     expect((await sub.request('frobnicate')).error!.code).toBe(RPC.METHOD_NOT_FOUND);
