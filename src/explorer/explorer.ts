@@ -7,7 +7,7 @@
  * explorer vouches for it (a session cookie or a sign-in link, sign-in.ts).
  *
  * Routes (GET and HEAD):
- * - `/`, `/explorer/`: the page (hash routes: `#/block/<hash>`, `#/tx/<txid>`, `#/address/<addr>`, `#/mempool`, `#/peers`, `#/chain`);
+ * - `/`, `/explorer/`: the page (hash routes: `#/block/<hash>`, `#/tx/<txid>`, `#/address/<addr>`, `#/blocks`, `#/mempool`, `#/peers`, `#/chain`);
  *   with `?token=<sign-in token>`, a 303 to the same path that sets the session cookie
  * - `/explorer/<file>`: its scripts, style and icon
  * - `/explorer/session` (GET): `{ token, expires }`, a single-use token for `ws://<host>/ws?token=<token>`,
