@@ -33,10 +33,15 @@ export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBan
     addresses: { listen: opts.listen, announce: opts.announce },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // A stream may run at most 2 MiB ahead of its reader: with yamux's default 16 MiB window a block
+    // reply queued up to 32 MB in the sender ahead of pings, status and gossip on the same connection.
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: YAMUX_MAX_STREAM_WINDOW } })],
     peerDiscovery: peerDiscovery as never[],
     ...(metrics ? { metrics } : {}),
     connectionManager: { maxConnections: opts.maxPeers },
+    // Pings measure latency (getpeerinfo pingtime); a ping stuck behind a block reply on a slow link is
+    // not a dead peer, so only one unanswered for a minute ends the connection (Core waits 20 minutes).
+    connectionMonitor: { pingTimeout: { minTimeout: 60_000, maxTimeout: 120_000 } },
     connectionGater: {
       denyDialPeer: denied,
       denyInboundEncryptedConnection: denied,
@@ -50,6 +55,9 @@ export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBan
     },
   });
 }
+
+/** Bytes a yamux stream may send before its reader has taken them (the receive window granted). */
+export const YAMUX_MAX_STREAM_WINDOW = 2 * 1024 * 1024;
 
 /**
  * Gossipsub as Tally runs it (PROTOCOL.md §9.2): unsigned messages, ids from the message

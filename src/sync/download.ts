@@ -11,7 +11,6 @@ import type { Block } from '../primitives/block.js';
 import { isTallyError } from '../primitives/errors.js';
 import { RuleError } from '../consensus/errors.js';
 import type { ChainEntry } from '../chain/index.js';
-import { BlockStatus } from '../chain/index.js';
 import { verdictFor, verdictForCode } from '../network/penalty.js';
 import type { SyncContext } from './context.js';
 import { SyncError } from './errors.js';
@@ -19,6 +18,8 @@ import type { SyncOptions } from './options.js';
 import { balanceRanges, type RangeCandidate } from './peer-balancer.js';
 import type { BlockRequest, PeerState } from './peer-state.js';
 import { pickEndgame } from './endgame.js';
+import { ReceivedBlocks } from './received.js';
+import { Senders } from './senders.js';
 import { blocksPerRequest, blockTimeoutMs, movingAverage } from './request-sizing.js';
 import { timedCall } from './timed-call.js';
 
@@ -29,21 +30,18 @@ export class BlockDownloader {
   private readonly requests = new Set<BlockRequest>();
   private readonly inFlight = new Map<string, BlockRequest>();
   /** Received and handed to the node, not yet processed: not to be asked for again. */
-  private readonly pending = new Set<string>();
-  /**
-   * Who sent each block that was stored but not connected yet. A block that
-   * arrives before its parent is only checked in full when its branch
-   * connects, during some other block's submission, so its verdict reaches
-   * nobody: `sweep` finds it here and blames the sender.
-   */
-  private readonly senders = new Map<string, string>();
+  private readonly pending: ReceivedBlocks;
+  private readonly senders: Senders;
   /** Moving average of the size of the blocks received: the size expected of the next ones. */
   private blockBytes: number | undefined;
 
   constructor(
     private readonly opts: SyncOptions,
     private readonly ctx: DownloadContext,
-  ) {}
+  ) {
+    this.pending = new ReceivedBlocks(opts);
+    this.senders = new Senders(opts.downloadWindow, ctx);
+  }
 
   /** Blocks requested and not yet received. */
   get blocksInFlight(): number {
@@ -58,12 +56,12 @@ export class BlockDownloader {
     const { node, clock } = this.ctx;
     const tip = node.tip;
     const best = node.bestHeader;
-    if (best.chainWork <= tip.chainWork || this.pending.size >= this.opts.maxQueuedBlocks) return;
+    if (best.chainWork <= tip.chainWork) return;
     const now = clock();
-    const ready = [...this.ctx.peers.values()].filter((p) => p.usable(now) && p.requests.size < p.maxInFlight(this.opts));
-    if (ready.length === 0) return;
-    const wantedFor = this.wantedLists(tip);
     const getEntry = (hash: string): ChainEntry | undefined => node.getEntry(hash);
+    // With the queue of received blocks full, nothing new goes out; the tip's range may still be copied.
+    const ready = this.pending.full ? [] : [...this.ctx.peers.values()].filter((p) => p.usable(now) && p.requests.size < p.maxInFlight(this.opts));
+    const wantedFor = this.wantedLists(tip);
     const candidates = ready.map((peer): RangeCandidate<PeerState, ChainEntry> => {
       // The best header for most peers; another branch for a peer not on the way to it.
       const target = peer.sideTarget(best, tip, getEntry) ?? best;
@@ -82,21 +80,27 @@ export class BlockDownloader {
     if (!headersArriving) this.endgame(ready.filter((p) => !assignments.some((a) => a.peer === p)), now, best, getEntry);
   }
 
-  /** Idle peers copy the lowest ranges that much slower peers still hold (endgame.ts). */
+  /**
+   * Idle peers copy the lowest ranges that much slower peers still hold (endgame.ts); and the range
+   * the tip waits for is copied by the fastest peer even when it is busy (one request over its slots).
+   */
   private endgame(idle: PeerState[], now: number, best: ChainEntry, getEntry: (hash: string) => ChainEntry | undefined): void {
-    if (idle.length === 0 || this.requests.size === 0) return;
+    if (this.requests.size === 0) return;
     const lowest = (req: BlockRequest): number => getEntry(req.hashes[req.next] ?? '')?.height ?? Infinity;
-    const picks = pickEndgame({
-      idle: idle.sort((a, b) => a.cost() - b.cost()),
-      open: [...this.requests].sort((a, b) => lowest(a) - lowest(b)),
+    const open = [...this.requests].sort((a, b) => lowest(a) - lowest(b));
+    const busy = [...this.ctx.peers.values()].filter((p) => !idle.includes(p) && p.usable(now) && p.requests.size <= p.maxInFlight(this.opts));
+    const inputs = {
       now,
       blockBytes: this.blockBytes,
-      remainingOf: (req) => req.hashes.slice(req.next).filter((h) => this.inFlight.get(h) === req),
-      canServe: (peer, hashes) => {
+      remainingOf: (req: BlockRequest) => req.hashes.slice(req.next).filter((h) => this.inFlight.get(h) === req),
+      canServe: (peer: PeerState, hashes: readonly string[]) => {
         const last = getEntry(hashes.at(-1)!);
         return last !== undefined && peer.availableHeight(best, getEntry) >= last.height && !hashes.some((h) => peer.lacks(h, now));
       },
-    });
+    };
+    const byCost = (a: PeerState, b: PeerState): number => a.cost() - b.cost();
+    const picks = pickEndgame({ ...inputs, idle: idle.sort(byCost), open });
+    if (open[0] && !picks.some((p) => p.original === open[0])) picks.push(...pickEndgame({ ...inputs, idle: busy.sort(byCost).slice(0, 1), open: [open[0]] }));
     for (const { peer, original, hashes } of picks) {
       this.ctx.log.debug({ peer: peer.id, slow: original.peer.id, blocks: hashes.length }, 'endgame: asking a faster peer too');
       this.dispatch(peer, hashes, original);
@@ -165,7 +169,7 @@ export class BlockDownloader {
     if (owner === req || (owner && owner === req.twin)) this.inFlight.delete(block.hash);
     // The other copy of an endgame pair was first: this one is dropped.
     if (!this.pending.has(block.hash) && !this.ctx.node.getEntry(block.hash)?.haveData) {
-      this.pending.add(block.hash);
+      this.pending.add(block.hash, block.size);
       req.submitted = req.submitted.then(() => this.submitOne(peer, block));
       this.ctx.track(req.submitted);
     }
@@ -243,7 +247,7 @@ export class BlockDownloader {
   private async submit(peer: PeerState, block: Block): Promise<void> {
     try {
       const result = await this.ctx.node.submitBlock(block);
-      if (result.status === 'side') this.rememberSender(block.hash, peer.id);
+      if (result.status === 'side') this.senders.remember(block.hash, peer.id);
     } catch (err) {
       if (!(err instanceof RuleError)) {
         this.ctx.log.warn({ hash: block.hash, err: (err as Error).message }, 'block submission failed');
@@ -258,28 +262,9 @@ export class BlockDownloader {
     }
   }
 
-  private rememberSender(hash: string, peerId: string): void {
-    // Bounded: the oldest entries are the least likely to still matter.
-    if (this.senders.size >= 2 * this.opts.downloadWindow) this.senders.delete(this.senders.keys().next().value!);
-    this.senders.set(hash, peerId);
-  }
-
   /** Blames the senders of stored blocks that failed when their branch connected. */
   sweep(): void {
-    const tip = this.ctx.node.tip;
-    for (const [hash, peerId] of this.senders) {
-      const entry = this.ctx.node.getEntry(hash);
-      if (!entry || entry.valid) {
-        this.senders.delete(hash);
-      } else if ((entry.status & BlockStatus.FAILED) !== 0) {
-        this.senders.delete(hash);
-        this.ctx.punish(peerId, verdictForCode('invalid-block', 'sync').penalty, 'invalid-block');
-      } else if (entry.failed || entry.height + this.opts.downloadWindow < tip.height) {
-        // Failed because of an ancestor (its sender is blamed for that one), or a side
-        // branch left far behind that may never connect.
-        this.senders.delete(hash);
-      }
-    }
+    this.senders.sweep();
   }
 
   /** Abandons a peer's requests so that their blocks are handed out again. */

@@ -38,6 +38,8 @@ export interface SyncOptions {
    * it, so a node that validates slower than it downloads does not pile blocks up in memory.
    */
   maxQueuedBlocks: number;
+  /** The same bound in bytes: whichever is reached first pauses downloading. */
+  maxQueuedBytes: number;
   /**
    * Anti-DoS work margin, in blocks at the tip's difficulty (Core's GetAntiDoSWorkThreshold):
    * headers are stored only once their chain has at least the tip's work minus this many
@@ -69,7 +71,10 @@ export const SYNC_DEFAULTS: SyncOptions = {
   timeoutLatencyFactor: 3,
   maxHeaderSyncs: 2,
   retryMs: 5_000,
-  maxQueuedBlocks: 64,
+  // Out-of-order blocks wait here while a slow range holds the tip: room for the window's worth of small
+  // blocks, and a byte bound for large ones.
+  maxQueuedBlocks: 1024,
+  maxQueuedBytes: 64_000_000,
   antiDoSWorkBlocks: 144,
   maxHeldHeaders: 8_000,
   tickMs: 250,

@@ -20,6 +20,7 @@ const SYNC_FLAGS: Readonly<Record<keyof SyncOptions, { name: string; arg: string
   maxHeaderSyncs: { name: 'sync-max-header-syncs', arg: 'n', help: 'peers asked for headers at once', min: 1 },
   retryMs: { name: 'sync-retry', arg: 'ms', help: 'wait before asking a peer again for what it lacked', min: 0 },
   maxQueuedBlocks: { name: 'sync-max-queued-blocks', arg: 'n', help: 'downloaded blocks waiting for validation, at most', min: 1 },
+  maxQueuedBytes: { name: 'sync-max-queued-bytes', arg: 'bytes', help: 'bytes of downloaded blocks waiting for validation, at most', min: 1 },
   antiDoSWorkBlocks: { name: 'sync-anti-dos-work-blocks', arg: 'blocks', help: 'work margin below the tip before headers are stored', min: 0 },
   maxHeldHeaders: { name: 'sync-max-held-headers', arg: 'n', help: 'headers of a low-work chain held in memory, at most', min: 1 },
   tickMs: { name: 'sync-tick', arg: 'ms', help: 'housekeeping period', min: 1 },
