@@ -15,7 +15,11 @@ const STORAGE_OWNERS = ['src/chain/**', 'src/wallet/**'];
 const CORE = ['util', 'primitives', 'consensus', 'chain', 'mempool', 'mining', 'node'];
 /** Adapters: they see the chain only through its public face (`chain/index.ts`) and `node/interface.ts`. */
 const ADAPTERS = ['sync', 'network', 'rpc', 'metrics', 'explorer', 'cli'];
-const FOLDERS = [...CORE, ...ADAPTERS];
+/** The consensus lab: Tally's real chain rules on a simulated network, for students; no node, no I/O but its worker threads and reports. */
+const LAB = ['lab'];
+/** The node's wallet: its own LevelDB, fed by chain events through src/wallet/interface.ts. */
+const WALLET = ['wallet'];
+const FOLDERS = [...CORE, ...ADAPTERS, ...LAB, ...WALLET];
 
 /**
  * What each layer may import besides itself; every other folder of src/ is off limits.
@@ -36,6 +40,9 @@ const LAYERS = [
   { layer: 'rpc', may: CORE },
   { layer: 'metrics', may: CORE },
   { layer: 'explorer', may: CORE },
+  { layer: 'lab', may: CORE.slice(0, 4) },
+  // The wallet reads the chain only through its public face, and the node only through wallet/interface.ts.
+  { layer: 'wallet', may: CORE.slice(0, 4), except: ['**/chain/**', '!**/chain/index.js'] },
   { layer: 'cli', may: FOLDERS },
   // The composition root: wire.ts and the per-service option modules build the adapters, so they sit above them (not above the CLI).
   { layer: 'composition root', files: ['src/node/wire.ts', 'src/node/options/**/*.ts'], may: FOLDERS.filter((f) => f !== 'cli') },
@@ -56,7 +63,7 @@ const wholeNodeGroup = {
 function importPatterns({ layer, may, pure = false, except = [] }) {
   const name = layer === 'composition root' ? 'node' : layer;
   const banned = FOLDERS.filter((f) => f !== name && !may.includes(f)).map((f) => `**/${f}/**`);
-  const isStorageOwner = name === 'chain';
+  const isStorageOwner = name === 'chain' || name === 'wallet';
   return [
     ...(banned.length ? [{ group: [...banned, ...except], message: `src/${layer} must not import that layer (see docs/ARCHITECTURE.md).` }] : []),
     ...(pure ? [{ group: IO_MODULES, message: 'primitives and consensus are pure: no I/O, no threads.' }] : []),
