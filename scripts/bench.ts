@@ -1,9 +1,9 @@
 /**
  * Runs the benchmarks in sequence and prints one JSON object on stdout:
- * `{ machine, mining, verify, connect, rpc, propagation, sync }`. Progress goes to stderr.
+ * `{ machine, mining, verify, connect, rpc, propagation, sync, lab, swarm }`. Progress goes to stderr.
  *
  *   npm run bench                                  # all sections
- *   npx tsx scripts/bench.ts --only connect        # one section (mining | verify | connect | rpc | propagation | sync)
+ *   npx tsx scripts/bench.ts --only connect        # one section (mining | verify | connect | rpc | propagation | sync | lab | swarm)
  *
  * Exits 1 with a message on stderr when a section throws, 2 on a bad argument.
  */
@@ -11,9 +11,11 @@
 import '../src/polyfills.js';
 import { availableParallelism, loadavg } from 'node:os';
 import { runConnectBench } from './bench/connect.js';
+import { runLabBench } from './bench/lab.js';
 import { runMiningBench } from './bench/mining.js';
 import { runPropagationBench } from './bench/propagation.js';
 import { runRpcBench } from './bench/rpc.js';
+import { runSwarmBench } from './bench/swarm.js';
 import { runSyncBench } from './bench/sync.js';
 import { runVerifyBench } from './bench/verify.js';
 
@@ -24,6 +26,8 @@ const SECTIONS = {
   rpc: runRpcBench,
   propagation: runPropagationBench,
   sync: runSyncBench,
+  lab: runLabBench,
+  swarm: runSwarmBench,
 } as const satisfies Record<string, () => Promise<object>>;
 
 type Section = keyof typeof SECTIONS;

@@ -11,3 +11,4 @@ import './polyfills.js';
 export * from './primitives/index.js';
 export * from './consensus/index.js';
 export * from './mining/index.js';
+export * as lab from './lab/index.js';

@@ -8,6 +8,7 @@ import { registerNodeCommand } from './commands/node.js';
 import { registerToolCommands } from './commands/tools.js';
 import { registerRpcCommand } from './commands/rpc.js';
 import { registerWalletCommand } from './commands/wallet.js';
+import { registerLabCommand } from './commands/lab.js';
 import { CliError, defaultIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 
 export { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, parseNetwork, type CliIo } from './io.js';
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo = defaultIo): Command {
   registerToolCommands(program, io);
   registerRpcCommand(program, io);
   registerWalletCommand(program, io);
+  registerLabCommand(program, io);
   return program;
 }
 

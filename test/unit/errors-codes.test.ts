@@ -18,6 +18,8 @@ import { ADDRESS_ERROR_CODES, ENCODING_ERROR_CODES, EncodingError, TallyError } 
 import { SIGHASH_ERROR_CODES } from '../../src/primitives/sighash.js';
 import { CRYPTO_ERROR_CODES } from '../../src/primitives/signature.js';
 import { SYNC_ERROR_CODES } from '../../src/sync/errors.js';
+import { LAB_ERROR_CODES } from '../../src/lab/errors.js';
+import { WALLET_ERROR_CODES } from '../../src/wallet/errors.js';
 import { REPO_ROOT } from '../helpers/reliability.js';
 
 /** The doc comment just before `marker` in `file`, from its first "Codes" on when it has one. */
@@ -51,6 +53,8 @@ const CLASSES: { name: string; codes: readonly string[]; file: string; marker: s
   { name: 'ConfigError', codes: CONFIG_ERROR_CODES, file: 'src/node/options/errors.ts', marker: 'export class ConfigError' },
   { name: 'ListenError', codes: LISTEN_ERROR_CODES, file: 'src/node/listen-error.ts', marker: 'export class ListenError' },
   { name: 'SyncError', codes: SYNC_ERROR_CODES, file: 'src/sync/errors.ts', marker: 'export class SyncError' },
+  { name: 'LabError', codes: LAB_ERROR_CODES, file: 'src/lab/errors.ts', marker: 'import ' },
+  { name: 'WalletError', codes: WALLET_ERROR_CODES, file: 'src/wallet/errors.ts', marker: 'import ' },
 ];
 
 describe('error code lists', () => {
