@@ -171,7 +171,11 @@ describe('block-serving flood', () => {
     const sentBeforeLast = sizes.slice(0, -1).reduce((x, y) => x + y, 0);
     const pacedMs = ((sentBeforeLast - 2 * BYTES_PER_SECOND) / BYTES_PER_SECOND) * 1000;
     expect(elapsedMs).toBeGreaterThanOrEqual(pacedMs - 50);
-    expect(a.p2p.totals().bytesOut - bytesOut).toBe(sizes.reduce((x, y) => x + y, 0));
+    // The wire carries the blocks plus framing, yamux and noise overhead (and the odd status or ping).
+    const wire = a.p2p.totals().bytesOut - bytesOut;
+    const payload = sizes.reduce((x, y) => x + y, 0);
+    expect(wire).toBeGreaterThanOrEqual(payload);
+    expect(wire).toBeLessThan(payload * 1.02 + 64_000);
     expect(a.p2p.peerManager.score(reader.peerId)).toBe(0);
     expect(a.p2p.peerManager.isBanned(reader.peerId)).toBe(false);
     recordTrial({
