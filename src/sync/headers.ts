@@ -34,6 +34,8 @@ export class HeaderSync {
   /** Peers to ask for headers as soon as a slot frees, whatever work they claim. */
   private readonly requests = new Set<string>();
   private readonly syncs = new Map<string, AbortController>();
+  /** When each running sync's current request went out (sync clock); absent between requests. */
+  private readonly waitingSince = new Map<string, number>();
 
   constructor(
     private readonly opts: SyncOptions,
@@ -87,7 +89,8 @@ export class HeaderSync {
       }
     }
     // Unprompted, one peer at a time, as Core does in initial sync: several would send the same headers.
-    if (this.syncs.size > 0) return;
+    // But a peer silent for the shortest timeout gets company, so that a staller cannot hold sync up.
+    if (this.syncs.size >= this.opts.maxHeaderSyncs || (this.syncs.size > 0 && !this.allSilent(now))) return;
     let pick: PeerState | undefined;
     for (const p of this.ctx.peers.values()) {
       if (!p.usable(now) || p.headersBusy || now < p.headersRetryAt || !offersHeaders(p.peer, this.ctx.node)) continue;
@@ -96,12 +99,22 @@ export class HeaderSync {
     if (pick) this.startSync(pick);
   }
 
+  /** Every running sync has waited longer than the shortest request timeout for its current reply. */
+  private allSilent(now: number): boolean {
+    for (const id of this.syncs.keys()) {
+      const since = this.waitingSince.get(id);
+      if (since === undefined || now - since < this.opts.minRequestTimeoutMs) return false;
+    }
+    return true;
+  }
+
   private startSync(state: PeerState): void {
     const controller = new AbortController();
     this.syncs.set(state.id, controller);
     state.headersBusy = true;
     const task = this.syncHeaders(state, controller.signal).finally(() => {
       if (this.syncs.get(state.id) === controller) this.syncs.delete(state.id);
+      this.waitingSince.delete(state.id);
       state.headersBusy = false;
       state.headersFull = false;
       this.ctx.schedule();
@@ -126,11 +139,14 @@ export class HeaderSync {
     });
     for (;;) {
       let headers: BlockHeader[];
+      this.waitingSince.set(state.id, this.ctx.clock());
       try {
         headers = await timedCall((s) => network.getHeaders(state.id, locator, s), this.opts.requestTimeoutMs, signal);
       } catch (err) {
         this.onHeadersFailed(state, err);
         return;
+      } finally {
+        this.waitingSince.delete(state.id);
       }
       if (!this.ctx.isRunning() || signal.aborted) return;
       if (headers.length > this.opts.headersBatchSize) {

@@ -353,6 +353,16 @@ describe('SyncManager', () => {
     expect(net.penaltiesOf('slow')).toEqual([]);
   });
 
+  it('asks a second peer for headers once the first has been silent for the shortest timeout, long before the first times out', async () => {
+    const staller = new FakePeer('staller', main.blocks, { headers: () => 'stall' });
+    const honest = new FakePeer('honest', main.blocks, { latencyMs: 5 });
+    const { chain, net } = await startSync([staller, honest], { requestTimeoutMs: 20_000, minRequestTimeoutMs: 100 });
+    await until('the tip', reachesTip(chain, main.tip));
+    // The staller's headers request is still out (20 s): nothing timed out, nobody was charged.
+    expect(net.penaltiesOf('staller')).toEqual([]);
+    expect(net.penaltiesOf('honest')).toEqual([]);
+  });
+
   it('reassigns the ranges of a peer that disconnects, without penalty', async () => {
     const ref: { net?: FakeNetwork } = {};
     const leaver = new FakePeer('leaver', main.blocks, {
