@@ -34,6 +34,8 @@ export class BlockDownloader {
   private readonly senders: Senders;
   /** Moving average of the size of the blocks received: the size expected of the next ones. */
   private blockBytes: number | undefined;
+  /** The largest of the last blocks received: timeouts use it, so a chain turning to big blocks does not time out. */
+  private readonly recentSizes: number[] = [];
 
   constructor(
     private readonly opts: SyncOptions,
@@ -125,7 +127,12 @@ export class BlockDownloader {
 
   /** Sends a request; a copy of `original` (endgame) leaves the blocks in flight under the original. */
   private dispatch(peer: PeerState, hashes: readonly string[], original?: BlockRequest): void {
-    const timeoutMs = blockTimeoutMs(peer, this.blockBytes, this.opts);
+    const big = this.recentSizes.length > 0 ? Math.max(...this.recentSizes) : this.blockBytes;
+    const timeoutMs = blockTimeoutMs(peer, big, this.opts);
+    // The first block also waits for what the peer still owes on its other requests (same link).
+    let ahead = 0;
+    for (const r of peer.requests) ahead += (r.hashes.length - r.next) * (big ?? 0);
+    const firstMs = blockTimeoutMs(peer, (big ?? 0) + ahead, this.opts);
     const req: BlockRequest = {
       peer, hashes, startedAt: this.ctx.clock(), timeoutMs, controller: new AbortController(), done: false,
       next: 0, received: 0, bytes: 0, submitted: Promise.resolve(),
@@ -139,7 +146,7 @@ export class BlockDownloader {
         touch();
         this.onBlock(req, block);
       });
-    const task = timedCall(call, timeoutMs, req.controller.signal).then(
+    const task = timedCall(call, timeoutMs, req.controller.signal, firstMs).then(
       () => this.onEnd(req),
       (err: unknown) => this.onFailure(req, err),
     );
@@ -164,6 +171,7 @@ export class BlockDownloader {
     req.received++;
     req.bytes += block.size;
     this.blockBytes = movingAverage(this.blockBytes, block.size);
+    if (this.recentSizes.push(block.size) > 16) this.recentSizes.shift();
     this.ctx.delivered(peer.id, block.size);
     const owner = this.inFlight.get(block.hash);
     if (owner === req || (owner && owner === req.twin)) this.inFlight.delete(block.hash);

@@ -5,15 +5,18 @@ import { SyncError } from './errors.js';
  * `call` reports progress with `touch()`, which restarts the timer: a reply that streams
  * blocks one by one times out only when no block comes for `timeoutMs`, so a timeout loses
  * the block in flight, never the ones already received.
+ * `firstMs` bounds the wait for the first progress (a reply queued behind others on the same link).
  * Settles as soon as the signal aborts, even if `call` ignores it, so a misbehaving
  * transport cannot leave sync waiting.
  */
-export function timedCall<T>(call: (signal: AbortSignal, touch: () => void) => Promise<T>, timeoutMs: number, parent: AbortSignal): Promise<T> {
+export function timedCall<T>(
+  call: (signal: AbortSignal, touch: () => void) => Promise<T>, timeoutMs: number, parent: AbortSignal, firstMs = timeoutMs,
+): Promise<T> {
   const controller = new AbortController();
   const { signal } = controller;
   const onParent = (): void => controller.abort(parent.reason);
   const expire = (): void => controller.abort(new SyncError('request-timeout', `nothing received for ${timeoutMs} ms`));
-  let timer = setTimeout(expire, timeoutMs);
+  let timer = setTimeout(expire, firstMs);
   const touch = (): void => {
     if (signal.aborted) return;
     clearTimeout(timer);
