@@ -64,13 +64,17 @@ export class BlockDownloader {
     // With the queue of received blocks full, nothing new goes out; the tip's range may still be copied.
     const ready = this.pending.full ? [] : [...this.ctx.peers.values()].filter((p) => p.usable(now) && p.requests.size < p.maxInFlight(this.opts));
     const wantedFor = this.wantedLists(tip);
+    // A peer takes at most its share of what is wanted, so a short window is spread over every peer
+    // (a throughput measured on tiny blocks would otherwise hand one peer all the big ones that follow).
+    const slots = ready.reduce((n, p) => n + p.maxInFlight(this.opts) - p.requests.size, 0);
+    const share = Math.max(1, Math.ceil(wantedFor(best).length / Math.max(1, slots)));
     const candidates = ready.map((peer): RangeCandidate<PeerState, ChainEntry> => {
       // The best header for most peers; another branch for a peer not on the way to it.
       const target = peer.sideTarget(best, tip, getEntry) ?? best;
       return {
         peer,
         slots: peer.maxInFlight(this.opts) - peer.requests.size,
-        rangeSize: blocksPerRequest(peer, this.blockBytes, this.opts),
+        rangeSize: Math.min(share, blocksPerRequest(peer, this.blockBytes, this.opts)),
         cost: peer.cost(),
         wanted: wantedFor(target),
         has: peer.availableHeight(target, getEntry),

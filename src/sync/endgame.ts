@@ -56,7 +56,10 @@ export function pickEndgame(inputs: EndgameInputs): EndgamePick[] {
 function worthCopying(original: BlockRequest, fast: PeerState, inputs: EndgameInputs): boolean {
   const slow = original.peer;
   if (original.done || original.twin || slow === fast || fast.latencyMs === undefined || fast.bytesPerSecond === undefined) return false;
-  const much = slow.stalls > 0 || slow.bytesPerSecond === undefined || slow.bytesPerSecond * ENDGAME_SPEEDUP < fast.bytesPerSecond;
+  // How fast the holder is: the request's own progress once blocks arrive, else what it was measured at.
+  const elapsed = inputs.now - original.startedAt;
+  const slowRate = original.received > 0 && elapsed > 0 ? (1000 * original.bytes) / elapsed : (slow.bytesPerSecond ?? 0);
+  const much = slow.stalls > 0 || slowRate * ENDGAME_SPEEDUP < fast.bytesPerSecond;
   if (!much) return false;
   // Not before the request has run as long as the fast peer would need for all of it, twice.
   const bytes = (inputs.blockBytes ?? 0) * original.hashes.length;

@@ -63,6 +63,16 @@ describe('pickEndgame', () => {
     expect(pickEndgame(inputs({ idle: [fast], open: [staller], remainingOf: () => [] }))).toEqual([]);
   });
 
+  it('judges a holder by its request\'s own progress: one streaming fast enough is left alone, measured or not', () => {
+    const fast = peer('fast', FAST);
+    const streaming = request(peer('new'), ['a', 'b', 'c', 'd'], 0);
+    // 6 MB in 1 s is more than half the fast peer's 10 MB/s: left alone; at 3 MB/s it is copied.
+    Object.assign(streaming, { received: 2, bytes: 6_000_000, next: 2 });
+    expect(pickEndgame(inputs({ idle: [fast], open: [streaming], now: 1_000 }))).toEqual([]);
+    Object.assign(streaming, { bytes: 3_000_000 });
+    expect(pickEndgame(inputs({ idle: [fast], open: [streaming], now: 1_000 }))).toHaveLength(1);
+  });
+
   it('gives each idle peer its own range, never one range to two peers', () => {
     const slow = peer('slow', SLOW);
     const picks = pickEndgame(inputs({ idle: [peer('f1', FAST), peer('f2', FAST)], open: [request(slow, ['a'], 0), request(slow, ['b'], 0)] }));
