@@ -37,7 +37,7 @@ const LAYERS = [
   // Sync sits below the network but talks to it through its interface types and takes penalties from its one verdict function.
   { layer: 'sync', may: CORE, except: ['!**/network/interface.js', '!**/network/penalty.js'] },
   { layer: 'network', may: [...CORE, 'sync'] },
-  { layer: 'rpc', may: CORE },
+  { layer: 'rpc', may: [...CORE, 'wallet'] },
   { layer: 'metrics', may: CORE },
   { layer: 'explorer', may: CORE },
   { layer: 'lab', may: CORE.slice(0, 4) },

@@ -22,11 +22,12 @@ import type { ParamType, RpcMethod, RpcParam } from '../src/rpc/types.js';
 export const RPC_DOCS_PATH = fileURLToPath(new URL('../docs/RPC.md', import.meta.url));
 
 /** Categories in the order the document presents them; any new category follows, alphabetically. */
-const CATEGORY_ORDER = ['blockchain', 'rawtransactions', 'mempool', 'mining', 'network', 'addresses', 'util', 'control'];
+const CATEGORY_ORDER = ['blockchain', 'rawtransactions', 'mempool', 'mining', 'network', 'addresses', 'util', 'control', 'wallet'];
 
 const CATEGORY_TITLES: Record<string, string> = {
   blockchain: 'Blockchain', rawtransactions: 'Raw transactions', mempool: 'Mempool', mining: 'Mining',
   network: 'Network', addresses: 'Addresses', util: 'Utility', control: 'Control',
+  wallet: 'Wallet',
 };
 
 /** What each code of `RPC` (src/rpc/errors.ts) means to a client. */
@@ -52,6 +53,15 @@ const ERROR_MEANINGS: Record<string, string> = {
   CLIENT_NODE_NOT_CONNECTED: 'The peer is not connected.',
   CLIENT_INVALID_IP_OR_SUBNET: 'An invalid IP address or subnet.',
   CLIENT_P2P_DISABLED: 'Peer-to-peer networking is disabled on this node.',
+  WALLET_ERROR: 'A wallet failure without a more specific code (a wallet that already exists, a watch-only wallet asked to sign, a transaction that cannot be bumped).',
+  WALLET_INSUFFICIENT_FUNDS: 'The wallet\'s spendable coins do not cover the payment and its fee.',
+  WALLET_KEYPOOL_RAN_OUT: 'The wallet has no active descriptor to derive an address from (a blank or watch-only wallet).',
+  WALLET_UNLOCK_NEEDED: 'The wallet is encrypted and locked: call `walletpassphrase` first.',
+  WALLET_PASSPHRASE_INCORRECT: 'The passphrase given to `walletpassphrase` or `walletpassphrasechange` is wrong.',
+  WALLET_WRONG_ENC_STATE: 'Encrypting an encrypted wallet, or locking or unlocking an unencrypted one.',
+  WALLET_NOT_FOUND: 'The wallet named is not loaded (or does not exist), or no wallet is loaded.',
+  WALLET_NOT_SPECIFIED: 'Several wallets are loaded and the request went to `/`: use `/wallet/<name>`.',
+  WALLET_ALREADY_LOADED: 'loadwallet of a wallet that is already loaded.',
 };
 
 /** What each parameter type of the table accepts (src/rpc/params.ts). */

@@ -11,6 +11,7 @@ import type { P2POptions } from '../network/options.js';
 import type { P2PService } from '../network/network.js';
 import { p2pListenError } from '../network/listen-failure.js';
 import type { RpcServer } from '../rpc/server.js';
+import type { WalletManager, WalletManagerOptions } from '../wallet/index.js';
 import { ConfigError, locateOptionError, type NodeConfig } from './config.js';
 import type { Logger } from '../util/logger.js';
 import { TallyNode } from './node.js';
@@ -18,6 +19,7 @@ import { explorerOptionsFromConfig } from './options/explorer.js';
 import { metricsOptionsFromConfig } from './options/metrics.js';
 import { p2pOptionsFromConfig, peerAddressWarnings } from './options/p2p.js';
 import { rpcOptionsFromConfig } from './options/rpc.js';
+import { walletOptionsFromConfig } from './options/wallet.js';
 
 /** Which adapters run besides the node (`--no-p2p`, `--no-rpc`). */
 export interface AdapterSwitches {
@@ -31,6 +33,8 @@ export interface NodePlan {
   rpc?: ReturnType<typeof rpcOptionsFromConfig>;
   metrics?: ReturnType<typeof metricsOptionsFromConfig>;
   explorer?: ReturnType<typeof explorerOptionsFromConfig>;
+  /** The wallet service's options; absent with --disablewallet. */
+  wallet?: WalletManagerOptions;
   /** Configured peer addresses worth a warning, for the caller to log. */
   peerWarnings: { option: string; addr: string; message: string }[];
 }
@@ -41,6 +45,8 @@ export interface WiredNode {
   p2p?: P2PService;
   rpc?: RpcServer;
   metrics?: MetricsServer;
+  /** The wallets, unless --disablewallet. */
+  wallets?: WalletManager;
   /** The explorer, when `--explorer` serves it on the RPC port (it issues the sign-in link printed at start-up). */
   explorer?: Explorer;
   /** Resolves when the `stop` RPC asks the node to stop. */
@@ -64,6 +70,8 @@ export async function planNode(config: NodeConfig, on: AdapterSwitches): Promise
     const explorer = explorerOptionsFromConfig(config);
     if (explorer && !plan.rpc) throw new ConfigError('bad-option', 'explorer is served by the JSON-RPC server: drop --no-rpc or --explorer');
     if (explorer) plan.explorer = explorer;
+    const wallet = walletOptionsFromConfig(config);
+    if (wallet) plan.wallet = wallet;
     return plan;
   } catch (err) {
     throw locateOptionError(config, err);
@@ -78,7 +86,8 @@ function loadAdapters(plan: NodePlan) {
     plan.rpc ? import('../rpc/notifications.js') : undefined,
     plan.explorer ? import('../explorer/explorer.js') : undefined,
     plan.metrics ? import('../metrics/server.js') : undefined,
-  ]).then(([p2p, rpc, notifications, explorer, metrics]) => ({ p2p, rpc, notifications, explorer, metrics }));
+    plan.wallet ? import('../wallet/index.js') : undefined,
+  ]).then(([p2p, rpc, notifications, explorer, metrics, wallet]) => ({ p2p, rpc, notifications, explorer, metrics, wallet }));
   all.catch(() => undefined); // awaited (and reported) only if the node starts
   return all;
 }
@@ -125,8 +134,11 @@ async function startAdapters(node: TallyNode, logger: Logger, m: AdapterModules,
   try {
     if (plan.p2p && m.p2p) wired.p2p = new m.p2p.P2PService(plan.p2p, { node, logger });
     const p2p = wired.p2p ? { p2p: wired.p2p } : {};
+    // The node is the wallet's WalletNode and its event source; the wallets follow the node's clock.
+    if (plan.wallet && m.wallet) wired.wallets = new m.wallet.WalletManager(plan.wallet, { node, events: node, clock: node.clock, logger: logger.child({ module: 'wallet' }) });
+    const wallets = wired.wallets ? { wallets: wired.wallets } : {};
     if (plan.rpc && m.rpc && m.notifications) {
-      wired.rpc = new m.rpc.RpcServer(plan.rpc, { node, ...p2p, logger, requestStop: () => requestStop() });
+      wired.rpc = new m.rpc.RpcServer(plan.rpc, { node, ...p2p, ...wallets, logger, requestStop: () => requestStop() });
       wired.rpc.use(new m.notifications.Notifier({ node, logger, maxBuffer: plan.rpc.maxSubscriberBuffer }));
       if (plan.explorer && m.explorer) {
         wired.explorer = new m.explorer.Explorer(plan.explorer, { logger });
@@ -136,12 +148,14 @@ async function startAdapters(node: TallyNode, logger: Logger, m: AdapterModules,
     if (plan.metrics && m.metrics) {
       wired.metrics = new m.metrics.MetricsServer(plan.metrics, { node, ...p2p, ...(wired.rpc ? { rpc: wired.rpc } : {}), logger });
     }
+    await wired.wallets?.start();
     await wired.p2p?.start().catch((err: unknown) => { throw p2pListenError(plan.p2p?.listen ?? [], err); });
     await wired.rpc?.start();
     await wired.metrics?.start();
   } catch (err) {
     await wired.rpc?.stop().catch(() => undefined);
     await wired.p2p?.stop().catch(() => undefined);
+    await wired.wallets?.stop().catch(() => undefined);
     await node.stop();
     throw startupError(datadir, err);
   }
@@ -152,5 +166,6 @@ async function stopAll(wired: WiredNode): Promise<void> {
   await wired.metrics?.stop();
   await wired.rpc?.stop();
   await wired.p2p?.stop();
+  await wired.wallets?.stop();
   await wired.node.stop();
 }

@@ -34,6 +34,15 @@ export const RPC = {
   CLIENT_NODE_NOT_CONNECTED: -29,
   CLIENT_INVALID_IP_OR_SUBNET: -30,
   CLIENT_P2P_DISABLED: -31,
+  WALLET_ERROR: -4,
+  WALLET_INSUFFICIENT_FUNDS: -6,
+  WALLET_KEYPOOL_RAN_OUT: -12,
+  WALLET_UNLOCK_NEEDED: -13,
+  WALLET_PASSPHRASE_INCORRECT: -14,
+  WALLET_WRONG_ENC_STATE: -15,
+  WALLET_NOT_FOUND: -18,
+  WALLET_NOT_SPECIFIED: -19,
+  WALLET_ALREADY_LOADED: -35,
 } as const;
 
 export class RpcError extends Error {
@@ -58,6 +67,9 @@ export function toRpcError(err: unknown): RpcError {
   if (err instanceof AddressError) return new RpcError(RPC.INVALID_ADDRESS_OR_KEY, `Invalid address: ${err.message}`);
   if (err instanceof EncodingError) return new RpcError(RPC.DESERIALIZATION_ERROR, `Decode failed: ${err.message}`);
   if (isTallyError(err)) {
+    // Wallet errors carry Core's code (src/wallet/errors.ts); the message is Core's text.
+    const rpcCode = (err as { rpcCode?: unknown }).rpcCode;
+    if (typeof rpcCode === 'number') return new RpcError(rpcCode, err.message);
     const code = err.code;
     if (ALREADY.has(code)) return new RpcError(RPC.VERIFY_ALREADY_IN_CHAIN, code);
     // Mempool policy refusals: Core reports them as rejected with the reason.

@@ -34,6 +34,7 @@ import { CorsPolicy } from './cors.js';
 import { addAllowed, clientIp, hasBody, isLoopback, readBody, requestTarget, type RequestTarget } from './http.js';
 import { guardUpgrade, type UpgradeGate } from './upgrade.js';
 import type { RpcContext, RpcMethod, RpcNetwork } from './types.js';
+import { walletAccess, type WalletManagerLike } from './wallet-access.js';
 
 export type { ServerAttachment } from './attachment.js';
 
@@ -55,6 +56,8 @@ export interface RpcModules {
   logger: Logger;
   /** Called by the `stop` method. */
   requestStop?: () => void;
+  /** The node's wallets (absent with --disablewallet). */
+  wallets?: WalletManagerLike;
 }
 
 export class RpcServer {
@@ -76,6 +79,7 @@ export class RpcServer {
   private readonly limiter?: RateLimiter;
   private readonly refusals: CredentialRefusals;
   private readonly cors: CorsPolicy;
+  private readonly payTxFee = new Map<string, number>();
 
   constructor(opts: RpcOptions, modules: RpcModules) {
     this.opts = opts;
@@ -106,8 +110,8 @@ export class RpcServer {
     return { host: a?.address ?? this.opts.bind, port: a?.port ?? this.opts.port };
   }
 
-  /** The context methods run with. */
-  context(): RpcContext {
+  /** The context methods run with; `path` picks the wallet (`/wallet/<name>`). */
+  context(path = '/'): RpcContext {
     const node = this.modules.node;
     return {
       chain: node.chain,
@@ -120,6 +124,7 @@ export class RpcServer {
       activeCommands: () => [...this.active.values()].map((a) => ({ method: a.method, duration: Math.round((performance.now() - a.started) * 1000) })),
       requestStop: () => this.modules.requestStop?.(),
       methods: this.methods,
+      ...(this.modules.wallets ? { wallet: walletAccess(this.modules.wallets, path, this.payTxFee) } : {}),
     };
   }
 
@@ -246,7 +251,7 @@ export class RpcServer {
     try {
       const body = await readBody(req, this.opts.maxBodyBytes);
       if (body === undefined) return sendPlain(res, 413, 'Request body too large');
-      const reply = await handleBody(body, this.context(), this.opts.maxBatch, (method) => this.track(method));
+      const reply = await handleBody(body, this.context(target.path), this.opts.maxBatch, (method) => this.track(method));
       const { method, status } = sendReply(res, body, reply);
       this.count(method, status);
     } finally {

@@ -4,6 +4,7 @@
  */
 import type { NetworkParams } from '../consensus/params.js';
 import type { ChainReader, MempoolReader, NodeControl } from '../node/interface.js';
+import type { WalletAccess } from './wallet-access.js';
 
 /** A connected peer as the p2p adapter reports it (src/network/peer-info.ts). */
 export interface RpcPeer {
@@ -76,7 +77,7 @@ export interface RpcParam {
   max?: number;
 }
 
-export type RpcCategory = 'blockchain' | 'rawtransactions' | 'mempool' | 'mining' | 'network' | 'addresses' | 'util' | 'control';
+export type RpcCategory = 'blockchain' | 'rawtransactions' | 'mempool' | 'mining' | 'network' | 'addresses' | 'util' | 'control' | 'wallet';
 
 export interface RpcContext {
   chain: ChainReader;
@@ -95,6 +96,8 @@ export interface RpcContext {
   requestStop: () => void;
   /** The method table (help, rpc.discover). */
   methods: ReadonlyMap<string, RpcMethod>;
+  /** The node's wallets; absent with --disablewallet. */
+  wallet?: WalletAccess;
 }
 
 /** A JSON value's type, as the comparison with Core's documented results names them. */

@@ -14,3 +14,4 @@ export { accountDescriptors, deriveKey, generateMnemonic, masterKeyFromMnemonic,
 export { DUST_LIMIT, selectCoins } from './coin-select.js';
 export { btcSignerNetwork, decodePsbt } from './psbt.js';
 export { finalizePsbt } from './payments.js';
+export { descriptorId } from './keyring.js';

@@ -42,10 +42,15 @@ export interface RpcReply {
 export class RpcClient {
   private nextId = 1;
 
-  constructor(readonly opts: { host: string; port: number; user: string; password: string; timeoutMs: number }) {}
+  /** `wallet`: calls go to Core's `/wallet/<name>` endpoint (bitcoin-cli's -rpcwallet). */
+  constructor(readonly opts: { host: string; port: number; user: string; password: string; timeoutMs: number; wallet?: string }) {}
 
   get url(): string {
-    return `http://${this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host}:${this.opts.port}/`;
+    return `http://${this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host}:${this.opts.port}${this.path}`;
+  }
+
+  private get path(): string {
+    return this.opts.wallet === undefined ? '/' : `/wallet/${encodeURIComponent(this.opts.wallet)}`;
   }
 
   /** Calls a method; resolves to its result. @throws RpcCallError from the server, CliError when it cannot be reached. */
@@ -70,7 +75,7 @@ export class RpcClient {
     const auth = Buffer.from(`${this.opts.user}:${this.opts.password}`).toString('base64');
     return new Promise((resolve, reject) => {
       const req = request({
-        host: this.opts.host, port: this.opts.port, method: 'POST', path: '/', timeout: this.opts.timeoutMs,
+        host: this.opts.host, port: this.opts.port, method: 'POST', path: this.path, timeout: this.opts.timeoutMs,
         headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), Authorization: `Basic ${auth}` },
       }, (res) => {
         const chunks: Buffer[] = [];
@@ -190,8 +195,10 @@ export function registerRpcCommand(program: Command, io: CliIo): void {
     .argument('<method>', 'the method (try "help")')
     .argument('[params...]', 'parameters: JSON where they parse as JSON, strings otherwise')
     .option('--named', 'parameters are name=value pairs')
-    .action(async (method: string, params: string[], opts: ConnectionOptions & { named?: boolean }) => {
-      const client = clientFromOptions(opts);
+    .option('--rpcwallet <name>', 'send wallet calls to this loaded wallet (/wallet/<name>, like bitcoin-cli -rpcwallet)')
+    .action(async (method: string, params: string[], opts: ConnectionOptions & { named?: boolean; rpcwallet?: string }) => {
+      const base = clientFromOptions(opts);
+      const client = opts.rpcwallet === undefined ? base : new RpcClient({ ...base.opts, wallet: opts.rpcwallet });
       try {
         const text = formatResult(await client.call(method, parseParams(params, opts.named ?? false)));
         if (text !== undefined) io.out(text);

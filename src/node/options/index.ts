@@ -14,11 +14,12 @@ import { NODE_OPTIONS } from './node.js';
 import { P2P_OPTIONS } from './p2p.js';
 import { RPC_OPTIONS } from './rpc.js';
 import { SYNC_OPTIONS } from './sync.js';
+import { WALLET_OPTIONS } from './wallet.js';
 
 /** All options, in --help order. */
 export const NODE_OPTION_DECLS: readonly OptionDecl[] = [
   ...NODE_OPTIONS, ...P2P_OPTIONS, ...RPC_OPTIONS, ...METRICS_OPTIONS, ...MEMPOOL_OPTIONS,
-  ...EXPLORER_OPTIONS, ...CHAIN_OPTIONS, ...SYNC_OPTIONS, ...LOGGING_OPTIONS,
+  ...EXPLORER_OPTIONS, ...CHAIN_OPTIONS, ...SYNC_OPTIONS, ...LOGGING_OPTIONS, ...WALLET_OPTIONS,
 ];
 
 /** An option's declaration by its long name. */
@@ -34,3 +35,4 @@ export { explorerOptionsFrom, explorerOptionsFromConfig } from './explorer.js';
 export { metricsOptionsFrom, metricsOptionsFromConfig } from './metrics.js';
 export { rpcOptionsFrom, rpcOptionsFromConfig } from './rpc.js';
 export { syncOptionsFrom } from './sync.js';
+export { walletOptionsFrom, walletOptionsFromConfig } from './wallet.js';
