@@ -11,11 +11,8 @@
  * Like explorer.test.ts, it fails (it does not skip) without Chromium at
  * /usr/bin/chromium or CHROMIUM_PATH.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { regtest } from '../../src/consensus/params.js';
@@ -25,13 +22,12 @@ import { fromHex } from '../../src/primitives/bytes.js';
 import { SIGHASH_ALL, SIGHASH_ANYONECANPAY, SIGHASH_DEFAULT, SIGHASH_SINGLE } from '../../src/primitives/sighash.js';
 import { outputKeyFromSecret, scriptFromSecret, signTaprootInputs } from '../../src/primitives/sign.js';
 import { Transaction } from '../../src/primitives/tx.js';
+import { openBrowser, screenshot, watchErrors } from '../helpers/browser.js';
 import { payTo, testKey, TestChain } from '../helpers/chain.js';
 import { startRpcNode, type RpcTestNode } from '../helpers/rpc.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitUntil } from '../helpers/wait.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/explorer/', import.meta.url));
 const BROWSER_TEST_MS = 90_000;
 const SETUP_MS = 120_000;
@@ -93,42 +89,6 @@ async function buildScenario(): Promise<Scenario> {
     if (i === MINED - 1) await t.node.generate(1, payout);
   }
   return { t, tip: t.node.chain.tip.height, side, spends };
-}
-
-async function openBrowser(cookie: string): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the explorer's browser tests need it. Install it (as root: apt-get install chromium) or set CHROMIUM_PATH.`);
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'tally-chromium-'));
-  const sep = cookie.indexOf(':');
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 860 },
-    httpCredentials: { username: cookie.slice(0, sep), password: cookie.slice(sep + 1) },
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  return errors;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 }
 
 /** Whether the element lies inside the chain view's visible box (the view clips what is outside its window). */
@@ -202,7 +162,7 @@ describe('explorer pages in Chromium', () => {
     const top = (sel: string) => page.locator(sel).evaluate((el) => el.getBoundingClientRect().top);
     expect(await top(`.blk[data-hash="${s.side[0]}"] rect`)).toBeGreaterThan(await top(`.blk.active[data-height="${FORK + 1}"] rect`));
     expect(await page.locator('.blk.stale').count()).toBe(SIDE_LENGTH);
-    await screenshot(page, 'chain-fork-point.png');
+    await screenshot(page, ARTIFACTS, 'chain-fork-point.png');
 
     // Zoom in: fewer heights, labels back on the boxes; pan with the buttons and the keyboard.
     await page.locator('#chain-zoom-in').click();
@@ -226,7 +186,7 @@ describe('explorer pages in Chromium', () => {
     await page.mouse.up();
     await windowBecomes(page, (w) => w.low < dragged.low, 'a window dragged to older heights');
     await settled(page);
-    await screenshot(page, 'chain-zoomed.png');
+    await screenshot(page, ARTIFACTS, 'chain-zoomed.png');
 
     await page.locator('#chain-follow').click();
     await windowBecomes(page, (w) => w.follow && w.high === s.tip, 'the window following the tip again');
@@ -247,7 +207,7 @@ describe('explorer pages in Chromium', () => {
     expect(await withSpends.locator('td.size').textContent()).toMatch(/^[\d,]+ B$/);
     expect(await withSpends.locator('td.weight').textContent()).toMatch(/^[\d,]+ WU$/);
     expect(await rows.first().locator('td').nth(2).textContent()).toMatch(DATE);
-    await screenshot(page, 'blocks.png');
+    await screenshot(page, ARTIFACTS, 'blocks.png');
 
     await page.locator('.pager a[rel="next"]').first().click();
     await page.locator(`#block-list tbody tr:first-child[data-height="${s.tip - 20}"]`).waitFor();
@@ -272,7 +232,7 @@ describe('explorer pages in Chromium', () => {
     expect(await waiting.locator('td.confirmations').textContent()).toBe('unconfirmed');
     // Block 112's coinbase: the subsidy, no fees.
     expect(await rows.last().locator('td.amount').textContent()).toBe('+50 TLY');
-    await screenshot(page, 'address.png');
+    await screenshot(page, ARTIFACTS, 'address.png');
 
     // Older pages continue below the last row shown, with no overlap; the newest page comes back.
     const firstPage = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-txid')));
@@ -296,7 +256,7 @@ describe('explorer pages in Chromium', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(waiting);
     expect(counts.filter((n) => n > 0).length).toBeGreaterThan(1);
     expect(await page.locator('#projected-blocks .projected[data-index="0"]').getAttribute('data-count')).toBe(String(waiting));
-    await screenshot(page, 'mempool.png');
+    await screenshot(page, ARTIFACTS, 'mempool.png');
 
     // The projection itself, on a made-up mempool and 2,000 WU blocks: by ancestor fee rate, parents first, greedy fill.
     // A string, so that the test's transform leaves the browser's dynamic import alone.
@@ -341,7 +301,7 @@ describe('explorer pages in Chromium', () => {
       expect(await page.locator('.witness li .muted').first().textContent()).toBe(`${c.bytes} bytes`);
       expect(await page.locator('.sighash').getAttribute('data-sighash')).toBe(c.name);
     }
-    await screenshot(page, 'tx.png');
+    await screenshot(page, ARTIFACTS, 'tx.png');
     expect(errors).toEqual([]);
   }, BROWSER_TEST_MS);
 
@@ -354,7 +314,7 @@ describe('explorer pages in Chromium', () => {
 
     await open('#/block/99999');
     expect(await page.locator('main .error').textContent()).toContain(`No block at height 99999 yet; the tip is ${s.tip}.`);
-    await screenshot(page, 'error.png');
+    await screenshot(page, ARTIFACTS, 'error.png');
 
     // A failed search raises the banner; the next page that loads takes it down.
     await open('#/');
@@ -364,7 +324,7 @@ describe('explorer pages in Chromium', () => {
     await page.locator('nav a[data-nav="blocks"]').click();
     await page.locator('#block-list').waitFor();
     expect(await page.locator('#notice').isHidden()).toBe(true);
-    await screenshot(page, 'after-error.png');
+    await screenshot(page, ARTIFACTS, 'after-error.png');
     expect(errors).toEqual([]);
   }, BROWSER_TEST_MS);
 });

@@ -9,48 +9,21 @@
  * Like explorer.test.ts, it fails (never skips) when Chromium is missing;
  * CHROMIUM_PATH points it at another Chromium or Chrome.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptFromSecret } from '../../src/primitives/sign.js';
 import { defaultExplorerOptions, Explorer } from '../../src/explorer/index.js';
+import { openBrowser, watchErrors } from '../helpers/browser.js';
 import { testKey } from '../helpers/chain.js';
 import { startRpcNode, type RpcTestNode } from '../helpers/rpc.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const BROWSER_TEST_MS = 90_000;
-
-/** A fresh Chromium profile that knows no credentials: whatever signs it in comes from the URL. */
-async function openBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the explorer's browser tests need it. Install it (as root: apt-get install chromium) or set CHROMIUM_PATH.`);
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'tally-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 860 } });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  return errors;
-}
 
 describe('signing in to the explorer in Chromium', () => {
   const cleanup: (() => Promise<void>)[] = [];

@@ -11,11 +11,7 @@
  * them (.ci/run installs Debian's chromium as root). CHROMIUM_PATH points them
  * at another Chromium or Chrome.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -23,12 +19,11 @@ import { encodeAddress } from '../../src/primitives/address.js';
 import { outputKeyFromSecret, scriptFromSecret } from '../../src/primitives/sign.js';
 import { regtest } from '../../src/consensus/params.js';
 import { defaultExplorerOptions, Explorer, SessionTokens } from '../../src/explorer/index.js';
+import { openBrowser, screenshot, watchErrors } from '../helpers/browser.js';
 import { testKey, TestChain } from '../helpers/chain.js';
 import { startRpcNode, type RpcTestNode } from '../helpers/rpc.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const address = encodeAddress(regtest.addressPrefix, outputKeyFromSecret(testKey(1)));
 const payout = scriptFromSecret(testKey(1));
@@ -125,44 +120,6 @@ describe('explorer over HTTP', () => {
 
 // ---- in the browser ---------------------------------------------------------------
 
-/** A fresh Chromium profile that answers the node's Basic auth prompt with the cookie credentials. */
-async function openBrowser(cookie: string): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the explorer's browser tests need it. Install it (as root: apt-get install chromium; .ci/run does this) or set CHROMIUM_PATH.`);
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'tally-chromium-'));
-  const sep = cookie.indexOf(':');
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 860 },
-    httpCredentials: { username: cookie.slice(0, sep), password: cookie.slice(sep + 1) },
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Fails the test on any script error or failed request in the page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  return errors;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
-}
-
 describe('explorer in Chromium', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -189,7 +146,7 @@ describe('explorer in Chromium', () => {
     expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(await page.locator('#tip').textContent()).toContain('#4');
     await page.waitForTimeout(400);
-    await screenshot(page, 'explorer.png');
+    await screenshot(page, ARTIFACTS, 'explorer.png');
 
     await row.locator(`a[href="#/block/${hash}"]`).first().click();
     await page.locator('#block-txs').waitFor();
@@ -198,7 +155,7 @@ describe('explorer in Chromium', () => {
     await page.locator('#txid', { hasText: coinbase! }).waitFor();
     expect(await page.locator('main').textContent()).toContain('Newly generated coins');
     await page.locator(`main a[href="#/address/${address}"]`).first().waitFor();
-    await screenshot(page, 'explorer-tx.png');
+    await screenshot(page, ARTIFACTS, 'explorer-tx.png');
 
     // The search box takes a height.
     await page.fill('#q', '2');
@@ -231,7 +188,7 @@ describe('explorer in Chromium', () => {
     expect(t.node.chain.tip.hashHex).toBe(mined[1]);
     await page.locator(`.blk.stale[data-hash="${b4!.hash}"]`).waitFor({ timeout: 15_000 });
     await page.waitForTimeout(1_000);
-    await screenshot(page, 'explorer-fork.png');
+    await screenshot(page, ARTIFACTS, 'explorer-fork.png');
 
     // One more block makes it the heavier chain: the node reorganizes and the page follows.
     await t.node.submitBlock(b5!);
@@ -246,7 +203,7 @@ describe('explorer in Chromium', () => {
     expect(await lane(mined[1]!)).toBeGreaterThan(await lane(b4!.hash));
     expect(await page.locator('#chain-tips tbody tr').count()).toBe(2);
     expect(await page.locator('#chain-tips').textContent()).toContain('side branch');
-    await screenshot(page, 'explorer-chain.png');
+    await screenshot(page, ARTIFACTS, 'explorer-chain.png');
     expect(errors).toEqual([]);
   }, BROWSER_TEST_MS);
 });
