@@ -60,7 +60,7 @@ export class Network implements SyncNetwork {
   private sync?: SyncManager;
   private timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: (() => void)[] = [];
-  private readonly stats = { bytesIn: 0, bytesOut: 0, gossip: { accept: 0, ignore: 0, reject: 0 } };
+  private readonly stats = { gossip: { accept: 0, ignore: 0, reject: 0 } };
   private readonly traffic: TrafficMeter;
   private readonly serveBudget: ServeBudget;
   private readonly blockServer: BlockServer;
@@ -89,13 +89,12 @@ export class Network implements SyncNetwork {
     this.serveBudget = new ServeBudget({ perPeer: opts.serveBytesInFlightPerPeer, total: opts.serveBytesInFlight });
     this.blockServer = new BlockServer({ maxMessageSize: opts.maxMessageSize }, {
       chain: this.node.chain, budget: this.serveBudget, rate: this.peerManager, nowMs,
-      onSent: (bytes) => (this.stats.bytesOut += bytes), logger: this.log,
+      logger: this.log,
     });
     this.orphanRelay = new OrphanRelay({ holdMs: 3_000, max: 1_000 }, { report: (msgId, from, acceptance) => this.report(msgId, from, acceptance) });
     this.client = new ReqRespClient({ requestTimeoutMs: opts.requestTimeoutMs, maxMessageSize: opts.maxMessageSize, ids: this.ids }, {
       dial: (peer, protocol, signal) => this.libp2p.dialProtocol(peerIdFromString(peer), protocol, { signal }),
       peers: this.peerManager,
-      onBytesIn: (bytes) => (this.stats.bytesIn += bytes),
     });
     this.handshake = new Handshake({
       store: this.peerManager, network, logger: this.log, ourStatus: () => this.ourStatus(),

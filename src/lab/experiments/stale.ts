@@ -35,22 +35,14 @@ export interface StaleChunk {
   main: number;
 }
 
-export interface StaleResult extends BaseResult {
+/** The parameters it ran with, and what it found. */
+export interface StaleResult extends BaseResult, StaleParams {
   /** Stale blocks over blocks found, over all chunks (ratio batch means, stats.ts). */
   staleRate: number;
-  nodes: number;
-  interval: number;
-  latencyMs: number;
-  blocks: number;
-  topology: string;
-  latency: string;
-  bandwidth: number;
-  blockBytes: number;
   /** The one-hop delay D the closed form used, seconds: latency plus transfer time. */
   delay: number;
   staleBlocks: number;
   chunks: number;
-  seed: number;
 }
 
 function latencyModel(p: StaleParams): LatencyModel {

@@ -25,8 +25,6 @@ export interface ReqRespClientModules {
   /** Opens a stream to `peer` for `protocol`. */
   dial(peer: string, protocol: string, signal: AbortSignal): Promise<Stream>;
   peers: { penalize(peer: string, score: number, reason: string): void };
-  /** Called with the size of each reply frame read (traffic totals). */
-  onBytesIn(bytes: number): void;
 }
 
 export class ReqRespClient {
@@ -46,7 +44,7 @@ export class ReqRespClient {
   async getHeaders(peer: string, locator: readonly string[], signal?: AbortSignal): Promise<BlockHeader[]> {
     return this.exchange(peer, this.opts.ids.headers, signal, true, async (framed, s) => {
       await framed.write(encodeHashes(locator), s);
-      return decodeHeaders(await this.read(framed, s));
+      return decodeHeaders(await framed.read(s));
     });
   }
 
@@ -63,18 +61,12 @@ export class ReqRespClient {
       const count = decodeCount(await framed.read(first), hashes.length);
       const blocks: Block[] = [];
       for (let i = 0; i < count; i++) {
-        const block = decodeBlock(await this.read(framed, next()));
+        const block = decodeBlock(await framed.read(next()));
         blocks.push(block);
         onBlock?.(block);
       }
       return blocks;
     });
-  }
-
-  private async read(framed: Framed, signal: AbortSignal): Promise<Uint8Array> {
-    const bytes = await framed.read(signal);
-    this.modules.onBytesIn(bytes.length);
-    return bytes;
   }
 
   /** Runs one request on a new stream; `charge` says whether a failure costs the peer (status failures are the handshake's). */

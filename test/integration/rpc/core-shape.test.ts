@@ -17,8 +17,8 @@ import type { Transaction } from '../../../src/primitives/tx.js';
 import { COIN } from '../../../src/consensus/constants.js';
 import { regtest } from '../../../src/consensus/params.js';
 import { buildMethodTable } from '../../../src/rpc/methods/index.js';
-import type { JsonType } from '../../../src/rpc/types.js';
 import { ownedOutput, payTo, spend, testKey } from '../../helpers/chain.js';
+import { expectCoreShape, valuesAt } from '../../helpers/core-shape.js';
 import { startRpcNode, type RpcTestNode } from '../../helpers/rpc.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitUntil } from '../../helpers/wait.js';
@@ -28,55 +28,10 @@ const address = encodeAddress(regtest.addressPrefix, outputKeyFromSecret(testKey
 /** A valid peer id that is never connected (setban's target). */
 const STRANGER = '12D3KooWRE9S749T9fGi2JtPXqBcLcqk3YEkMwMZ7wKeBEPEbP3D';
 
-function jsonType(v: unknown): JsonType {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v as JsonType;
-}
-
-/**
- * The values at `path` (see CoreComparison): `[]` steps into each element, a
- * step ending in `?` may be absent. Returns the values found, or throws naming
- * the step that is missing or not an array.
- */
-function valuesAt(root: unknown, path: string): unknown[] {
-  let current: unknown[] = [root];
-  for (const step of path === '' ? [] : path.split('.')) {
-    const m = /^(.*?)(\?)?(\[\])?$/.exec(step)!;
-    const [, name, optional, each] = m;
-    const next: unknown[] = [];
-    for (const v of current) {
-      let child = v;
-      if (name) {
-        if (typeof v !== 'object' || v === null || !(name in v)) {
-          if (optional) continue;
-          throw new Error(`${path}: no "${name}" in ${JSON.stringify(v)?.slice(0, 200)}`);
-        }
-        child = (v as Record<string, unknown>)[name];
-      }
-      if (!each) next.push(child);
-      else if (Array.isArray(child)) next.push(...child);
-      else throw new Error(`${path}: "${name}" is not an array`);
-    }
-    current = next;
-  }
-  return current;
-}
-
 function checkShape(method: string, result: unknown): void {
   const core = table.get(method)!.core!;
-  const typed = { ...core.same, ...Object.fromEntries(Object.entries(core.different ?? {}).map(([p, d]) => [p, d.type])) };
-  for (const [path, type] of Object.entries(typed)) {
-    const allowed = Array.isArray(type) ? type : [type];
-    for (const v of valuesAt(result, path)) expect(allowed, `${method} ${path}`).toContain(jsonType(v));
-  }
+  expectCoreShape(method, core, result);
   for (const path of Object.keys(core.added ?? {})) expect(() => valuesAt(result, path), `${method} added ${path}`).not.toThrow();
-  for (const path of Object.keys(core.missing ?? {})) {
-    // A missing field must really be absent: the document says so.
-    const parent = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
-    const field = path.slice(path.lastIndexOf('.') + 1).replace(/\[\]$/, '');
-    for (const v of valuesAt(result, parent)) expect(v as object, `${method} missing ${path}`).not.toHaveProperty([field]);
-  }
 }
 
 interface Fixture { a: RpcTestNode; b: RpcTestNode; feeBlock: string; parent: Transaction; pooled: Transaction; child: Transaction; psbt: string }

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/node/config.js';
 import { planNode, startNode, type WiredNode } from '../../../src/node/wire.js';
 import { buildMethodTable } from '../../../src/rpc/methods/index.js';
-import type { JsonType } from '../../../src/rpc/types.js';
+import { expectCoreShape } from '../../helpers/core-shape.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const table = buildMethodTable();
@@ -336,47 +336,8 @@ describe('wallet methods given junk', () => {
   });
 });
 
-function jsonType(v: unknown): JsonType {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v as JsonType;
-}
-
-/** The values at a CoreComparison path (see core-shape.test.ts, whose reading this follows). */
-function valuesAt(root: unknown, path: string): unknown[] {
-  let current: unknown[] = [root];
-  for (const step of path === '' ? [] : path.split('.')) {
-    const [, name, optional, each] = /^(.*?)(\?)?(\[\])?$/.exec(step)!;
-    const next: unknown[] = [];
-    for (const v of current) {
-      let child = v;
-      if (name) {
-        if (typeof v !== 'object' || v === null || !(name in v)) {
-          if (optional) continue;
-          throw new Error(`${path}: no "${name}" in ${JSON.stringify(v)?.slice(0, 200)}`);
-        }
-        child = (v as Record<string, unknown>)[name];
-      }
-      if (!each) next.push(child);
-      else if (Array.isArray(child)) next.push(...child);
-      else throw new Error(`${path}: "${name}" is not an array`);
-    }
-    current = next;
-  }
-  return current;
-}
-
 function checkShape(method: string, result: unknown): void {
   const core = table.get(method)!.core!;
   expect(core, `${method}: core comparison`).toBeDefined();
-  const typed = { ...core.same, ...Object.fromEntries(Object.entries(core.different ?? {}).map(([p, d]) => [p, d.type])) };
-  for (const [path, type] of Object.entries(typed)) {
-    const allowed = Array.isArray(type) ? type : [type];
-    for (const v of valuesAt(result, path)) expect(allowed, `${method} ${path}`).toContain(jsonType(v));
-  }
-  for (const path of Object.keys(core.missing ?? {})) {
-    const parent = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
-    const field = path.slice(path.lastIndexOf('.') + 1).replace(/\[\]$/, '');
-    for (const v of valuesAt(result, parent)) expect(v as object, `${method} missing ${path}`).not.toHaveProperty([field]);
-  }
+  expectCoreShape(method, core, result);
 }

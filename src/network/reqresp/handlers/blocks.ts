@@ -37,8 +37,6 @@ export interface BlockServerModules {
   };
   /** Milliseconds on a monotonic clock (performance.now). */
   nowMs: () => number;
-  /** Called with the size of each block sent (traffic totals). */
-  onSent: (bytes: number) => void;
   logger: LogWriter;
 }
 
@@ -89,7 +87,6 @@ export class BlockServer {
       await framed.write(bytes, signal);
       await framed.flushed(signal);
       rate.chargeServed(peer, bytes.length, nowMs());
-      this.modules.onSent(bytes.length);
     } finally {
       lease.release();
     }
