@@ -48,13 +48,19 @@ let gcFn: (() => void) | undefined;
  * measured is what is still referenced, not what is merely not collected yet.
  */
 export async function heapAfterGc(): Promise<number> {
+  // Twice, with a turn of the event loop between, so that finalizers and weak callbacks settle.
+  collect();
+  await new Promise((r) => setImmediate(r));
+  return collect();
+}
+
+/** Runs a full GC (twice) and returns the heap in use, without giving the event loop a turn. */
+function collect(): number {
   if (!gcFn) {
     setFlagsFromString('--expose-gc');
     gcFn = runInNewContext('gc') as () => void;
   }
-  // Twice, with a turn of the event loop between, so that finalizers and weak callbacks settle.
   gcFn();
-  await new Promise((r) => setImmediate(r));
   gcFn();
   return process.memoryUsage().heapUsed;
 }
@@ -62,11 +68,14 @@ export async function heapAfterGc(): Promise<number> {
 /**
  * Heap bytes that holding `make()`'s result takes (measured after GC both ways):
  * what keeping a flood's objects would cost, to show a memory bound is meaningful.
+ * Measured without an event-loop turn between the two readings, so that a node running in
+ * this process (freeing its gossip caches, say) cannot move the figure: in CI a turn there
+ * once let 27 MB of the node's garbage go and halved the result.
  */
-export async function retainedSize(make: () => unknown): Promise<number> {
-  const before = await heapAfterGc();
+export function retainedSize(make: () => unknown): number {
+  const before = collect();
   const held = make();
-  const after = await heapAfterGc();
+  const after = collect();
   // Keep `held` alive across the second measurement.
   return held === undefined ? 0 : after - before;
 }

@@ -106,10 +106,10 @@ async function flood(evils: EvilPeer[], topic: 'blocks' | 'txs', payloads: Uint8
 }
 
 /** What a node that kept every flooded object would hold: measured on 300 of them, scaled up. */
-async function keptSize(payloads: Uint8Array[][], decode: (p: Uint8Array) => unknown): Promise<number> {
+function keptSize(payloads: Uint8Array[][], decode: (p: Uint8Array) => unknown): number {
   const all = payloads.flat();
   const sample = all.filter((_, i) => i % Math.ceil(all.length / 300) === 0);
-  return (await retainedSize(() => sample.map(decode))) * (all.length / sample.length);
+  return retainedSize(() => sample.map(decode)) * (all.length / sample.length);
 }
 
 /** RPC stayed responsive and memory within its bound, which keeping the flood would exceed threefold. */
@@ -152,7 +152,7 @@ describe('orphan block flood', () => {
     expect(run.maxPool).toBe(MAX_ORPHAN_BLOCKS);
     expect(bed.a.node.chain.orphanCount).toBe(MAX_ORPHAN_BLOCKS);
     await expectHonestStateKept(run, bGossip, before.mempool);
-    const kept = await keptSize(payloads, (p) => Block.fromBytes(p));
+    const kept = keptSize(payloads, (p) => Block.fromBytes(p));
     await expectBounded(run, kept);
     recordTrial({
       area: 'Adversarial peers',
@@ -174,7 +174,7 @@ describe('orphan block flood', () => {
 
     expect(run.maxPool).toBe(MAX_ORPHAN_BLOCKS);
     await expectHonestStateKept(run, bGossip, before.mempool);
-    const kept = await keptSize(payloads, (p) => Block.fromBytes(p));
+    const kept = keptSize(payloads, (p) => Block.fromBytes(p));
     await expectBounded(run, kept);
     recordTrial({
       area: 'Adversarial peers',
@@ -212,7 +212,7 @@ describe('orphan transaction flood', () => {
     // A relays a transaction that came out of its orphan pool, as Core does, even this late
     // (its gossip verdict was given long before): B, which sent the parent, gets the child.
     await expectHonestStateKept(run, bGossip, before.mempool, [child.txid]);
-    const kept = await keptSize(payloads, (p) => Transaction.fromBytes(p));
+    const kept = keptSize(payloads, (p) => Transaction.fromBytes(p));
     await expectBounded(run, kept);
     recordTrial({
       area: 'Adversarial peers',
