@@ -19,7 +19,9 @@ const ADAPTERS = ['sync', 'network', 'rpc', 'metrics', 'explorer', 'cli'];
 const LAB = ['lab'];
 /** The node's wallet: its own LevelDB, fed by chain events through src/wallet/interface.ts. */
 const WALLET = ['wallet'];
-const FOLDERS = [...CORE, ...ADAPTERS, ...LAB, ...WALLET];
+/** The faucet: pays from a wallet under limits; writes its history with the node's atomic-file helper only. */
+const FAUCET = ['faucet'];
+const FOLDERS = [...CORE, ...ADAPTERS, ...LAB, ...WALLET, ...FAUCET];
 
 /**
  * What each layer may import besides itself; every other folder of src/ is off limits.
@@ -37,12 +39,13 @@ const LAYERS = [
   // Sync sits below the network but talks to it through its interface types and takes penalties from its one verdict function.
   { layer: 'sync', may: CORE, except: ['!**/network/interface.js', '!**/network/penalty.js'] },
   { layer: 'network', may: [...CORE, 'sync'] },
-  { layer: 'rpc', may: [...CORE, 'wallet'] },
+  { layer: 'rpc', may: [...CORE, 'wallet', 'faucet'] },
   { layer: 'metrics', may: CORE },
   { layer: 'explorer', may: CORE },
   { layer: 'lab', may: CORE.slice(0, 4) },
   // The wallet reads the chain only through its public face, and the node only through wallet/interface.ts.
   { layer: 'wallet', may: CORE.slice(0, 4), except: ['**/chain/**', '!**/chain/index.js'] },
+  { layer: 'faucet', may: [...CORE.slice(0, 3), 'wallet', 'node'], except: ['**/node/**', '!**/node/atomic-file.js'] },
   { layer: 'cli', may: FOLDERS },
   // The composition root: wire.ts and the per-service option modules build the adapters, so they sit above them (not above the CLI).
   { layer: 'composition root', files: ['src/node/wire.ts', 'src/node/options/**/*.ts'], may: FOLDERS.filter((f) => f !== 'cli') },

@@ -26,6 +26,8 @@ export default defineConfig({
       'test/integration/node/**/*.test.ts',
       'test/integration/rpc/{blockchain,mining,mempool,network,notifications,rawtransactions,addresses}.test.ts',
       'test/e2e/p2p/{invalid-blocks-gossip,invalid-blocks-sync,honest-ahead,gossip-relay,hostile-sync,sync}.test.ts',
+      'test/e2e/p2p/compact-relay.test.ts',
+      'test/unit/faucet/**/*.test.ts',
       'test/e2e/{cli-node,wallet,devnet}.test.ts',
     ],
   },

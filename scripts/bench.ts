@@ -1,17 +1,19 @@
 /**
  * Runs the benchmarks in sequence and prints one JSON object on stdout:
- * `{ machine, mining, verify, connect, rpc, propagation, sync, lab, swarm }`. Progress goes to stderr.
+ * `{ machine, mining, verify, connect, rpc, propagation, sync, lab, swarm, compact }`. Progress goes to stderr.
  *
  *   npm run bench                                  # all sections
- *   npx tsx scripts/bench.ts --only connect        # one section (mining | verify | connect | rpc | propagation | sync | lab | swarm)
+ *   npx tsx scripts/bench.ts --only connect        # one section (mining | verify | connect | rpc | propagation | sync | lab | swarm | compact)
  *
  * Exits 1 with a message on stderr when a section throws, 2 on a bad argument.
  */
 // Before anything that loads libp2p (Promise.withResolvers on Node 20), as the CLI does.
 import '../src/polyfills.js';
 import { availableParallelism, loadavg } from 'node:os';
+import { runCompactBench } from './bench/compact.js';
 import { runConnectBench } from './bench/connect.js';
 import { runLabBench } from './bench/lab.js';
+import { runLongchainBench } from './bench/longchain.js';
 import { runMiningBench } from './bench/mining.js';
 import { runPropagationBench } from './bench/propagation.js';
 import { runRpcBench } from './bench/rpc.js';
@@ -28,6 +30,8 @@ const SECTIONS = {
   sync: runSyncBench,
   lab: runLabBench,
   swarm: runSwarmBench,
+  compact: runCompactBench,
+  longchain: runLongchainBench,
 } as const satisfies Record<string, () => Promise<object>>;
 
 type Section = keyof typeof SECTIONS;

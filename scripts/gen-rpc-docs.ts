@@ -27,7 +27,7 @@ const CATEGORY_ORDER = ['blockchain', 'rawtransactions', 'mempool', 'mining', 'n
 const CATEGORY_TITLES: Record<string, string> = {
   blockchain: 'Blockchain', rawtransactions: 'Raw transactions', mempool: 'Mempool', mining: 'Mining',
   network: 'Network', addresses: 'Addresses', util: 'Utility', control: 'Control',
-  wallet: 'Wallet',
+  wallet: 'Wallet', faucet: 'Faucet (Tally only)',
 };
 
 /** What each code of `RPC` (src/rpc/errors.ts) means to a client. */
@@ -37,7 +37,7 @@ const ERROR_MEANINGS: Record<string, string> = {
   METHOD_NOT_FOUND: 'No such method, or a regtest-only method on another network.',
   INVALID_PARAMS: 'Too many positional parameters, an unknown named parameter, or a missing required one.',
   INTERNAL_ERROR: 'An unexpected failure inside the node; the server keeps running.',
-  LIMIT_EXCEEDED: 'Not a Core code (Core has no rate limit): the client is over the rate limit; sent with HTTP 429 and `Retry-After`, and on the WebSocket for messages over its limit.',
+  LIMIT_EXCEEDED: 'Not a Core code (Core has no rate limit): the client is over the rate limit; sent with HTTP 429 and `Retry-After`, and on the WebSocket for messages over its limit; also `faucet` when an address or IP must wait (`data.retry_after`: seconds).',
   MISC_ERROR: 'A domain error without a more specific code (the message names its reject code).',
   TYPE_ERROR: 'A parameter has the wrong JSON type, or an amount is malformed.',
   INVALID_ADDRESS_OR_KEY: 'An address that is not valid for this network, or an unknown block or transaction.',
@@ -56,6 +56,7 @@ const ERROR_MEANINGS: Record<string, string> = {
   WALLET_ERROR: 'A wallet failure without a more specific code (a wallet that already exists, a watch-only wallet asked to sign, a transaction that cannot be bumped).',
   WALLET_INSUFFICIENT_FUNDS: 'The wallet\'s spendable coins do not cover the payment and its fee.',
   WALLET_KEYPOOL_RAN_OUT: 'The wallet has no active descriptor to derive an address from (a blank or watch-only wallet).',
+  WALLET_INVALID_LABEL_NAME: 'A label of "*" (setlabel, getnewaddress), or getaddressesbylabel of a label no address has.',
   WALLET_UNLOCK_NEEDED: 'The wallet is encrypted and locked: call `walletpassphrase` first.',
   WALLET_PASSPHRASE_INCORRECT: 'The passphrase given to `walletpassphrase` or `walletpassphrasechange` is wrong.',
   WALLET_WRONG_ENC_STATE: 'Encrypting an encrypted wallet, or locking or unlocking an unencrypted one.',

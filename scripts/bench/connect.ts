@@ -6,7 +6,10 @@
  * - not at all (a verifier that accepts everything),
  * so the figures show what parallel verification buys and how much of a
  * block's connect time is not signature checking (UTXO lookups, sighashes,
- * the LevelDB batch), which no number of workers shortens.
+ * the LevelDB batch), which no number of workers shortens. Chains use the
+ * node's chain-state cache (`--dbcache`, its default size); the no-check
+ * connect runs once more writing every change through (`--dbcache 0`, how
+ * every block was written before the cache) to show what the cache saves.
  *
  *   npx tsx scripts/bench/connect.ts        # prints JSON; progress on stderr
  *
@@ -18,6 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Chain, type BatchVerifier } from '../../src/chain/chain.js';
 import { VerifyPool } from '../../src/chain/verify-pool.js';
+import { DEFAULT_DBCACHE_MB } from '../../src/node/options/chain.js';
 import type { NetworkParams } from '../../src/consensus/params.js';
 import { Block } from '../../src/primitives/block.js';
 import { ownedOutput, payTo, spend, TestChain } from '../../test/helpers/chain.js';
@@ -91,10 +95,10 @@ interface Sample {
 }
 
 /** Times `processBlock` connecting the measured block to a fresh chain that has every block before it. */
-async function timeConnect(fixture: Fixture, verifier: BatchVerifier): Promise<Sample> {
+async function timeConnect(fixture: Fixture, { verifier, dbcacheBytes }: Config): Promise<Sample> {
   const dir = await mkdtemp(join(tmpdir(), 'tally-bench-connect-'));
   try {
-    const chain = new Chain({ path: dir, params: fixture.params }, { verifier });
+    const chain = new Chain({ path: dir, params: fixture.params, dbcacheBytes }, { verifier });
     await chain.open();
     try {
       for (const block of fixture.before) await chain.processBlock(block);
@@ -113,6 +117,14 @@ async function timeConnect(fixture: Fixture, verifier: BatchVerifier): Promise<S
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** A verifier and the chain-state cache's size. */
+interface Config {
+  verifier: BatchVerifier;
+  dbcacheBytes: number;
+}
+
+const NODE_DBCACHE_BYTES = DEFAULT_DBCACHE_MB * 1_000_000;
 
 /** Medians over the rounds of one configuration, and every wall-time sample. */
 interface Figure {
@@ -134,7 +146,7 @@ function summarize(samples: readonly Sample[]): Figure {
  * turns within a round, so that a machine whose load changes meanwhile slows
  * them alike and their ratios hold.
  */
-async function measure<K extends string>(verifiers: Record<K, BatchVerifier>, fixture: Fixture, rounds: number): Promise<Record<K, Figure>> {
+async function measure<K extends string>(verifiers: Record<K, Config>, fixture: Fixture, rounds: number): Promise<Record<K, Figure>> {
   const names = Object.keys(verifiers) as K[];
   const samples = new Map<K, Sample[]>(names.map((name) => [name, []]));
   for (let r = 0; r < rounds; r++) {
@@ -154,7 +166,7 @@ export async function runConnectBench(opts: ConnectBenchOptions = {}): Promise<o
   const fixture = buildFixture(opts.transactions ?? 1_000, opts.inputsPerTx ?? 2);
   const noop: BatchVerifier = { verify: async () => -1 };
   // One untimed connect first, so that the optimizing compiler has seen the whole path.
-  await timeConnect(fixture, noop);
+  await timeConnect(fixture, { verifier: noop, dbcacheBytes: NODE_DBCACHE_BYTES });
   const onePool = new VerifyPool({ threads: 1 });
   const allPool = new VerifyPool({ threads });
   let figures;
@@ -162,13 +174,18 @@ export async function runConnectBench(opts: ConnectBenchOptions = {}): Promise<o
   try {
     await onePool.start();
     await allPool.start();
+    // Workers start on demand: start them now, so that no timed connect pays for it.
+    await onePool.warm();
+    await allPool.warm();
     workers = allPool.workerCount;
-    figures = await measure({ oneThread: onePool, allThreads: allPool, noSignatureChecks: noop }, fixture, rounds);
+    const cached = (verifier: BatchVerifier): Config => ({ verifier, dbcacheBytes: NODE_DBCACHE_BYTES });
+    const configs = { oneThread: cached(onePool), allThreads: cached(allPool), noSignatureChecks: cached(noop), noSignatureChecksWriteThrough: { verifier: noop, dbcacheBytes: 0 } };
+    figures = await measure(configs, fixture, rounds);
   } finally {
     await onePool.stop();
     await allPool.stop();
   }
-  const { oneThread: one, allThreads: all, noSignatureChecks: none } = figures;
+  const { oneThread: one, allThreads: all, noSignatureChecks: none, noSignatureChecksWriteThrough: through } = figures;
   // Null where noise leaves no time to divide by (verifying cost less than the spread of the no-check runs).
   const perSecond = (ms: number): number | null => (ms > 0 ? Math.round(fixture.inputs / (ms / 1000)) : null);
   return {
@@ -178,10 +195,13 @@ export async function runConnectBench(opts: ConnectBenchOptions = {}): Promise<o
     fixtureBuildMs: fixture.buildMs,
     rounds,
     backend: onePool.backend,
-    connectMs: { oneThread: one.medianMs, allThreads: all.medianMs, noSignatureChecks: none.medianMs },
-    samplesMs: { oneThread: one.samplesMs, allThreads: all.samplesMs, noSignatureChecks: none.samplesMs },
+    dbcacheMB: DEFAULT_DBCACHE_MB,
+    connectMs: { oneThread: one.medianMs, allThreads: all.medianMs, noSignatureChecks: none.medianMs, noSignatureChecksWriteThrough: through.medianMs },
+    samplesMs: { oneThread: one.samplesMs, allThreads: all.samplesMs, noSignatureChecks: none.samplesMs, noSignatureChecksWriteThrough: through.samplesMs },
     /** CPU time summed over threads: less disturbed by a busy machine; with workers it adds the cost of packing and messaging. */
-    cpuMs: { oneThread: one.medianCpuMs, allThreads: all.medianCpuMs, noSignatureChecks: none.medianCpuMs },
+    cpuMs: { oneThread: one.medianCpuMs, allThreads: all.medianCpuMs, noSignatureChecks: none.medianCpuMs, noSignatureChecksWriteThrough: through.medianCpuMs },
+    /** No-check connect time with the cache over writing through: what deferring the state writes saves a block. */
+    cachedVsWriteThrough: round2(none.medianMs / through.medianMs),
     workers,
     /** Connect time with one thread over with all: the speed-up the pool gives a whole block. */
     speedup: round2(one.medianMs / all.medianMs),

@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { scriptFromSecret } from '../../src/primitives/sign.js';
 import { testKey } from '../../test/helpers/chain.js';
-import { TestNetwork, waitUntil, type TestNode } from '../../test/helpers/network.js';
+import { TestNetwork, waitUntil, type StartOptions, type TestNode } from '../../test/helpers/network.js';
+import { seededRandom } from '../../test/helpers/random.js';
 
 export interface PropagationBenchOptions {
   /** Nodes in the mesh. Default 10. */
@@ -60,17 +61,6 @@ export function stats(values: readonly number[]): Stats {
   };
 }
 
-/** mulberry32: a small seeded generator, so that a run's mesh can be rebuilt. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function progress(message: string): void {
   process.stderr.write(`propagation: ${message}\n`);
@@ -110,15 +100,15 @@ class Arrivals {
   }
 }
 
-/** Starts the nodes, each bootstrapping to 2-3 random earlier ones; returns the planned links. */
-async function buildMesh(net: TestNetwork, count: number, random: () => number): Promise<TestNode[]> {
+/** Starts the nodes, each bootstrapping to 2-3 random earlier ones; `options(i)` adds to node i's start options. */
+export async function buildMesh(net: TestNetwork, count: number, random: () => number, options: (i: number) => StartOptions = (i) => ({ name: `node${i}` })): Promise<TestNode[]> {
   const nodes: TestNode[] = [];
   for (let i = 0; i < count; i++) {
     const want = Math.min(i, 2 + Math.floor(random() * 2));
     const earlier = nodes.map((_, j) => j);
     const picks: number[] = [];
     while (picks.length < want) picks.push(earlier.splice(Math.floor(random() * earlier.length), 1)[0]!);
-    nodes.push(await net.start({ name: `node${i}`, bootstrap: picks.map((j) => nodes[j]!.address) }));
+    nodes.push(await net.start({ ...options(i), bootstrap: picks.map((j) => nodes[j]!.address) }));
   }
   return nodes;
 }

@@ -31,14 +31,14 @@
  */
 // Before anything that loads libp2p (Promise.withResolvers on Node 20), as the CLI does.
 import '../../src/polyfills.js';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { NetnsLab, netnsSupport } from '../../test/helpers/netns.js';
-import { CLI, type NodeProcess } from '../../test/helpers/node-process.js';
+import { NetnsLab } from '../../test/helpers/netns.js';
+import type { NodeProcess } from '../../test/helpers/node-process.js';
 import { buildSwarmChain, seedDatadir, type SwarmChain, type ValidationRate } from '../../test/helpers/swarm-chain.js';
-import { capEgress, startSource, syncFresh } from '../../test/helpers/swarm-lab.js';
+import { capEgress, nodeLabSkipReason, startSource, syncFresh } from '../../test/helpers/swarm-lab.js';
 import { killAll, type NsNode } from '../../test/e2e/netns/cluster.js';
 import { headline, round2, runReport, type RunReport, type SwarmRuns } from './swarm/report.js';
 
@@ -63,14 +63,6 @@ const FRESH_ARGS = (process.env.TALLY_SWARM_FRESH_ARGS ?? '').split(' ').filter(
 
 function progress(message: string): void {
   process.stderr.write(`swarm: ${message}\n`);
-}
-
-/** Why this machine cannot run the benchmark, or undefined when it can. */
-function whySkip(): string | undefined {
-  const support = netnsSupport();
-  if (!support.ok) return support.reason;
-  if (!existsSync(CLI)) return `${CLI} is missing: run \`npm run build\` first`;
-  return undefined;
 }
 
 /** Everything a phase needs: the lab, a temp folder, the processes to kill. */
@@ -142,7 +134,7 @@ async function bigBlockRuns(bed: Bed, chain: SwarmChain, seedDir: string, capBit
 
 /** Runs every swarm run (see the module comment) and reports their figures. */
 export async function runSwarmBench(opts: SwarmBenchOptions = {}): Promise<object> {
-  const skipped = whySkip();
+  const skipped = nodeLabSkipReason();
   if (skipped) {
     progress(`skipped: ${skipped}`);
     return { bench: 'swarm', skipped };

@@ -6,7 +6,9 @@
  * first fresh node's stored blocks are connected again locally with
  * `Chain.open({ reindex: true })`: the same validation (signatures included)
  * without the network. Reported: blocks and transactions per second for each,
- * and sync speed as a fraction of reindex speed.
+ * and sync speed as a fraction of reindex speed; and the one-peer sync's
+ * signature checks per second against the verify pool's verify-only rate on
+ * the same checks (`signatureThroughputVsPool`).
  *
  * Every node runs in this process on this machine's cores, so serving peers
  * compete with the syncing node for CPU: more peers cannot add cores here.
@@ -20,9 +22,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Chain } from '../../src/chain/chain.js';
+import { DEFAULT_DBCACHE_MB } from '../../src/node/options/chain.js';
 import { VerifyPool } from '../../src/chain/verify-pool.js';
 import { regtest } from '../../src/consensus/params.js';
 import type { Block } from '../../src/primitives/block.js';
+import { outpointKey } from '../../src/primitives/tx.js';
+import { checkBlockSpends } from '../../src/consensus/block-spends.js';
+import type { Coin } from '../../src/consensus/coins.js';
+import type { SignatureCheck } from '../../src/consensus/signatures.js';
 import { ownedOutput, payTo, spend, TestChain, type OwnedCoin } from '../../test/helpers/chain.js';
 import { TestNetwork, waitUntil, type TestNode } from '../../test/helpers/network.js';
 
@@ -125,11 +132,12 @@ async function timeSync(net: TestNetwork, dir: string, name: string, sources: re
 }
 
 /** Rebuilds the chain state of a stopped node's datadir from its stored blocks, timed. */
-async function timeReindex(datadir: string, fixture: Fixture): Promise<Timing> {
+async function timeReindex(datadir: string, fixture: Fixture, dbcacheBytes = DEFAULT_DBCACHE_MB * 1_000_000): Promise<Timing> {
   const pool = new VerifyPool({});
   await pool.start();
   try {
-    const chain = new Chain({ path: join(datadir, 'chain'), params: regtest }, { verifier: pool });
+    // By default the node's cache size, as `tally node --reindex` would use.
+    const chain = new Chain({ path: join(datadir, 'chain'), params: regtest, dbcacheBytes }, { verifier: pool });
     const started = performance.now();
     await chain.open({ reindex: true });
     const ms = performance.now() - started;
@@ -137,7 +145,7 @@ async function timeReindex(datadir: string, fixture: Fixture): Promise<Timing> {
     await chain.close();
     if (height !== fixture.blocks.length) throw new Error(`reindex reached height ${height}, not ${fixture.blocks.length}`);
     const result = timing(ms, fixture);
-    progress(`reindex: ${result.ms} ms, ${result.blocksPerSecond} blocks/s`);
+    progress(`reindex (dbcache ${dbcacheBytes / 1e6} MB): ${result.ms} ms, ${result.blocksPerSecond} blocks/s`);
     return result;
   } finally {
     await pool.stop();
@@ -161,6 +169,45 @@ async function startSources(net: TestNetwork, fixture: Fixture, ms: number): Pro
   return { sources: [a, b, c], importMs };
 }
 
+/** Every signature check of the fixture, in chain order, from an in-memory coin set. */
+function signatureChecksOf(fixture: Fixture): SignatureCheck[] {
+  const coins = new Map<string, Coin>();
+  const checks: SignatureCheck[] = [];
+  fixture.blocks.forEach((block, i) => {
+    const spends = checkBlockSpends(block, { getCoin: (p) => coins.get(outpointKey(p)) }, i + 1, regtest);
+    for (const { prevout } of spends.undo) coins.delete(outpointKey(prevout));
+    for (const { prevout, coin } of spends.created) coins.set(outpointKey(prevout), coin);
+    checks.push(...spends.signatureChecks);
+  });
+  return checks;
+}
+
+/**
+ * The verify pool's verify-only rate (checks/s) on the fixture's own checks, in blocks of
+ * `perCall` as the chain hands them over and all at once; the faster of the two is the ceiling
+ * that initial sync's signature throughput is measured against.
+ */
+async function poolVerifyRate(checks: readonly SignatureCheck[]): Promise<{ perBlockCall: number; oneCall: number }> {
+  const pool = new VerifyPool({});
+  await pool.start();
+  await pool.warm();
+  try {
+    const rate = async (size: number): Promise<number> => {
+      const started = performance.now();
+      for (let i = 0; i < checks.length; i += size) {
+        if ((await pool.verify(checks.slice(i, i + size))) !== -1) throw new Error('fixture signatures must all be valid');
+      }
+      return Math.round(checks.length / ((performance.now() - started) / 1000));
+    };
+    await rate(checks.length); // warm-up: workers compiled and running
+    const result = { perBlockCall: await rate(5), oneCall: await rate(checks.length) };
+    progress(`verify pool, verify only: ${result.oneCall} checks/s in one call, ${result.perBlockCall} checks/s in calls of 5`);
+    return result;
+  } finally {
+    await pool.stop();
+  }
+}
+
 function medianTiming(list: readonly Timing[]): Timing {
   const sorted = [...list].sort((x, y) => x.ms - y.ms);
   return sorted[(sorted.length - 1) >> 1]!;
@@ -179,29 +226,44 @@ export async function runSyncBench(opts: SyncBenchOptions = {}): Promise<object>
     const one: (Timing & { peers: number })[] = [];
     const three: (Timing & { peers: number })[] = [];
     const reindex: Timing[] = [];
+    const reindexWriteThrough: Timing[] = [];
     for (let r = 0; r < rounds; r++) {
       const single = await timeSync(net, dir, `fresh-1peer-${r}`, sources.slice(0, 1), fixture, timeoutMs);
       one.push(single.result);
       three.push((await timeSync(net, dir, `fresh-3peers-${r}`, sources, fixture, timeoutMs)).result);
       reindex.push(await timeReindex(single.datadir, fixture));
+      // The same rebuild writing every block through (`--dbcache 0`, as before the cache): what the cache buys.
+      reindexWriteThrough.push(await timeReindex(single.datadir, fixture, 0));
     }
     const [o, t, x] = [medianTiming(one), medianTiming(three), medianTiming(reindex)];
+    const checks = signatureChecksOf(fixture);
+    const pool = await poolVerifyRate(checks);
+    const syncSignatures = Math.round(checks.length / (o.ms / 1000));
     return {
       bench: 'sync',
       unit: 'wall time to connect the whole chain: from starting a fresh node to its tip equalling the source tip; reindex: Chain.open({ reindex: true })',
       chain: { blocks: fixture.blocks.length, transactions: fixture.transactions, spendsPerBlock: opts.spendsPerBlock ?? 5 },
       fixtureBuildMs: fixture.buildMs,
       rounds,
+      /** The chain-state cache of every node and of the reindex (`--dbcache`, MB). */
+      dbcacheMB: DEFAULT_DBCACHE_MB,
       /** The source node's processBlock of each block straight from memory (no network, no disk reads). */
       sourceImport: timing(importMs, fixture),
       syncOnePeer: o,
       syncThreePeers: t,
       reindex: x,
+      reindexWriteThrough: medianTiming(reindexWriteThrough),
+      /** Reindex speed with the cache over writing every block through, same run. */
+      reindexCacheSpeedup: round2(medianTiming(reindexWriteThrough).ms / x.ms),
       samplesMs: { syncOnePeer: one.map((s) => s.ms), syncThreePeers: three.map((s) => s.ms), reindex: reindex.map((s) => s.ms) },
       /** Sync speed over reindex speed (blocks/s): 1 would mean the network costs nothing. */
       speedVsReindex: { onePeer: round2(x.ms / o.ms), threePeers: round2(x.ms / t.ms) },
       /** Three-peer sync speed over one-peer sync speed. */
       threePeersSpeedup: round2(o.ms / t.ms),
+      /** Signature checks per second: during the one-peer sync, and the verify pool alone on the same checks (same run). */
+      signatures: { checks: checks.length, syncOnePeerPerSecond: syncSignatures, poolVerifyOnly: pool },
+      /** Initial-sync signature throughput over the pool's best verify-only rate. */
+      signatureThroughputVsPool: round2(syncSignatures / Math.max(pool.oneCall, pool.perBlockCall)),
     };
   } finally {
     await net.stopAll();

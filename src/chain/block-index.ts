@@ -5,6 +5,7 @@
  */
 import type { RuleError } from '../consensus/errors.js';
 import type { ChainEntry } from './entry.js';
+import { EntryTable } from './entry-table.js';
 import { BlockStatus } from './records.js';
 
 /** Core's CBlockIndexWorkComparator: more work wins, then the block whose data arrived first. */
@@ -17,9 +18,21 @@ export function betterHeader(e: ChainEntry, than: ChainEntry): boolean {
   return !e.failed && (e.chainWork > than.chainWork || (e.chainWork === than.chainWork && e.haveData && !than.haveData));
 }
 
+/** The children of `e` in its index. */
+function childrenOf(e: ChainEntry): readonly ChainEntry[] {
+  const kids = e.kids;
+  return kids === undefined ? [] : Array.isArray(kids) ? kids : [kids];
+}
+
+function addChild(parent: ChainEntry, child: ChainEntry): void {
+  const kids = parent.kids;
+  if (kids === undefined) parent.kids = child;
+  else if (Array.isArray(kids)) kids.push(child);
+  else parent.kids = [kids, child];
+}
+
 export class BlockIndex {
-  private readonly entries = new Map<string, ChainEntry>();
-  private readonly children = new Map<ChainEntry, ChainEntry[]>();
+  private readonly entries = new EntryTable();
   /** Valid-looking entries with no valid-looking child: the best header is one of them. */
   private readonly headerTips = new Set<ChainEntry>();
   readonly mainChain: ChainEntry[] = [];
@@ -44,7 +57,7 @@ export class BlockIndex {
   }
 
   /** Every entry by hash, read-only. */
-  get byHash(): ReadonlyMap<string, ChainEntry> {
+  get byHash(): Pick<ReadonlyMap<string, ChainEntry>, 'get' | 'has'> {
     return this.entries;
   }
 
@@ -82,29 +95,26 @@ export class BlockIndex {
 
   /** Replaces every entry (after loading the stored index), parents before children. */
   reset(entries: Iterable<ChainEntry>): void {
+    const list = [...entries];
     this.entries.clear();
-    this.children.clear();
+    for (const e of list) e.kids = undefined;
     this.headerTips.clear();
     this.bestHeaderCache = undefined;
-    for (const e of entries) this.add(e);
+    for (const e of list) this.add(e);
   }
 
   /** Adds a new entry, keeping the best-header bookkeeping current. */
   add(entry: ChainEntry): void {
-    if (this.entries.get(entry.hashHex) === entry) {
+    if (this.entries.find(entry.hash) === entry) {
       // Its data may just have arrived, which wins a tie for the best header.
       if (this.bestHeaderCache && betterHeader(entry, this.bestHeaderCache)) this.bestHeaderCache = entry;
       return;
     }
-    this.entries.set(entry.hashHex, entry);
-    if (entry.prev) {
-      const siblings = this.children.get(entry.prev);
-      if (siblings) siblings.push(entry);
-      else this.children.set(entry.prev, [entry]);
-    }
+    this.entries.set(entry);
+    if (entry.prev) addChild(entry.prev, entry);
     if (entry.failed) return;
     if (entry.prev) this.headerTips.delete(entry.prev);
-    if (!(this.children.get(entry) ?? []).some((c) => !c.failed)) this.headerTips.add(entry);
+    if (!childrenOf(entry).some((c) => !c.failed)) this.headerTips.add(entry);
     if (this.bestHeaderCache && betterHeader(entry, this.bestHeaderCache)) this.bestHeaderCache = entry;
   }
 
@@ -124,7 +134,7 @@ export class BlockIndex {
     this.candidates.delete(entry);
     this.headerTips.delete(entry);
     const changed = [entry];
-    const queue = [...(this.children.get(entry) ?? [])];
+    const queue = [...childrenOf(entry)];
     while (queue.length > 0) {
       const other = queue.pop()!;
       if (!other.failed) {
@@ -133,10 +143,10 @@ export class BlockIndex {
       }
       this.candidates.delete(other);
       this.headerTips.delete(other);
-      queue.push(...(this.children.get(other) ?? []));
+      queue.push(...childrenOf(other));
     }
     const parent = entry.prev;
-    if (parent && !parent.failed && !(this.children.get(parent) ?? []).some((c) => !c.failed)) this.headerTips.add(parent);
+    if (parent && !parent.failed && !childrenOf(parent).some((c) => !c.failed)) this.headerTips.add(parent);
     return changed;
   }
 
@@ -212,7 +222,7 @@ export class BlockIndex {
   get bestHeader(): ChainEntry {
     // Cached: sync reads this on every pass. Invalidation (rare) rescans the branch ends.
     let best = this.bestHeaderCache;
-    if (!best || best.failed || !this.entries.has(best.hashHex)) {
+    if (!best || best.failed || this.entries.find(best.hash) !== best) {
       best = this.tip;
       for (const e of this.headerTips) if (betterHeader(e, best)) best = e;
     } else if (betterHeader(this.tip, best)) {

@@ -15,7 +15,7 @@ import { isTallyError } from '../primitives/errors.js';
 import { judgeBlock } from './accept.js';
 import { BlockIndex } from './block-index.js';
 import { BlockStore } from './block-store.js';
-import { ChainDB, type UtxoDigest } from './chaindb.js';
+import { ChainDB } from './chaindb.js';
 import { ChainReads } from './chain-reads.js';
 import { ChainConnector } from './connect.js';
 import { ChainEntry } from './entry.js';
@@ -28,6 +28,8 @@ import { CHAIN_DEFAULTS, type ChainOptions } from './options.js';
 import { OrphanBlocks } from './orphans.js';
 import { BlockStatus, encodeHeaderRecord } from './records.js';
 import { damagedError, isFatalStorageError } from './storage-errors.js';
+import { utxoDigest, type UtxoDigest } from './state-scans.js';
+import { hashToHex } from '../primitives/bytes.js';
 import type { BatchVerifier, ChainModules, ProcessResult } from './types.js';
 
 export type { BatchVerifier, ChainEvents, ChainModules, ProcessResult } from './types.js';
@@ -42,10 +44,12 @@ export class Chain extends ChainReads {
   private readonly orphans: OrphanBlocks;
   private queue: Promise<unknown> = Promise.resolve();
   private halted?: ChainError;
+  private flushTimer?: NodeJS.Timeout;
+  private readonly flushIntervalMs: number;
 
   constructor(opts: ChainOptions, modules: ChainModules = {}) {
     const full = { ...CHAIN_DEFAULTS, ...opts } as Required<ChainOptions>;
-    const db = new ChainDB(opts.path);
+    const db = new ChainDB(opts.path, full.dbcacheBytes);
     const index = new BlockIndex();
     const store = new BlockStore(db, opts.params, full.blockCacheSize);
     super(db, index, store);
@@ -54,7 +58,9 @@ export class Chain extends ChainReads {
     this.log = modules.logger ?? silentLogger;
     this.orphans = new OrphanBlocks(full.maxOrphans);
     const verifier = modules.verifier ?? inlineVerifier;
-    this.connector = new ChainConnector({ db, index, store, params: this.params, verifier, clock: this.clock, log: this.log, events: this });
+    const hook = modules.beforeFlushWrite ? { beforeFlushWrite: modules.beforeFlushWrite } : {};
+    this.connector = new ChainConnector({ db, index, store, params: this.params, verifier, clock: this.clock, log: this.log, events: this, ...hook });
+    this.flushIntervalMs = full.flushIntervalSeconds * 1000;
   }
 
   get orphanCount(): number {
@@ -96,10 +102,12 @@ export class Chain extends ChainReads {
       }
       await loadMainChain(this.db, this.index.byHash, this.index.mainChain);
       this.index.linkAll();
-      this.log.info({ height: this.tip.height, tip: this.tip.hashHex }, 'chain loaded');
-      // Each block connects or disconnects in its own batch, so a crash in the middle of a
+      const replayed = await this.serialize(() => this.replayToBlockTip());
+      this.log.info({ height: this.tip.height, tip: this.tip.hashHex, replayed }, 'chain loaded');
+      // Each block connects or disconnects on its own, so a crash in the middle of a
       // reorganization leaves the tip between the two branches: finish switching now.
       await this.serialize(() => this.connector.activateBestChain());
+      this.startFlushTimer();
     } catch (err) {
       await this.db.close();
       throw err;
@@ -107,8 +115,41 @@ export class Chain extends ChainReads {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.flushTimer);
+    this.flushTimer = undefined;
     await this.queue.catch(() => undefined);
+    // After a storage failure the cached state may not be writable; the next start replays instead.
+    if (!this.halted) {
+      await this.connector.flushState('shutdown').catch((err: unknown) => this.log.error({ err: (err as Error).message }, 'could not flush the chain state; the next start replays the blocks'));
+    }
     await this.db.close();
+  }
+
+  /**
+   * The coin set lags the blocks by up to a cache's worth (state-cache.ts): connects the
+   * blocks between its stored tip and the last block connected before the node stopped.
+   */
+  private async replayToBlockTip(): Promise<number> {
+    const hash = await this.db.getBlockTip();
+    const target = hash && this.index.get(hashToHex(hash));
+    if (!target || target === this.tip || !target.haveData) return 0;
+    const from = this.tip.height;
+    const replayed = await this.connector.replayTo(target);
+    this.log.info({ from, to: target.height, replayed }, 'replayed blocks after the last chain-state flush');
+    return replayed;
+  }
+
+  private startFlushTimer(): void {
+    if (this.db.cache.limitBytes === 0 || this.flushIntervalMs <= 0) return;
+    clearInterval(this.flushTimer);
+    // Bounds the blocks a crash makes the next start replay, however idle the node.
+    this.flushTimer = setInterval(() => void this.flushState().catch(() => undefined), this.flushIntervalMs);
+    this.flushTimer.unref();
+  }
+
+  /** Writes the cached chain state to disk now, between block changes. */
+  flushState(): Promise<void> {
+    return this.serialize(() => this.connector.flushState('interval'));
   }
 
   private async loadEntries(reindex: boolean): Promise<void> {
@@ -232,6 +273,9 @@ export class Chain extends ChainReads {
 
   /** Summary of the UTXO set, read between chain changes. */
   utxoDigest(): Promise<UtxoDigest> {
-    return this.serialize(() => this.db.utxoDigest());
+    return this.serialize(async () => {
+      await this.connector.flushState('read');
+      return utxoDigest(this.db);
+    });
   }
 }

@@ -1,41 +1,42 @@
 /**
- * LevelDB storage for the chain (layout.ts lists every key). Reads are
- * individual; writes that change chain state go through one `batch` so a crash
- * leaves either the old or the new state.
+ * LevelDB storage for the chain (layout.ts lists every key). Reads look in the
+ * state cache first (state-cache.ts); writes that change chain state go through
+ * `commit` (the cache, flushed as one `batch`) or `batch` itself, so a crash
+ * leaves a consistent state that the next start can replay forward.
  */
 import { Level } from 'level';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { equalBytes, hashToHex } from '../primitives/bytes.js';
+import { hashToHex } from '../primitives/bytes.js';
 import type { OutPoint } from '../primitives/tx.js';
 import type { Coin } from '../consensus/coins.js';
 import { ChainError } from './errors.js';
 import { droppedRecords, missingFiles } from './db-files.js';
 import { DB_VERSION, keys, PREFIX, readU32BE, REINDEX_UPGRADABLE_VERSIONS } from './layout.js';
+import { StateCache, type FlushStats } from './state-cache.js';
+import { decodeKeptRecord, type KeptRecord } from './header-slab.js';
 import { blocksLostError, damagedError, openError, readError, writeError } from './storage-errors.js';
 import {
-  decodeCoin, decodeHeaderRecord, decodeUndo, type HeaderRecord, type UndoCoin,
+  decodeCoin, decodeUndo, type UndoCoin,
 } from './records.js';
 
 export type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
 
-/** Summary of the UTXO set, like Core's gettxoutsetinfo with hash_type "hash_serialized". */
-export interface UtxoDigest {
-  /** sha256 over every coin's key and value, in key order. */
-  hash: string;
-  txouts: number;
-  /** Transactions with at least one unspent output (Core's gettxoutsetinfo `transactions`). */
-  transactions: number;
-  totalAmount: bigint;
-}
+export type { UtxoDigest } from './state-scans.js';
+
+/** Records written at once even with a cache: blocks, header index entries and the block tip (what a replay needs). */
+const DIRECT = new Set<number>([PREFIX.block, PREFIX.header, PREFIX.blockTip]);
 
 const ENC = { keyEncoding: 'view', valueEncoding: 'view' } as const;
 
 export class ChainDB {
   readonly path: string;
   private handle?: Level<Uint8Array, Uint8Array>;
+  /** Chain-state writes not yet in LevelDB (state-cache.ts). */
+  readonly cache: StateCache;
 
-  constructor(path: string) {
+  /** @param cacheBytes the chain-state cache's size (`--dbcache`); 0 writes every change through at once. */
+  constructor(path: string, cacheBytes = 0) {
     this.path = path;
+    this.cache = new StateCache(cacheBytes);
   }
 
   private get db(): Level<Uint8Array, Uint8Array> {
@@ -52,6 +53,7 @@ export class ChainDB {
    *   db-blocks-lost (repaired, and nothing was left)
    */
   async open(network: string, opts: { reindex?: boolean; repaired?: boolean } = {}): Promise<{ fresh: boolean }> {
+    await this.cache.discard();
     const missing = missingFiles(this.path);
     if (missing) throw damagedError(this.path, missing);
     // Made here, not in the constructor: a Level opens itself on the next tick after it is made,
@@ -116,6 +118,8 @@ export class ChainDB {
   }
 
   private async get(key: Uint8Array): Promise<Uint8Array | undefined> {
+    const cached = this.cache.lookup(key);
+    if (cached !== undefined) return cached ?? undefined;
     return this.read(async () => (await this.db.get(key)) ?? undefined);
   }
 
@@ -150,8 +154,34 @@ export class ChainDB {
     }
   }
 
+  /**
+   * Applies the writes of one block change: blocks, header entries and the block tip at
+   * once (one batch), the chain state into the cache, which reaches LevelDB at the next
+   * flush; everything in one batch when there is no cache.
+   * @throws ChainError disk-full, db-write-failed
+   */
+  async commit(ops: BatchOp[]): Promise<void> {
+    if (this.cache.limitBytes === 0) return this.batch(ops);
+    await this.batch(ops.filter((op) => DIRECT.has(op.key[0]!)));
+    this.cache.apply(ops.filter((op) => !DIRECT.has(op.key[0]!)));
+  }
+
+  /**
+   * Writes the cached chain state in one batch (state-cache.ts). `beforeWrite`: a test hook.
+   * @throws ChainError disk-full, db-write-failed
+   */
+  flush(beforeWrite?: () => Promise<void>): Promise<FlushStats> {
+    return this.cache.flush((ops) => this.batch(ops), beforeWrite);
+  }
+
+  /** The coin set's tip: the block whose state the coins, undo records and indexes hold. */
   async getTip(): Promise<Uint8Array | undefined> {
     return this.get(keys.tip());
+  }
+
+  /** The last block connected (written with each block change); the coin set's tip when absent. */
+  async getBlockTip(): Promise<Uint8Array | undefined> {
+    return (await this.get(keys.blockTip())) ?? this.getTip();
   }
 
   async getBlockBytes(hash: Uint8Array): Promise<Uint8Array | undefined> {
@@ -181,11 +211,18 @@ export class ChainDB {
     return bytes ? this.decode(() => decodeCoin(bytes), 'a coin record') : undefined;
   }
 
-  /** Coins for many outpoints in one round trip; undefined where spent or unknown. */
+  /** Coins for many outpoints in one round trip (what the cache lacks); undefined where spent or unknown. */
   async getCoins(prevouts: readonly OutPoint[]): Promise<(Coin | undefined)[]> {
     if (prevouts.length === 0) return [];
-    const values = await this.read(() => this.db.getMany(prevouts.map((p) => keys.coin(p.txid, p.vout))));
-    return values.map((v) => (v ? this.decode(() => decodeCoin(v), 'a coin record') : undefined));
+    const all = prevouts.map((p) => keys.coin(p.txid, p.vout));
+    const values = all.map((k) => this.cache.lookup(k));
+    const misses = all.filter((_, i) => values[i] === undefined);
+    const read = misses.length > 0 ? await this.read(() => this.db.getMany(misses)) : [];
+    let next = 0;
+    return values.map((v) => {
+      const bytes = v === undefined ? read[next++] : v;
+      return bytes ? this.decode(() => decodeCoin(bytes), 'a coin record') : undefined;
+    });
   }
 
   /** One record by key (layout.ts), for the indexers. */
@@ -197,17 +234,15 @@ export class ChainDB {
    * Every header index record (loaded once at start), and the hashes of records that are
    * damaged: they do not decode, or their header does not hash to their key.
    */
-  async loadHeaderRecords(onProgress?: (loaded: number) => void): Promise<{ records: HeaderRecord[]; damaged: { hash: Uint8Array; why: string }[] }> {
-    const records: HeaderRecord[] = [];
+  async loadHeaderRecords(onProgress?: (loaded: number) => void): Promise<{ records: KeptRecord[]; damaged: { hash: Uint8Array; why: string }[] }> {
+    const records: KeptRecord[] = [];
     const damaged: { hash: Uint8Array; why: string }[] = [];
     const range = keys.prefixRange(Uint8Array.of(PREFIX.header));
     await this.read(async () => {
       for await (const [key, value] of this.db.iterator(range)) {
-        const hash = key.slice(1);
+        const hash = key.subarray(1);
         try {
-          const rec = decodeHeaderRecord(value);
-          if (!equalBytes(rec.header.hashBytes, hash)) throw new Error('its header does not hash to its key');
-          records.push(rec);
+          records.push(decodeKeptRecord(value, hash));
         } catch (err) {
           damaged.push({ hash, why: (err as Error).message });
           continue;
@@ -229,6 +264,8 @@ export class ChainDB {
    * Breaking out of the loop closes the iterator.
    */
   async *iterate(range: { gte?: Uint8Array; gt?: Uint8Array; lt?: Uint8Array; lte?: Uint8Array; reverse?: boolean }): AsyncGenerator<[Uint8Array, Uint8Array]> {
+    // Ranges read LevelDB alone, so the cached state goes there first (as Core's gettxoutsetinfo flushes).
+    if (this.cache.size > 0) await this.flush();
     const it = this.db.iterator(range);
     try {
       for (;;) {
@@ -244,47 +281,6 @@ export class ChainDB {
   /** Every key in `range`, in key order. */
   async scanKeys(range: { gte: Uint8Array; lt: Uint8Array }): Promise<Uint8Array[]> {
     return this.read(() => this.db.keys(range).all());
-  }
-
-  /** Deterministic digest of the UTXO set: equal sets give equal digests on any node. */
-  async utxoDigest(): Promise<UtxoDigest> {
-    const hasher = sha256.create();
-    let txouts = 0;
-    let transactions = 0;
-    let totalAmount = 0n;
-    let lastTxid: Uint8Array | undefined;
-    const range = keys.prefixRange(Uint8Array.of(PREFIX.coin));
-    await this.read(async () => {
-      for await (const [key, value] of this.db.iterator(range)) {
-        hasher.update(key);
-        hasher.update(value);
-        txouts++;
-        totalAmount += decodeCoin(value).value;
-        // Keys sort by txid (layout.ts: `c` txid vout), so a transaction's coins are adjacent.
-        const txid = key.slice(1, 33);
-        if (!lastTxid || Buffer.compare(txid, lastTxid) !== 0) transactions++;
-        lastTxid = txid;
-      }
-    });
-    return { hash: Buffer.from(hasher.digest()).toString('hex'), txouts, transactions, totalAmount };
-  }
-
-  /** Deletes every chain-state record (coins, undo, indexes, heights, tip), keeping blocks and headers. For --reindex. */
-  async clearChainState(): Promise<void> {
-    for (const prefix of [PREFIX.coin, PREFIX.undo, PREFIX.txIndex, PREFIX.addrUtxo, PREFIX.addrHistory, PREFIX.addrUnspent, PREFIX.addrDelta, PREFIX.height, PREFIX.tip]) {
-      const range = keys.prefixRange(Uint8Array.of(prefix));
-      let ops: BatchOp[] = [];
-      await this.read(async () => {
-        for await (const key of this.db.keys(range)) {
-          ops.push({ type: 'del', key });
-          if (ops.length >= 10_000) {
-            await this.batch(ops);
-            ops = [];
-          }
-        }
-      });
-      await this.batch(ops);
-    }
   }
 }
 

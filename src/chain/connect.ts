@@ -1,8 +1,9 @@
 /**
  * Changing the best chain (btcd's chain.go): activate the best stored branch,
- * connect and disconnect the tip one block per LevelDB batch, rebuild the chain
- * state from the stored blocks, and test a block template against every rule
- * connecting it would apply, without storing it.
+ * connect and disconnect the tip one block at a time (its state writes through
+ * the state cache, state-cache.ts), replay the blocks a crash left the coin set
+ * behind, rebuild the chain state from the stored blocks, and test a block
+ * template against every rule connecting it would apply, without storing it.
  */
 import type { EventEmitter } from 'node:events';
 import type { Block } from '../primitives/block.js';
@@ -16,13 +17,14 @@ import { SCRIPT_FAILURE } from '../consensus/signatures.js';
 import type { BlockIndex } from './block-index.js';
 import type { BlockStore } from './block-store.js';
 import type { ChainDB } from './chaindb.js';
-import type { ChainEntry } from './entry.js';
+import { findFork, type ChainEntry } from './entry.js';
 import { activationSteps } from './activate.js';
 import { ChainError } from './errors.js';
 import { keys } from './layout.js';
 import type { LogWriter } from '../util/logger.js';
 import { BlockStatus, encodeHeaderRecord } from './records.js';
 import { connectOps, disconnectOps } from './state-changes.js';
+import { clearChainState } from './state-scans.js';
 import type { BatchVerifier, ChainEvents } from './types.js';
 
 export interface ConnectorModules {
@@ -34,7 +36,12 @@ export interface ConnectorModules {
   clock: () => number;
   log: LogWriter;
   events: EventEmitter<ChainEvents>;
+  /** Test hook: runs inside every state flush, after the cached writes are taken and before they are written. */
+  beforeFlushWrite?: () => Promise<void>;
 }
+
+/** Why the state cache was flushed, for the log. */
+export type FlushReason = 'full' | 'interval' | 'shutdown' | 'reindex' | 'read';
 
 export class ChainConnector {
   constructor(private readonly m: ConnectorModules) {}
@@ -101,9 +108,10 @@ export class ChainConnector {
     const block = await this.m.store.get(entry);
     const spends = await this.checkSpends(block, entry.height);
     entry.status |= BlockStatus.VALID;
-    await this.m.db.batch(connectOps(block, entry, spends));
+    await this.m.db.commit(connectOps(block, entry, spends));
     this.m.index.extendTip(entry);
     this.m.events.emit('connect', block, entry);
+    if (this.m.db.cache.full) await this.flushState('full');
   }
 
   private async disconnectTip(): Promise<void> {
@@ -112,9 +120,40 @@ export class ChainConnector {
     if (!entry.prev) throw new ChainError('db-corrupt', 'cannot disconnect the genesis block');
     const block = await this.m.store.get(entry);
     const undo = await db.getUndo(entry.hash);
-    await db.batch(disconnectOps(block, entry, undo));
+    await db.commit(disconnectOps(block, entry, undo));
     index.retractTip();
     this.m.events.emit('disconnect', block, entry);
+    if (db.cache.full) await this.flushState('full');
+  }
+
+  /**
+   * Writes the cached chain state in one batch. The caller serializes it with block
+   * changes, or not: the cache takes its writes between two block changes either way.
+   */
+  async flushState(reason: FlushReason): Promise<void> {
+    const { db, log } = this.m;
+    if (db.cache.size === 0) return;
+    log.debug({ reason, ops: db.cache.size, height: this.m.index.tip.height }, 'flushing chain state');
+    const stats = await db.flush(this.m.beforeFlushWrite);
+    log.info({ reason, ops: stats.ops, mb: Math.round(stats.bytes / 1e4) / 100, ms: Math.round(stats.ms) }, 'chain state flushed');
+  }
+
+  /**
+   * Brings the coin set from its stored tip to the block tip `target` (the last block
+   * connected before a crash): disconnects back to their fork, connects up to it
+   * (Core's ReplayBlocks). Returns how many blocks it connected.
+   */
+  async replayTo(target: ChainEntry): Promise<number> {
+    const fork = findFork(this.m.index.tip, target);
+    while (this.m.index.tip !== fork) await this.disconnectTip();
+    const path: ChainEntry[] = [];
+    for (let e: ChainEntry | null = target; e && e !== fork; e = e.prev) path.push(e);
+    let connected = 0;
+    for (const entry of path.reverse()) {
+      if (await this.tryConnect(entry)) break;
+      connected++;
+    }
+    return connected;
   }
 
   /**
@@ -139,7 +178,7 @@ export class ChainConnector {
   /** Rebuilds the UTXO set and indexes from the stored blocks (`--reindex`); the caller serializes it. */
   async reindex(onProgress?: (height: number, best: number) => void): Promise<void> {
     const { db, index, params, events } = this.m;
-    await db.clearChainState();
+    await clearChainState(db);
     const genesis = index.get(params.genesisHash)!;
     const best = [...index.values()].reduce((a, b) => (b.chainWork > a.chainWork && b.haveData ? b : a), genesis);
     // Verdicts are re-derived from the blocks themselves, so the stored ones are reset too.
@@ -152,6 +191,7 @@ export class ChainConnector {
       ...[...index.values()].map((e) => ({ type: 'put' as const, key: keys.header(e.hash), value: encodeHeaderRecord(e.toRecord()) })),
       { type: 'put', key: keys.height(0), value: genesis.hash },
       { type: 'put', key: keys.tip(), value: genesis.hash },
+      { type: 'put', key: keys.blockTip(), value: genesis.hash },
     ]);
     const onConnect = (_b: Block, e: ChainEntry) => onProgress?.(e.height, best.height);
     events.on('connect', onConnect);
@@ -160,6 +200,7 @@ export class ChainConnector {
     } finally {
       events.off('connect', onConnect);
     }
+    await this.flushState('reindex');
     await db.clearReindexRequired();
   }
 }

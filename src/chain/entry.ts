@@ -1,21 +1,31 @@
 /** In-memory header index: one entry per known header, linked to its parent. */
-import type { BlockHeader } from '../primitives/block.js';
-import { hashToHex } from '../primitives/bytes.js';
+import { HEADER_SIZE, type BlockHeader } from '../primitives/block.js';
 import type { ParentInfo } from '../consensus/block-checks.js';
 import { difficultyAnchorTime } from '../consensus/difficulty.js';
 import { medianTimePast } from '../consensus/time.js';
 import { getBlockWork } from '../consensus/pow.js';
 import { BlockStatus, type HeaderRecord } from './records.js';
+import { bitsAt, keepHeader, KeptHeader, timeAt, type KeptSlot } from './header-slab.js';
+
+/** Work by compact target: a chain has few distinct targets, and loading a million entries should not decode each. */
+const WORK = new Map<number, bigint>();
+
+function workOf(bits: number): bigint {
+  let work = WORK.get(bits);
+  if (work === undefined) {
+    work = getBlockWork(bits);
+    if (WORK.size < 4096) WORK.set(bits, work);
+  }
+  return work;
+}
 
 export class ChainEntry {
-  readonly header: BlockHeader;
-  readonly hash: Uint8Array;
-  readonly hashHex: string;
+  /** The slab that holds the header and hash (header-slab.ts), and where: a few bytes a block instead of a BlockHeader's hundreds. */
+  private readonly slab: Uint8Array;
+  private readonly at: number;
   readonly height: number;
   readonly chainWork: bigint;
   readonly prev: ChainEntry | null;
-  /** Median time past of this block (its time and its 10 ancestors'). */
-  readonly medianTimePast: number;
   /** Time of this branch's block 1, which anchors the testnet's difficulty schedule (undefined at genesis). */
   readonly anchorTime: number | undefined;
   status: number;
@@ -23,24 +33,58 @@ export class ChainEntry {
   sequence = 0;
   /** This block and every ancestor have their data: the branch could be connected up to here. */
   linked = false;
+  /**
+   * @internal The entry's children in its BlockIndex (kept there, through childrenOf): a
+   * field, not a Map of the index, because a Map slot and an array per entry cost about a
+   * tenth of what the whole index holds per block.
+   */
+  kids: ChainEntry | ChainEntry[] | undefined = undefined;
 
-  constructor(header: BlockHeader, prev: ChainEntry | null, status: number) {
-    this.header = header;
-    this.hash = header.hashBytes;
-    this.hashHex = hashToHex(this.hash);
+  /** @param header the header, or where one is already kept (the loader's records: header-slab.ts) */
+  constructor(header: BlockHeader | KeptSlot, prev: ChainEntry | null, status: number) {
+    const kept = keepHeader(header);
+    this.slab = kept.slab;
+    this.at = kept.at;
     this.prev = prev;
     this.height = prev ? prev.height + 1 : 0;
-    this.chainWork = (prev?.chainWork ?? 0n) + getBlockWork(header.bits);
+    this.chainWork = (prev?.chainWork ?? 0n) + workOf(bitsAt(this.slab, this.at));
     this.status = status;
-    const times: number[] = [header.time];
-    for (let e = prev, i = 1; e && i < 11; e = e.prev, i++) times.push(e.header.time);
-    this.medianTimePast = medianTimePast(times);
-    this.anchorTime = difficultyAnchorTime(this.height, header.time, prev?.anchorTime);
+    this.anchorTime = difficultyAnchorTime(this.height, this.time, prev?.anchorTime);
+  }
+
+  /** The header, made again from the slab at each call (cheap; hold on to it when used often). */
+  get header(): BlockHeader {
+    return new KeptHeader(this.slab, this.at);
+  }
+
+  /** The block hash, internal byte order (a view into the slab). */
+  get hash(): Uint8Array {
+    return this.slab.subarray(this.at + HEADER_SIZE, this.at + HEADER_SIZE + 32);
+  }
+
+  /**
+   * The block hash as Bitcoin displays it. Made when asked, not kept: the index finds
+   * entries by their hash bytes (entry-table.ts), and a kept string costs 80 bytes a block.
+   */
+  get hashHex(): string {
+    return Buffer.from(this.hash).reverse().toString('hex');
+  }
+
+  /** The header's time, without making the header. */
+  get time(): number {
+    return timeAt(this.slab, this.at);
+  }
+
+  /** Median time past of this block (its time and its 10 ancestors'), computed when asked: it is not kept per entry. */
+  get medianTimePast(): number {
+    const times: number[] = [this.time];
+    for (let e = this.prev, i = 1; e && i < 11; e = e.prev, i++) times.push(e.time);
+    return medianTimePast(times);
   }
 
   /** This block as the parent of a new one: what contextual checks and block templates need. */
   asParent(): ParentInfo & { hashBytes: Uint8Array } {
-    return { hashBytes: this.hash, height: this.height, time: this.header.time, medianTimePast: this.medianTimePast, anchorTime: this.anchorTime };
+    return { hashBytes: this.hash, height: this.height, time: this.time, medianTimePast: this.medianTimePast, anchorTime: this.anchorTime };
   }
 
   get haveData(): boolean {

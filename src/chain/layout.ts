@@ -5,7 +5,8 @@
  * | prefix | key                                        | value                                                |
  * |--------|--------------------------------------------|------------------------------------------------------|
  * | `V`    | `V`                                        | database format version (u32)                        |
- * | `T`    | `T`                                        | hash of the best (tip) block                         |
+ * | `T`    | `T`                                        | coin set's tip: the block whose state the `c`, `u`, `t`, `U`, `D` and `H` records hold; written only with them (in a state-cache flush) |
+ * | `B`    | `B`                                        | block tip: the last block connected, written with each block change; ahead of `T` until the next flush, when the start replays the blocks between them (absent in older databases: then `T`) |
  * | `N`    | `N`                                        | network name (utf-8): refuses a datadir of another network |
  * | `b`    | `b` hash(32)                               | block, canonical encoding                            |
  * | `h`    | `h` hash(32)                               | header index entry: header(80) height(u32) status(u8) chainwork(32, BE) |
@@ -33,6 +34,7 @@ export const REINDEX_UPGRADABLE_VERSIONS: readonly number[] = [1];
 export const PREFIX = {
   version: 0x56, // V
   tip: 0x54, // T
+  blockTip: 0x42, // B
   network: 0x4e, // N
   block: 0x62, // b
   header: 0x68, // h
@@ -71,6 +73,7 @@ function u32be(n: number): Uint8Array {
 export const keys = {
   version: () => Uint8Array.of(PREFIX.version),
   tip: () => Uint8Array.of(PREFIX.tip),
+  blockTip: () => Uint8Array.of(PREFIX.blockTip),
   network: () => Uint8Array.of(PREFIX.network),
   reindexRequired: () => Uint8Array.of(PREFIX.reindexRequired),
   block: (hash: Uint8Array) => key(PREFIX.block, hash),

@@ -13,11 +13,12 @@ import { repairFiles } from './db-files.js';
 import { ChainEntry } from './entry.js';
 import { keys } from './layout.js';
 import type { LogWriter } from '../util/logger.js';
-import { BlockStatus, encodeHeaderRecord, type HeaderRecord } from './records.js';
+import { BlockStatus, encodeHeaderRecord } from './records.js';
+import { hashKey, keepHeader, prevHashKey, type KeptRecord } from './header-slab.js';
 import { blocksLostError, causeText, damagedError, writeError } from './storage-errors.js';
 
 /** The previous-block hash of a genesis header. */
-const NO_PARENT = '00'.repeat(32);
+const NO_PARENT = '\0'.repeat(32);
 
 /** The writes that make a new database hold the genesis block as its tip. */
 export function genesisOps(params: NetworkParams): BatchOp[] {
@@ -38,7 +39,7 @@ export function genesisOps(params: NetworkParams): BatchOp[] {
  * block, or deleted when that is gone too (what descends from it then comes
  * from peers again).
  */
-export async function loadEntries(db: ChainDB, log: LogWriter, reindex: boolean): Promise<Map<string, ChainEntry>> {
+export async function loadEntries(db: ChainDB, log: LogWriter, reindex: boolean): Promise<ChainEntry[]> {
   const started = performance.now();
   log.info('loading block index');
   const { records, damaged } = await db.loadHeaderRecords((n) => log.info({ headers: n }, 'loading block index'));
@@ -47,18 +48,18 @@ export async function loadEntries(db: ChainDB, log: LogWriter, reindex: boolean)
     records.push(...(await rebuildHeaderRecords(db, damaged.map((d) => d.hash), log)));
   }
   const entries = linkRecords(records);
-  log.info({ headers: entries.size, ms: Math.round(performance.now() - started) }, 'block index loaded');
+  log.info({ headers: entries.length, ms: Math.round(performance.now() - started) }, 'block index loaded');
   return entries;
 }
 
 /** Header records rebuilt from their blocks' first 80 bytes; the records of missing blocks are deleted. */
-async function rebuildHeaderRecords(db: ChainDB, hashes: readonly Uint8Array[], log: LogWriter): Promise<HeaderRecord[]> {
-  const rebuilt: HeaderRecord[] = [];
+async function rebuildHeaderRecords(db: ChainDB, hashes: readonly Uint8Array[], log: LogWriter): Promise<KeptRecord[]> {
+  const rebuilt: KeptRecord[] = [];
   const drop: BatchOp[] = [];
   for (const hash of hashes) {
     const bytes = await db.getBlockBytes(hash);
     const header = bytes && bytes.length >= 80 ? BlockHeader.fromBytes(bytes.subarray(0, 80)) : undefined;
-    if (header && equalBytes(header.hashBytes, hash)) rebuilt.push({ header, height: -1, status: BlockStatus.HAVE_DATA, chainWork: 0n });
+    if (header && equalBytes(header.hashBytes, hash)) rebuilt.push({ ...keepHeader(header), status: BlockStatus.HAVE_DATA });
     else drop.push({ type: 'del', key: keys.header(hash) });
   }
   await db.batch(drop);
@@ -67,28 +68,39 @@ async function rebuildHeaderRecords(db: ChainDB, hashes: readonly Uint8Array[], 
 }
 
 /** Entries for the records that link to genesis, parents first (breadth first, so in height order). */
-function linkRecords(records: readonly HeaderRecord[]): Map<string, ChainEntry> {
-  const byParent = new Map<string, HeaderRecord[]>();
+function linkRecords(records: readonly KeptRecord[]): ChainEntry[] {
+  const byParent = new Map<string, KeptRecord | KeptRecord[]>();
   for (const rec of records) {
-    const siblings = byParent.get(rec.header.prevHash);
-    if (siblings) siblings.push(rec);
-    else byParent.set(rec.header.prevHash, [rec]);
+    const key = prevHashKey(rec);
+    const siblings = byParent.get(key);
+    if (siblings === undefined) byParent.set(key, rec);
+    else if (Array.isArray(siblings)) siblings.push(rec);
+    else byParent.set(key, [siblings, rec]);
   }
-  const entries = new Map<string, ChainEntry>();
-  const queue: ChainEntry[] = (byParent.get(NO_PARENT) ?? []).map((rec) => new ChainEntry(rec.header, null, rec.status));
+  const children = (key: string): readonly KeptRecord[] => {
+    const found = byParent.get(key);
+    return found === undefined ? [] : Array.isArray(found) ? found : [found];
+  };
+  const queue: ChainEntry[] = [];
+  const slots: KeptRecord[] = [];
+  for (const rec of children(NO_PARENT)) {
+    queue.push(new ChainEntry(rec, null, rec.status));
+    slots.push(rec);
+  }
   for (let i = 0; i < queue.length; i++) {
-    const entry = queue[i]!;
-    entries.set(entry.hashHex, entry);
-    for (const rec of byParent.get(entry.hashHex) ?? []) queue.push(new ChainEntry(rec.header, entry, rec.status));
+    for (const rec of children(hashKey(slots[i]!))) {
+      queue.push(new ChainEntry(rec, queue[i]!, rec.status));
+      slots.push(rec);
+    }
   }
-  return entries;
+  return queue;
 }
 
 /**
  * Fills `main` with the best chain from the stored tip back to genesis, indexed by height.
  * @throws ChainError db-corrupt when the tip, its height record or its undo data disagree
  */
-export async function loadMainChain(db: ChainDB, entries: ReadonlyMap<string, ChainEntry>, main: ChainEntry[]): Promise<void> {
+export async function loadMainChain(db: ChainDB, entries: Pick<ReadonlyMap<string, ChainEntry>, 'get'>, main: ChainEntry[]): Promise<void> {
   const tipHash = await db.getTip();
   const tip = tipHash && entries.get(hashToHex(tipHash));
   if (!tip || !tip.valid) throw damagedError(db.path, 'the chain tip is missing or not valid');

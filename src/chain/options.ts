@@ -9,9 +9,18 @@ export interface ChainOptions {
   maxOrphans?: number;
   /** Recently used blocks kept in memory. */
   blockCacheSize?: number;
+  /**
+   * Memory for chain-state writes not yet on disk (state-cache.ts; `--dbcache`), bytes.
+   * 0 writes each block's changes through at once (the library's default; the node's is 100 MB).
+   */
+  dbcacheBytes?: number;
+  /** Seconds between flushes of the state cache when it does not fill (bounds the replay after a crash). */
+  flushIntervalSeconds?: number;
 }
 
 export const CHAIN_DEFAULTS = {
   maxOrphans: 100,
   blockCacheSize: 64,
+  dbcacheBytes: 0,
+  flushIntervalSeconds: 300,
 } as const;

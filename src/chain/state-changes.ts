@@ -1,7 +1,10 @@
 /**
- * The database writes that connect or disconnect one block. Each is applied as
- * a single LevelDB batch (coins, undo, indexes, height, tip), which is what
- * makes a crash at any instant leave either the old tip or the new one.
+ * The database writes that connect or disconnect one block. Without a state
+ * cache each is applied as a single LevelDB batch (coins, undo, indexes, height,
+ * tips), which makes a crash at any instant leave either the old tip or the new
+ * one. With one (ChainDB.commit), the header entry and the block tip `B` are
+ * written at once and the rest waits for the next flush, which carries the coin
+ * set's tip `T` with it; a start replays the blocks from `T` to `B`.
  */
 import type { Block } from '../primitives/block.js';
 import { classifyOutput } from '../primitives/script.js';
@@ -24,6 +27,7 @@ export function connectOps(block: Block, entry: ChainEntry, spends: Pick<BlockSp
   ops.push({ type: 'put', key: keys.height(entry.height), value: entry.hash });
   ops.push({ type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) });
   ops.push({ type: 'put', key: keys.tip(), value: entry.hash });
+  ops.push({ type: 'put', key: keys.blockTip(), value: entry.hash });
   return ops;
 }
 
@@ -43,5 +47,6 @@ export function disconnectOps(block: Block, entry: ChainEntry, undo: readonly Un
   ops.push({ type: 'del', key: keys.undo(entry.hash) });
   ops.push({ type: 'del', key: keys.height(entry.height) });
   ops.push({ type: 'put', key: keys.tip(), value: entry.prev!.hash });
+  ops.push({ type: 'put', key: keys.blockTip(), value: entry.prev!.hash });
   return ops;
 }

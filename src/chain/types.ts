@@ -16,6 +16,8 @@ export interface ChainModules {
   /** Seconds since the epoch; injected so tests control "now". */
   clock?: () => number;
   logger?: LogWriter;
+  /** Test hook: runs inside each chain-state flush, after its writes are taken, before they are written. */
+  beforeFlushWrite?: () => Promise<void>;
 }
 
 export type ProcessResult = { status: 'connected' | 'side' | 'orphan' | 'duplicate'; entry?: ChainEntry };

@@ -30,13 +30,19 @@ export interface VerifyPoolOptions {
    * round trip to a worker costs more than a handful of verifications. Default 16.
    */
   inlineBelow?: number;
+  /**
+   * Workers start on the first call that needs them and end after this many
+   * milliseconds without work, so that an idle node holds no threads (each
+   * costs about 10 MB). 0 keeps them until stop(). Default 60000.
+   */
+  idleMs?: number;
 }
 
 /** {@link VerifyPoolOptions} with every default filled in. */
 export type ResolvedVerifyPoolOptions = Required<VerifyPoolOptions>;
 
 /** Defaults of {@link VerifyPoolOptions} other than `threads`, which depends on the machine. */
-export const VERIFY_POOL_DEFAULTS = Object.freeze({ batchSize: 128, backend: 'fastest', inlineBelow: 16 } as const);
+export const VERIFY_POOL_DEFAULTS = Object.freeze({ batchSize: 128, backend: 'fastest', inlineBelow: 16, idleMs: 60_000 } as const);
 
 /** Stable codes of {@link VerifyOptionsError}. */
 export const VERIFY_OPTIONS_ERROR_CODES = ['bad-verify-options'] as const;
@@ -65,6 +71,7 @@ export function resolveVerifyPoolOptions(opts: VerifyPoolOptions = {}): Resolved
     threads: checkCount('threads', opts.threads ?? availableParallelism(), 0),
     batchSize: checkCount('batchSize', opts.batchSize ?? VERIFY_POOL_DEFAULTS.batchSize, 1),
     inlineBelow: checkCount('inlineBelow', opts.inlineBelow ?? VERIFY_POOL_DEFAULTS.inlineBelow, 0),
+    idleMs: checkCount('idleMs', opts.idleMs ?? VERIFY_POOL_DEFAULTS.idleMs, 0),
     backend,
   };
 }

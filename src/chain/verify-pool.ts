@@ -7,9 +7,14 @@
  * The main thread does not verify batches itself (Core's master thread does):
  * it stays free for the event loop, and with one worker per core there is no
  * core left for it anyway.
+ *
+ * Workers start on the first call that needs them and end after `idleMs`
+ * without work: an idle node holds no verify threads (about 10 MB each), and a
+ * burst of blocks pays the start (tens of milliseconds) once.
  */
 import type { Worker } from 'node:worker_threads';
 import { findInvalidSignature, type SignatureCheck } from '../consensus/signatures.js';
+import { JobQueue, type Task } from './verify-jobs.js';
 import { TallyError } from '../primitives/errors.js';
 import type { SignatureVerifier } from '../primitives/signature.js';
 import { packBatch, scanLayout } from './verify-batch.js';
@@ -41,24 +46,6 @@ export class VerifyError extends TallyError<VerifyErrorCode> {
   }
 }
 
-/** One {@link VerifyPool.verify} call in progress. */
-interface Job {
-  readonly checks: readonly SignatureCheck[];
-  /** First check not yet handed to a worker. */
-  next: number;
-  /** Batches handed out whose answer has not come back. */
-  inFlight: number;
-  done: boolean;
-  resolve(index: number): void;
-  reject(err: Error): void;
-}
-
-/** A batch on its way to, or being verified by, a worker. */
-interface Task {
-  readonly job: Job;
-  readonly start: number;
-}
-
 interface Slot {
   readonly worker: Worker;
   ready: boolean;
@@ -72,13 +59,11 @@ interface Slot {
   onStartFailed(err: Error): void;
 }
 
-/** Smallest batch handed out while the queue drains: below it, messaging costs more than verifying. */
-const MIN_BATCH = 8;
-
 /**
  * A pool of worker threads verifying BIP340 signature checks in batches.
- * `start()` before use, `stop()` to end the threads; idle workers do not keep
- * the process alive. Typical use when connecting a block:
+ * `start()` before use, `stop()` to end the threads; workers start on demand,
+ * end when idle for `idleMs`, and idle workers do not keep the process alive.
+ * Typical use when connecting a block:
  * `if ((await pool.verify(spends.signatureChecks)) >= 0) reject the block`.
  */
 export class VerifyPool {
@@ -86,9 +71,11 @@ export class VerifyPool {
   readonly options: Readonly<ResolvedVerifyPoolOptions>;
   private verifier: SignatureVerifier | undefined;
   private slots: Slot[] = [];
-  /** Calls in arrival order; their batches are handed out first come, first served. */
-  private jobs: Job[] = [];
+  private readonly queue = new JobQueue();
   private running = false;
+  /** Set when no worker of a batch of starts came up: calls then verify inline, as with threads ≤ 1. */
+  private startFailed = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** @throws VerifyOptionsError `bad-verify-options` */
   constructor(opts: VerifyPoolOptions = {}) {
@@ -111,23 +98,27 @@ export class VerifyPool {
   }
 
   /**
-   * Loads the backend and starts the workers; resolves once every worker has
-   * loaded it. Does nothing when already started.
+   * Loads the backend on the calling thread; workers start on the first call
+   * that needs them (or at {@link warm}). Does nothing when already started.
    * @throws CryptoError `backend-unavailable` when `wasm` is asked for and did not load.
-   * @throws VerifyError `verify-worker-failed` when a worker does not start (the pool is then stopped).
    */
   async start(): Promise<void> {
     if (this.running) return;
     this.verifier = verifierFor(this.options.backend);
     this.running = true;
-    const count = this.options.threads > 1 ? this.options.threads : 0;
-    const ready = Array.from({ length: count }, () => this.spawn());
-    try {
-      await Promise.all(ready);
-    } catch (err) {
-      await this.stop();
-      throw err;
-    }
+    this.startFailed = false;
+  }
+
+  /**
+   * Starts the workers now, rather than on the first call that needs them,
+   * and resolves once each has loaded its backend (for benchmarks that time
+   * verifying alone). They still end after `idleMs` without work.
+   * @throws VerifyError `verify-pool-stopped` when not started; `verify-worker-failed` when a worker did not start.
+   */
+  async warm(): Promise<void> {
+    if (!this.running) throw new VerifyError('verify-pool-stopped', 'the verify pool is not started');
+    await Promise.all(this.ensureWorkers());
+    this.armIdle();
   }
 
   /**
@@ -137,7 +128,8 @@ export class VerifyPool {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.failJobs(new VerifyError('verify-pool-stopped', 'the verify pool was stopped'));
+    this.disarmIdle();
+    this.queue.failAll(new VerifyError('verify-pool-stopped', 'the verify pool was stopped'));
     const slots = this.slots;
     this.slots = [];
     for (const slot of slots) slot.retired = true;
@@ -160,17 +152,45 @@ export class VerifyPool {
    */
   async verify(checks: readonly SignatureCheck[]): Promise<number> {
     if (!this.running) throw new VerifyError('verify-pool-stopped', 'the verify pool is not started');
-    // With no worker alive (threads ≤ 1, or every replacement failed) verifying inline still answers.
-    if (checks.length < this.options.inlineBelow || this.slots.length === 0) {
+    // With no worker to start (threads ≤ 1, or no worker came up) verifying inline still answers.
+    if (checks.length < this.options.inlineBelow || this.options.threads <= 1 || this.startFailed) {
       return findInvalidSignature(checks, this.verifier!);
     }
     const layout = scanLayout(checks);
     if (layout === 'inline') return findInvalidSignature(checks, this.verifier!);
     if (layout >= 0) return layout;
-    return new Promise<number>((resolve, reject) => {
-      this.jobs.push({ checks, next: 0, inFlight: 0, done: false, resolve, reject });
-      this.dispatch();
-    });
+    this.disarmIdle();
+    for (const starting of this.ensureWorkers()) starting.catch(() => undefined); // a failed start is handled in onExit
+    const answer = this.queue.add(checks);
+    this.dispatch();
+    return answer;
+  }
+
+  /** Starts the workers when none runs; the promises of those it started (none when some run). */
+  private ensureWorkers(): Promise<void>[] {
+    if (this.slots.length > 0 || this.options.threads <= 1) return [];
+    return Array.from({ length: this.options.threads }, () => this.spawn());
+  }
+
+  /** After `idleMs` with no call in progress, ends the workers; a later call starts them again. */
+  private armIdle(): void {
+    if (this.options.idleMs === 0 || this.idleTimer || this.queue.size > 0 || this.slots.length === 0) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.queue.size > 0) return;
+      const slots = this.slots;
+      this.slots = [];
+      for (const slot of slots) {
+        slot.retired = true;
+        void slot.worker.terminate();
+      }
+    }, this.options.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private disarmIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
   }
 
   /** Starts a worker; resolves once it has loaded its backend. */
@@ -196,17 +216,10 @@ export class VerifyPool {
     } else if (slot.task) {
       const task = slot.task;
       slot.task = undefined;
-      this.onResult(task, reply.bad);
+      this.queue.onResult(task, reply.bad);
     }
     if (!slot.task) slot.worker.unref();
     this.dispatch();
-  }
-
-  private onResult({ job, start }: Task, bad: number): void {
-    job.inFlight--;
-    if (job.done) return;
-    if (bad >= 0) this.settle(job, start + bad);
-    else if (job.next === job.checks.length && job.inFlight === 0) this.settle(job, -1);
   }
 
   /** A worker ended. Unless stop() ended it, it crashed: fail its call, and replace it if it had started. */
@@ -218,11 +231,7 @@ export class VerifyPool {
     this.slots = this.slots.filter((s) => s !== slot);
     const reason = slot.failure instanceof Error ? `: ${slot.failure.message}` : '';
     const error = new VerifyError('verify-worker-failed', `verify worker exited with code ${code}${reason}`, slot.failure);
-    if (slot.task) {
-      const { job } = slot.task;
-      job.inFlight--;
-      if (!job.done) this.fail(job, error);
-    }
+    if (slot.task) this.queue.onLost(slot.task, error);
     if (!slot.ready) {
       // It never started: replacing it would likely fail the same way, forever.
       slot.onStartFailed(error);
@@ -231,59 +240,27 @@ export class VerifyPool {
         // Already handled in onExit of the replacement.
       });
     }
-    if (this.slots.length === 0) this.failJobs(error);
+    if (this.slots.length === 0 && !slot.ready) {
+      // No worker came up: answer on this thread, now and from now on.
+      this.startFailed = true;
+      this.queue.verifyAllInline(this.verifier!);
+    } else if (this.slots.length === 0) {
+      this.queue.failAll(error);
+    }
     this.dispatch();
   }
 
-  /** Hands the next batch to every idle worker. */
+  /** Hands the next batch to every idle worker; arms the idle timer when nothing is left. */
   private dispatch(): void {
     for (const slot of this.slots) {
       if (!slot.ready || slot.task) continue;
-      const task = this.nextTask();
-      if (!task) return;
-      const count = Math.min(this.batchSize(task.job), task.job.checks.length - task.start);
-      task.job.next += count;
-      task.job.inFlight++;
-      slot.task = task;
-      const request: VerifyBatchRequest = { buffer: packBatch(task.job.checks, task.start, count), count };
+      const next = this.queue.take(this.slots.length, this.options.batchSize);
+      if (!next) break;
+      slot.task = next.task;
+      const request: VerifyBatchRequest = { buffer: packBatch(next.task.job.checks, next.task.start, next.count), count: next.count };
       slot.worker.ref();
       slot.worker.postMessage(request, [request.buffer]);
     }
-  }
-
-  private nextTask(): Task | undefined {
-    const job = this.jobs.find((j) => j.next < j.checks.length);
-    return job && { job, start: job.next };
-  }
-
-  /**
-   * Like Core's check queue, a share of what is left per worker, capped by the
-   * batch size: large batches while the queue is long, smaller ones at its end
-   * so that no worker is left with a long batch while the others idle.
-   */
-  private batchSize(job: Job): number {
-    const share = Math.ceil((job.checks.length - job.next) / (2 * this.slots.length));
-    return Math.min(this.options.batchSize, Math.max(MIN_BATCH, share));
-  }
-
-  private settle(job: Job, index: number): void {
-    job.done = true;
-    this.jobs = this.jobs.filter((j) => j !== job);
-    job.resolve(index);
-  }
-
-  private fail(job: Job, err: Error): void {
-    job.done = true;
-    this.jobs = this.jobs.filter((j) => j !== job);
-    job.reject(err);
-  }
-
-  private failJobs(err: Error): void {
-    const jobs = this.jobs;
-    this.jobs = [];
-    for (const job of jobs) {
-      job.done = true;
-      job.reject(err);
-    }
+    if (this.queue.size === 0) this.armIdle();
   }
 }

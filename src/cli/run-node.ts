@@ -45,6 +45,7 @@ export async function runNode(given: NodeConfig, on: AdapterSwitches, io: CliIo)
     const host = ['0.0.0.0', '::', ''].includes(rpc.address.host) ? '127.0.0.1' : rpc.address.host.includes(':') ? `[${rpc.address.host}]` : rpc.address.host;
     const link = wired.explorer.signInLink(`http://${host}:${rpc.address.port}`);
     io.out(`Explorer: ${link} (a one-time sign-in link, valid for ${Math.round(plan.explorer.signInTtlMs / 3_600_000)} hours; or sign in as __cookie__ with the password in ${config.datadir}/.cookie, or with --rpc-user)`);
+    if (wired.faucet) io.out(`Faucet: http://${host}:${rpc.address.port}/faucet (public: no sign-in needed)`);
   }
   if (metrics) io.out(`Metrics: http://${metrics.address.host}:${metrics.address.port}/metrics`);
   const syncLine = terminal && p2p ? new SyncLine({ stream: process.stderr, source: () => p2p.syncStatus()?.progress }) : undefined;

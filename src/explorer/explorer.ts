@@ -10,11 +10,13 @@
  * - `/`, `/explorer/`: the page (hash routes: `#/block/<hash>`, `#/tx/<txid>`, `#/address/<addr>`, `#/blocks`, `#/mempool`, `#/peers`, `#/chain`);
  *   with `?token=<sign-in token>`, a 303 to the same path that sets the session cookie
  * - `/explorer/<file>`: its scripts, style and icon
+ * - `/faucet`, `/faucet/info`, `/faucet/request` (POST): the public faucet, with `--faucet` (faucet-route.ts)
  * - `/explorer/session` (GET): `{ token, expires }`, a single-use token for `ws://<host>/ws?token=<token>`,
  *   because browsers do not reliably send Basic credentials with a WebSocket upgrade
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '../util/logger.js';
+import { FaucetRoutes, type FaucetRouteOptions } from './faucet-route.js';
 import { defaultExplorerOptions, type ExplorerOptions } from './options.js';
 import { SessionTokens } from './sessions.js';
 import { SignIn } from './sign-in.js';
@@ -29,6 +31,8 @@ export interface ExplorerModules {
   files?: Map<string, StaticFile>;
   /** The clock session tokens expire by (default `Date.now`). */
   now?: () => number;
+  /** The faucet (`--faucet`): its public page and endpoints at /faucet (faucet-route.ts). */
+  faucet?: FaucetRouteOptions;
 }
 
 /**
@@ -51,12 +55,14 @@ export class Explorer {
   /** Sign-in links spent by {@link authorizeRequest}, for {@link route} to answer with their session. */
   private readonly signingIn = new WeakMap<IncomingMessage, string>();
   private readonly log: Logger;
+  private readonly faucet?: FaucetRoutes;
 
   constructor(opts: ExplorerOptions = defaultExplorerOptions(), modules: ExplorerModules) {
     this.files = modules.files ?? loadStaticFiles();
     this.sessions = new SessionTokens(opts.sessionTtlMs, opts.maxSessions, modules.now);
     this.signIn = new SignIn(opts, modules.now);
     this.log = modules.logger.child({ module: 'explorer' });
+    if (modules.faucet) this.faucet = new FaucetRoutes(modules.faucet, this.log);
   }
 
   /** Requests reach the explorer through {@link route}; nothing to hook on the server itself. */
@@ -76,7 +82,7 @@ export class Explorer {
    * (same origin only), or a GET of the page with an unspent sign-in token, which it spends.
    */
   authorizeRequest(req: IncomingMessage, { path, query }: ParsedTarget): boolean {
-    if (this.signIn.hasSession(req)) return true;
+    if (this.signIn.hasSession(req) || this.faucet?.isPublic(req, path)) return true;
     const token = query.get('token');
     if (!token || req.method !== 'GET' || !isPagePath(path)) return false;
     const session = this.signIn.redeem(token);
@@ -84,8 +90,9 @@ export class Explorer {
     return session !== undefined;
   }
 
-  /** Serves an authorized GET or HEAD of one of the explorer's paths; false for anything else. */
+  /** Serves an authorized GET or HEAD of one of the explorer's paths, or the faucet's POST; false for anything else. */
   route(req: IncomingMessage, res: ServerResponse, { path, query }: ParsedTarget): boolean {
+    if (this.faucet?.route(req, res, path, () => this.serve(req, res, this.files.get('faucet.html')!))) return true;
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     if (path === '/explorer') {
       res.writeHead(308, { Location: EXPLORER_PATH, 'Content-Length': 0 });

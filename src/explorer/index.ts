@@ -8,3 +8,4 @@ export { Explorer, EXPLORER_PATH, SESSION_PATH, type ExplorerModules, type Parse
 export { defaultExplorerOptions, type ExplorerOptions } from './options.js';
 export { SessionTokens } from './sessions.js';
 export { loadStaticFiles, STATIC_DIR, type StaticFile } from './static-files.js';
+export { FaucetRoutes, faucetClientIp, FAUCET_FILES, FAUCET_INFO, FAUCET_PAGE, FAUCET_REQUEST, type ExplorerFaucet, type FaucetRouteOptions } from './faucet-route.js';

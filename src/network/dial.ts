@@ -22,7 +22,7 @@ export class DialScheduler {
   private readonly unreachable = new Set<string>();
 
   constructor(
-    private readonly opts: Pick<P2POptions, 'connect' | 'bootstrap' | 'maxPeers'>,
+    private readonly opts: Pick<P2POptions, 'connect' | 'bootstrap' | 'maxConnections'>,
     private readonly modules: DialSchedulerModules,
   ) {}
 
@@ -51,7 +51,7 @@ export class DialScheduler {
   async onDiscovery(peerId: PeerId, addrs: string[]): Promise<void> {
     const id = peerId.toString();
     if (this.opts.connect.length > 0 || this.modules.peers.isHandshaked(id) || this.modules.peers.denied(id)) return;
-    if (this.modules.host().getConnections().length >= this.opts.maxPeers) return;
+    if (this.modules.host().getConnections().length >= this.opts.maxConnections) return;
     this.modules.logger.debug({ peer: id, addrs }, 'peer discovered');
     await this.modules.host().dial(peerId, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
   }

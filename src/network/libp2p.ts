@@ -8,20 +8,27 @@ import { ping, type Ping } from '@libp2p/ping';
 import { gossipsub, type GossipSub, type GossipSubComponents } from '@libp2p/gossipsub';
 import { bootstrap } from '@libp2p/bootstrap';
 import { mdns } from '@libp2p/mdns';
+import type { KadDHT, KadDHTComponents } from '@libp2p/kad-dht';
 import type { Metrics, PeerDiscovery, PrivateKey } from '@libp2p/interface';
 import { messageId } from './gossip/topics.js';
 import type { P2POptions } from './options.js';
+import { EVICTION_HEADROOM } from './discovery/options.js';
 
 /** The gossipsub methods we use that its exported interface leaves out (the implementation has them). */
 export type TallyPubSub = GossipSub & {
   reportMessageValidationResult(msgId: string, propagationSource: string, acceptance: 'accept' | 'ignore' | 'reject'): void;
   getMeshPeers(topic: string): string[];
 };
-export type TallyServices = { identify: Identify; ping: Ping; pubsub: TallyPubSub };
+/** `dht`: Tally's Kademlia DHT (discovery/dht.ts), present unless `--no-dht` or `--connect`. */
+export type TallyServices = { identify: Identify; ping: Ping; pubsub: TallyPubSub; dht?: KadDHT };
 export type TallyLibp2p = Libp2p<TallyServices>;
 
-/** `metrics`: libp2p's metrics component; the network passes its traffic meter (traffic.ts) to count bytes per connection. */
-export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBanned: (peer: string) => boolean, allowedTopics: string[], metrics?: (components: never) => Metrics): Promise<TallyLibp2p> {
+/**
+ * `metrics`: libp2p's metrics component; the network passes its traffic meter (traffic.ts) to count bytes per connection.
+ * `dht`: the DHT service (discovery/dht.ts) when discovery runs; libp2p then allows a few connections beyond
+ * `maxConnections`, so that the connection keeper chooses whom to evict, not libp2p's pruner.
+ */
+export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBanned: (peer: string) => boolean, allowedTopics: string[], metrics?: (components: never) => Metrics, dht?: (components: KadDHTComponents) => KadDHT): Promise<TallyLibp2p> {
   // Each discovery module wants its own slice of libp2p's components; libp2p passes them all.
   type Discovery = (components: never) => PeerDiscovery;
   const peerDiscovery: Discovery[] = [];
@@ -38,7 +45,7 @@ export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBan
     streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: YAMUX_MAX_STREAM_WINDOW } })],
     peerDiscovery: peerDiscovery as never[],
     ...(metrics ? { metrics } : {}),
-    connectionManager: { maxConnections: opts.maxPeers },
+    connectionManager: { maxConnections: opts.maxConnections + (dht ? EVICTION_HEADROOM : 0) },
     // Pings measure latency (getpeerinfo pingtime); a ping stuck behind a block reply on a slow link is
     // not a dead peer, so only one unanswered for a minute ends the connection (Core waits 20 minutes).
     connectionMonitor: { pingTimeout: { minTimeout: 60_000, maxTimeout: 120_000 } },
@@ -52,6 +59,7 @@ export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBan
       identify: identify(),
       ping: ping(),
       pubsub: gossipService(opts.maxMessageSize, allowedTopics),
+      ...(dht ? { dht } : {}),
     },
   });
 }

@@ -13,10 +13,9 @@ import type { Transaction } from '../primitives/tx.js';
 import type { ChainEntry } from '../chain/index.js';
 import type { NetworkNode } from '../node/interface.js';
 import type { Logger } from '../util/logger.js';
-import { belowThreshold } from '../sync/low-work.js';
 import { SyncManager } from '../sync/sync.js';
 import { P2PError } from './errors.js';
-import { AfterBlock, blockGossipHandler, GossipProcessor, GossipPublisher, OrphanRelay, RecentSet, TxGossip, topics } from './gossip/index.js';
+import { AfterBlock, BlockRelay, GossipProcessor, lowWork, GossipPublisher, OrphanRelay, RecentSet, TxGossip, topics, type CompactStats } from './gossip/index.js';
 import type { PeerStatus, SyncNetwork, SyncPeer } from './interface.js';
 import { createHost, type TallyLibp2p } from './libp2p.js';
 import type { P2POptions } from './options.js';
@@ -26,12 +25,13 @@ import { PeerStore } from './peers/peer-store.js';
 import type { Acceptance } from './penalty.js';
 import { ReqRespClient } from './reqresp/client.js';
 import { BlockServer, blocksHandler } from './reqresp/handlers/blocks.js';
+import { blockTxnHandler } from './reqresp/handlers/blocktxn.js';
 import { headersHandler } from './reqresp/handlers/headers.js';
 import { statusHandler } from './reqresp/handlers/status.js';
 import { protocolIds } from './reqresp/protocols.js';
 import { registerHandlers } from './reqresp/server.js';
 import { ServeBudget } from './reqresp/serve-budget.js';
-import { DialScheduler } from './dial.js';
+import { PeerFinder } from './discovery/peer-finder.js';
 import { syncNodeOf } from './sync-node.js';
 import { describePeers, type PeerInfo } from './peer-info.js';
 import { TrafficMeter } from './traffic.js';
@@ -69,7 +69,8 @@ export class Network implements SyncNetwork {
   private readonly publisher: GossipPublisher;
   private readonly txGossip: TxGossip;
   private readonly gossip: GossipProcessor;
-  private readonly dialer: DialScheduler;
+  private readonly blockRelay: BlockRelay;
+  private readonly dialer: PeerFinder;
 
   constructor(opts: P2POptions, modules: P2PModules) {
     this.opts = opts;
@@ -108,15 +109,19 @@ export class Network implements SyncNetwork {
       afterBlock: this.afterBlock, orphanRelay: this.orphanRelay, penalize: (peer, score, reason) => this.penalize(peer, score, reason),
       republish: (msgId, data) => void this.publisher.republish(this.topics.txs, msgId, data),
     });
+    // Blocks come in both forms (compact and full, a topic each) and leave in opts.blockRelay's (gossip/compact/relay.ts).
+    this.blockRelay = new BlockRelay({ mode: opts.blockRelay, topics: this.topics, blockTxnTimeoutMs: Math.min(3_000, opts.requestTimeoutMs), lateMs: 4_000 }, {
+      submitBlock: (block) => this.node.submitBlock(block), fromNetwork: (hash) => this.fromNetwork.add(hash),
+      lowWork: (block) => this.sync !== undefined && lowWork(this.node.chain, this.sync.workThreshold(), block), requestHeadersFrom: (peer) => this.sync?.requestHeadersFrom(peer),
+      handshake: (peer) => this.peerManager.handshake(peer), chain: this.node.chain, pool: () => this.node.mempool.entries().map((e) => e.tx),
+      getBlockTxn: (peer, req, signal) => this.client.getBlockTxn(peer, req, signal), publisher: this.publisher,
+      getBlock: async (peer, hash) => (await this.client.getBlocks(peer, [hash]))[0],
+    });
     this.gossip = new GossipProcessor(new Map([
-      [this.topics.blocks, { context: 'gossip-block', handler: blockGossipHandler({
-        submitBlock: (block) => this.node.submitBlock(block), fromNetwork: (hash) => this.fromNetwork.add(hash),
-        lowWork: (block) => this.lowWork(block), requestHeadersFrom: (peer) => this.sync?.requestHeadersFrom(peer),
-        handshake: (peer) => this.peerManager.handshake(peer),
-      }) }],
+      ...this.blockRelay.topics(),
       [this.topics.txs, { context: 'gossip-tx', handler: this.txGossip.handle }],
-    ]), { peers: this.peerManager, report: (msgId, from, acceptance) => this.report(msgId, from, acceptance), onAccepted: (from, topic) => this.traffic.delivered(from, topic === this.topics.blocks ? 'block' : 'tx') });
-    this.dialer = new DialScheduler(opts, { host: () => this.libp2p, peers: this.peerManager, logger: this.log });
+    ]), { peers: this.peerManager, report: (msgId, from, acceptance) => this.report(msgId, from, acceptance), onAccepted: (from, topic) => this.traffic.delivered(from, topic === this.topics.txs ? 'tx' : 'block') });
+    this.dialer = new PeerFinder(opts, { host: () => this.libp2p, peers: this.peerManager, logger: this.log, clock: this.node.clock, network: network.name, datadir: this.node.config.datadir });
   }
 
   get libp2p(): TallyLibp2p {
@@ -137,7 +142,7 @@ export class Network implements SyncNetwork {
     const key = await loadOrCreatePeerKey(this.node.config.datadir);
     // The gater also turns away peers of another network while they cool down: libp2p's bootstrap
     // module dials its list by itself, past the checks in dialConfigured and onDiscovery.
-    this.host = await createHost(this.opts, key, (peer) => this.peerManager.denied(peer), this.gossip.topics(), this.traffic.component());
+    this.host = await createHost(this.opts, key, (peer) => this.peerManager.denied(peer), this.gossip.topics(), this.traffic.component(), this.dialer.dhtService());
     const host = this.host;
     const requestTimeoutMs = this.opts.requestTimeoutMs;
     const isHandshaked = (peer: string) => this.peerManager.isHandshaked(peer);
@@ -145,6 +150,7 @@ export class Network implements SyncNetwork {
       [this.ids.status]: statusHandler({ requestTimeoutMs, ourStatus: () => this.ourStatus(), recordStatus: (peer, s, d) => this.handshake.record(peer, s, d) }),
       [this.ids.headers]: headersHandler({ requestTimeoutMs, chain: this.node.chain, isHandshaked }),
       [this.ids.blocks]: blocksHandler({ requestTimeoutMs, server: this.blockServer, isHandshaked }),
+      [this.ids.blocktxn]: blockTxnHandler({ requestTimeoutMs, chain: this.node.chain, isHandshaked }),
     }, this.opts.maxMessageSize, { peers: this.peerManager, logger: this.log });
     host.addEventListener('peer:connect', (evt) => void this.onConnect(evt.detail));
     host.addEventListener('peer:disconnect', (evt) => this.onDisconnect(evt.detail.toString()));
@@ -158,8 +164,7 @@ export class Network implements SyncNetwork {
     this.sync = new SyncManager(this.node.config.sync ?? {}, { network: this, node: syncNodeOf(this.node, (block) => this.fromNetwork.add(block.hash)), logger: this.rootLog.child({ module: 'sync' }) });
     await this.sync.start();
     this.log.info({ peerId: this.peerId, addresses: this.localAddresses() }, 'p2p listening');
-    await this.dialer.dialConfigured();
-    this.timers.push(setInterval(() => void this.dialer.dialConfigured(), 10_000).unref());
+    await this.dialer.start();
     this.timers.push(setInterval(() => void this.handshake.refreshAll(), this.opts.statusIntervalSeconds * 1000).unref());
   }
 
@@ -169,6 +174,7 @@ export class Network implements SyncNetwork {
     for (const off of this.unsubscribe.splice(0)) off();
     this.orphanRelay.clear();
     this.afterBlock.clear();
+    await this.dialer.stop();
     await this.sync?.stop();
     await this.host?.stop();
     this.peerManager.clearHandshakes();
@@ -228,23 +234,11 @@ export class Network implements SyncNetwork {
     this.host?.services.pubsub.reportMessageValidationResult(msgId, from, acceptance);
   }
 
-  /**
-   * An unrequested block is stored only when its branch reaches sync's anti-DoS work threshold
-   * (§9.2): otherwise a peer could grow the header index with cheap old branches, paying only
-   * their proof of work. A block whose header is already stored passed the rule (or came by sync).
-   */
-  private lowWork(block: Block): boolean {
-    const chain = this.node.chain;
-    if (!this.sync || chain.getEntry(block.hash)) return false;
-    const parent = chain.getEntry(block.header.prevHash);
-    return parent !== undefined && !parent.failed && belowThreshold(parent, block.header, this.sync.workThreshold());
-  }
-
   /** Publishes what this node produced itself (mined blocks, RPC transactions) and relays resolved orphans. */
   private watchNode(): void {
     const onBlock = (block: Block, entry: ChainEntry) => {
       if (this.node.chain.tip !== entry) return;
-      if (!this.fromNetwork.has(block.hash)) void this.publisher.publish(this.topics.blocks, block.toBytes());
+      if (!this.fromNetwork.has(block.hash)) void this.blockRelay.publish(block);
       if (this.afterBlock.size > 0) void this.txGossip.retryAfterBlock();
     };
     const onTx = (entry: { tx: Transaction }) => {
@@ -269,10 +263,10 @@ export class Network implements SyncNetwork {
     return { inFlightBytes: this.serveBudget.inFlight, waiting: this.serveBudget.waiting };
   }
 
-  /** Bytes on the wire since start (every connection, closed ones included) and gossip verdicts. */
-  totals(): { bytesIn: number; bytesOut: number; gossip: { accept: number; ignore: number; reject: number } } {
+  /** Bytes on the wire since start (every connection, closed ones included), gossip verdicts and compact relay's counters. */
+  totals(): { bytesIn: number; bytesOut: number; gossip: { accept: number; ignore: number; reject: number }; compact: CompactStats } {
     const { bytesRecv: bytesIn, bytesSent: bytesOut } = this.traffic.totals();
-    return { bytesIn, bytesOut, gossip: { ...this.stats.gossip } };
+    return { bytesIn, bytesOut, gossip: { ...this.stats.gossip }, compact: this.blockRelay.stats };
   }
 
   syncStatus() {
@@ -281,6 +275,7 @@ export class Network implements SyncNetwork {
 
   /** Dials a peer by multiaddr (RPC addnode). */
   async connect(addr: string): Promise<void> {
+    this.dialer.markManual(addr);
     await this.libp2p.dial(multiaddr(addr), { signal: AbortSignal.timeout(10_000) });
   }
 

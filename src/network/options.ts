@@ -12,7 +12,18 @@ export interface P2POptions {
   connect: string[];
   /** Discover peers on the local network with mDNS. */
   mdns: boolean;
-  maxPeers: number;
+  /**
+   * Find peers through Tally's own Kademlia DHT (discovery/), keep `minOutbound` to
+   * `maxOutbound` outbound peers and remember addresses in `<datadir>/peers.json`.
+   * Off (or with `connect` set) the node dials only what it is given, as before.
+   */
+  dht: boolean;
+  /** Most connections, inbound and outbound together (Core's -maxconnections); inbound gets what outbound leaves. */
+  maxConnections: number;
+  /** Outbound peers the node dials until it has them (Core keeps 8). */
+  minOutbound: number;
+  /** Outbound peers beyond which the youngest of the most crowded group is let go. */
+  maxOutbound: number;
   /** Largest message accepted on any protocol (a maximum-weight block fits). */
   maxMessageSize: number;
   /** Milliseconds to wait for a reply before a request fails. */
@@ -37,6 +48,8 @@ export interface P2POptions {
   banSeconds: number;
   /** Seconds between status refreshes with each peer. */
   statusIntervalSeconds: number;
+  /** How blocks are gossiped: compact (short ids, PROTOCOL.md §9.5) or whole; both are always received. */
+  blockRelay: 'compact' | 'full';
 }
 
 export const MAX_HEADERS_PER_REPLY = 2000;
@@ -50,7 +63,10 @@ export function defaultP2POptions(params: NetworkParams): P2POptions {
     bootstrap: [],
     connect: [],
     mdns: false,
-    maxPeers: 64,
+    dht: true,
+    maxConnections: 125,
+    minOutbound: 8,
+    maxOutbound: 16,
     maxMessageSize: 4_200_000,
     requestTimeoutMs: 15_000,
     requestsPerSecond: 50,
@@ -60,5 +76,6 @@ export function defaultP2POptions(params: NetworkParams): P2POptions {
     serveBytesInFlight: 64_000_000,
     banSeconds: 24 * 60 * 60,
     statusIntervalSeconds: 10,
+    blockRelay: 'compact',
   };
 }

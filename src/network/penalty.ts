@@ -127,6 +127,10 @@ const WIRE = new Map<string, Fault>([
   // A reply block we did not ask for, or a stored block of its that failed once its branch connected.
   ['block-hash-mismatch', 'invalid'],
   ['invalid-block', 'invalid'],
+  // Compact relay (gossip/compact/): a compact block or blocktxn answer that does not describe the block its
+  // sender serves under that header, or a sender that does not serve a block it relayed (honest ones validated and stored it).
+  ...invalid(['cmpctblock-mismatch', 'blocktxn-mismatch']),
+  ['cmpctblock-unserved', 'malformed'],
   ['block-download-stalled', 'stall'],
   ['headers-download-stalled', 'stall'],
   ['request-rate-exceeded', 'nuisance'],

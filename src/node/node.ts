@@ -17,6 +17,7 @@ import type { AcceptOptions, AcceptResult } from '../mempool/interface.js';
 import { Miner } from '../mining/miner.js';
 import { createBlockTemplate, type BlockTemplate } from '../mining/template.js';
 import type { NodeConfig } from './config.js';
+import { chainStateOptionsFrom, flushTestHook } from './options/chain.js';
 import { loadOrCreateMinerKey } from './miner-key.js';
 import type { Logger } from '../util/logger.js';
 import { BlockProducer } from './producer.js';
@@ -55,9 +56,10 @@ export class TallyNode extends EventEmitter<NodeEvents> {
     this.log = modules.logger;
     this.clock = modules.clock ?? systemClock;
     this.verifyPool = new VerifyPool(config.verifyPool ?? {});
+    const flushHook = flushTestHook(process.env);
     this.chain = new Chain(
-      { path: join(config.datadir, 'chain'), params: config.network },
-      { verifier: this.verifyPool, clock: this.clock, logger: this.log.child({ module: 'chain' }) },
+      { path: join(config.datadir, 'chain'), params: config.network, ...chainStateOptionsFrom(config.extra) },
+      { verifier: this.verifyPool, clock: this.clock, logger: this.log.child({ module: 'chain' }), ...(flushHook ? { beforeFlushWrite: flushHook } : {}) },
     );
     const mempoolOpts = {
       ...(config.minRelayFeeRate !== undefined ? { minRelayFeeRate: config.minRelayFeeRate } : {}),

@@ -12,6 +12,7 @@ import type { P2PService } from '../network/network.js';
 import { p2pListenError } from '../network/listen-failure.js';
 import type { RpcServer } from '../rpc/server.js';
 import type { WalletManager, WalletManagerOptions } from '../wallet/index.js';
+import type { Faucet, FaucetOptions } from '../faucet/index.js';
 import { ConfigError, locateOptionError, type NodeConfig } from './config.js';
 import type { Logger } from '../util/logger.js';
 import { TallyNode } from './node.js';
@@ -19,7 +20,7 @@ import { explorerOptionsFromConfig } from './options/explorer.js';
 import { metricsOptionsFromConfig } from './options/metrics.js';
 import { p2pOptionsFromConfig, peerAddressWarnings } from './options/p2p.js';
 import { rpcOptionsFromConfig } from './options/rpc.js';
-import { walletOptionsFromConfig } from './options/wallet.js';
+import { faucetOptionsFromConfig, walletOptionsFromConfig } from './options/wallet.js';
 
 /** Which adapters run besides the node (`--no-p2p`, `--no-rpc`). */
 export interface AdapterSwitches {
@@ -35,6 +36,8 @@ export interface NodePlan {
   explorer?: ReturnType<typeof explorerOptionsFromConfig>;
   /** The wallet service's options; absent with --disablewallet. */
   wallet?: WalletManagerOptions;
+  /** The faucet's options, with --faucet. */
+  faucet?: FaucetOptions;
   /** Configured peer addresses worth a warning, for the caller to log. */
   peerWarnings: { option: string; addr: string; message: string }[];
 }
@@ -47,6 +50,8 @@ export interface WiredNode {
   metrics?: MetricsServer;
   /** The wallets, unless --disablewallet. */
   wallets?: WalletManager;
+  /** The faucet, with --faucet. */
+  faucet?: Faucet;
   /** The explorer, when `--explorer` serves it on the RPC port (it issues the sign-in link printed at start-up). */
   explorer?: Explorer;
   /** Resolves when the `stop` RPC asks the node to stop. */
@@ -72,6 +77,8 @@ export async function planNode(config: NodeConfig, on: AdapterSwitches): Promise
     if (explorer) plan.explorer = explorer;
     const wallet = walletOptionsFromConfig(config);
     if (wallet) plan.wallet = wallet;
+    const faucet = faucetOptionsFromConfig(config);
+    if (faucet) plan.faucet = faucet;
     return plan;
   } catch (err) {
     throw locateOptionError(config, err);
@@ -87,7 +94,8 @@ function loadAdapters(plan: NodePlan) {
     plan.explorer ? import('../explorer/explorer.js') : undefined,
     plan.metrics ? import('../metrics/server.js') : undefined,
     plan.wallet ? import('../wallet/index.js') : undefined,
-  ]).then(([p2p, rpc, notifications, explorer, metrics, wallet]) => ({ p2p, rpc, notifications, explorer, metrics, wallet }));
+    plan.faucet ? import('../faucet/index.js') : undefined,
+  ]).then(([p2p, rpc, notifications, explorer, metrics, wallet, faucet]) => ({ p2p, rpc, notifications, explorer, metrics, wallet, faucet }));
   all.catch(() => undefined); // awaited (and reported) only if the node starts
   return all;
 }
@@ -137,11 +145,15 @@ async function startAdapters(node: TallyNode, logger: Logger, m: AdapterModules,
     // The node is the wallet's WalletNode and its event source; the wallets follow the node's clock.
     if (plan.wallet && m.wallet) wired.wallets = new m.wallet.WalletManager(plan.wallet, { node, events: node, clock: node.clock, logger: logger.child({ module: 'wallet' }) });
     const wallets = wired.wallets ? { wallets: wired.wallets } : {};
+    if (plan.faucet && m.faucet && wired.wallets) {
+      wired.faucet = new m.faucet.Faucet(plan.faucet, { wallets: wired.wallets, network: node.config.network, datadir, clock: node.clock, logger: logger.child({ module: 'faucet' }) });
+    }
+    const faucet = wired.faucet ? { faucet: wired.faucet } : {};
     if (plan.rpc && m.rpc && m.notifications) {
-      wired.rpc = new m.rpc.RpcServer(plan.rpc, { node, ...p2p, ...wallets, logger, requestStop: () => requestStop() });
+      wired.rpc = new m.rpc.RpcServer(plan.rpc, { node, ...p2p, ...wallets, ...faucet, logger, requestStop: () => requestStop() });
       wired.rpc.use(new m.notifications.Notifier({ node, logger, maxBuffer: plan.rpc.maxSubscriberBuffer }));
       if (plan.explorer && m.explorer) {
-        wired.explorer = new m.explorer.Explorer(plan.explorer, { logger });
+        wired.explorer = new m.explorer.Explorer(plan.explorer, { logger, ...(wired.faucet ? { faucet: { endpoint: wired.faucet, trustForwardedFor: wired.faucet.opts.trustForwardedFor } } : {}) });
         wired.rpc.use(wired.explorer);
       }
     }
@@ -149,12 +161,14 @@ async function startAdapters(node: TallyNode, logger: Logger, m: AdapterModules,
       wired.metrics = new m.metrics.MetricsServer(plan.metrics, { node, ...p2p, ...(wired.rpc ? { rpc: wired.rpc } : {}), logger });
     }
     await wired.wallets?.start();
+    await wired.faucet?.start();
     await wired.p2p?.start().catch((err: unknown) => { throw p2pListenError(plan.p2p?.listen ?? [], err); });
     await wired.rpc?.start();
     await wired.metrics?.start();
   } catch (err) {
     await wired.rpc?.stop().catch(() => undefined);
     await wired.p2p?.stop().catch(() => undefined);
+    await wired.faucet?.stop().catch(() => undefined);
     await wired.wallets?.stop().catch(() => undefined);
     await node.stop();
     throw startupError(datadir, err);
@@ -166,6 +180,7 @@ async function stopAll(wired: WiredNode): Promise<void> {
   await wired.metrics?.stop();
   await wired.rpc?.stop();
   await wired.p2p?.stop();
+  await wired.faucet?.stop();
   await wired.wallets?.stop();
   await wired.node.stop();
 }

@@ -10,7 +10,10 @@ import type { RequestTarget } from './http.js';
 /** Something that wants the raw HTTP server (the WebSocket notifier, the explorer). */
 export interface ServerAttachment {
   attach(server: Server, authorize: (req: IncomingMessage) => boolean): void;
-  /** Answers an authorized non-POST request it serves (true); false leaves it to the server (405). `target` is `req.url` parsed. */
+  /**
+   * Answers an authorized request it serves (true); false leaves it to the server (JSON-RPC for a POST, 405 otherwise).
+   * `target` is `req.url` parsed. Only the explorer's public faucet endpoint takes a POST.
+   */
   route?(req: IncomingMessage, res: ServerResponse, target: RequestTarget): boolean;
   /**
    * Takes an authorized, rate-checked WebSocket upgrade for one of its paths (true);

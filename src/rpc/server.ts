@@ -33,7 +33,7 @@ import { errorText, sendPlain, sendRateLimited, sendReply } from './replies.js';
 import { CorsPolicy } from './cors.js';
 import { addAllowed, clientIp, hasBody, isLoopback, readBody, requestTarget, type RequestTarget } from './http.js';
 import { guardUpgrade, type UpgradeGate } from './upgrade.js';
-import type { RpcContext, RpcMethod, RpcNetwork } from './types.js';
+import type { RpcContext, RpcFaucet, RpcMethod, RpcNetwork } from './types.js';
 import { walletAccess, type WalletManagerLike } from './wallet-access.js';
 
 export type { ServerAttachment } from './attachment.js';
@@ -58,6 +58,7 @@ export interface RpcModules {
   requestStop?: () => void;
   /** The node's wallets (absent with --disablewallet). */
   wallets?: WalletManagerLike;
+  faucet?: RpcFaucet;
 }
 
 export class RpcServer {
@@ -125,6 +126,7 @@ export class RpcServer {
       requestStop: () => this.modules.requestStop?.(),
       methods: this.methods,
       ...(this.modules.wallets ? { wallet: walletAccess(this.modules.wallets, path, this.payTxFee) } : {}),
+      ...(this.modules.faucet ? { faucet: this.modules.faucet } : {}),
     };
   }
 
@@ -239,10 +241,8 @@ export class RpcServer {
         sendPlain(res, 401, '');
       });
     }
-    if (req.method !== 'POST') {
-      if (this.attachments.some((a) => a.route?.(req, res, target) ?? false)) return;
-      return sendPlain(res, 405, 'JSONRPC server handles only POST requests');
-    }
+    if (this.attachments.some((a) => a.route?.(req, res, target) ?? false)) return;
+    if (req.method !== 'POST') return sendPlain(res, 405, 'JSONRPC server handles only POST requests');
     if (this.inFlight >= this.opts.maxConcurrent) {
       this.count('-', 503);
       return sendPlain(res, 503, 'Work queue depth exceeded');

@@ -5,6 +5,10 @@
 import type { NetworkParams } from '../consensus/params.js';
 import type { ChainReader, MempoolReader, NodeControl } from '../node/interface.js';
 import type { WalletAccess } from './wallet-access.js';
+import type { Faucet } from '../faucet/index.js';
+
+/** What the faucet methods use of the faucet (`--faucet`). */
+export type RpcFaucet = Pick<Faucet, 'request' | 'info'>;
 
 /** A connected peer as the p2p adapter reports it (src/network/peer-info.ts). */
 export interface RpcPeer {
@@ -77,7 +81,7 @@ export interface RpcParam {
   max?: number;
 }
 
-export type RpcCategory = 'blockchain' | 'rawtransactions' | 'mempool' | 'mining' | 'network' | 'addresses' | 'util' | 'control' | 'wallet';
+export type RpcCategory = 'blockchain' | 'rawtransactions' | 'mempool' | 'mining' | 'network' | 'addresses' | 'util' | 'control' | 'wallet' | 'faucet';
 
 export interface RpcContext {
   chain: ChainReader;
@@ -98,6 +102,8 @@ export interface RpcContext {
   methods: ReadonlyMap<string, RpcMethod>;
   /** The node's wallets; absent with --disablewallet. */
   wallet?: WalletAccess;
+  /** The faucet; absent without --faucet. */
+  faucet?: RpcFaucet;
 }
 
 /** A JSON value's type, as the comparison with Core's documented results names them. */

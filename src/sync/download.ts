@@ -64,6 +64,10 @@ export class BlockDownloader {
     // With the queue of received blocks full, nothing new goes out; the tip's range may still be copied.
     const ready = this.pending.full ? [] : [...this.ctx.peers.values()].filter((p) => p.usable(now) && p.requests.size < p.maxInFlight(this.opts));
     const wantedFor = this.wantedLists(tip);
+    if (ready.length === 0) { // every slot taken, as while replies stream in: only endgame copies can go out
+      if (!headersArriving) this.endgame([], now, best, getEntry);
+      return;
+    }
     // A peer takes at most its share of what is wanted, so a short window is spread over every peer
     // (a throughput measured on tiny blocks would otherwise hand one peer all the big ones that follow).
     const slots = ready.reduce((n, p) => n + p.maxInFlight(this.opts) - p.requests.size, 0);

@@ -36,6 +36,8 @@ export class HeaderSync {
   private readonly syncs = new Map<string, AbortController>();
   /** When each running sync's current request went out (sync clock); absent between requests. */
   private readonly waitingSince = new Map<string, number>();
+  /** Header batches being handed to the node right now. */
+  private handing = 0;
 
   constructor(
     private readonly opts: SyncOptions,
@@ -55,6 +57,15 @@ export class HeaderSync {
   arriving(): boolean {
     for (const id of this.syncs.keys()) if (this.ctx.peers.get(id)?.headersFull) return true;
     return false;
+  }
+
+  /**
+   * A batch of headers is being handed to the node. Each header queues behind the blocks the chain
+   * is processing, so ranges sent meanwhile would make headers trickle in one per block connected,
+   * and every later range hold a block or two: the sync manager holds download back (sync.ts).
+   */
+  handingOff(): boolean {
+    return this.handing > 0;
   }
 
   /** Stops asking this peer (it left or was banned). */
@@ -166,7 +177,8 @@ export class HeaderSync {
         if (verdict.reason === 'non-continuous-headers') this.punishFor(state.id, verdict.reason);
         break;
       }
-      const { last, added, ok } = await this.processHeaders(state, verdict.headers);
+      this.handing++;
+      const { last, added, ok } = await this.processHeaders(state, verdict.headers).finally(() => this.handing--);
       if (last) state.headerTip = last;
       if (added > 0) this.ctx.schedule(); // download what is known while more headers come
       if (!ok || !last || added === 0 || !full) break;

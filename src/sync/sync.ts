@@ -169,11 +169,19 @@ export class SyncManager {
     try {
       this.refreshPeers();
       this.headers.startSyncs();
-      this.downloader.assign(this.headers.arriving());
+      if (this.downloadReady()) this.downloader.assign(this.headers.arriving());
       this.progress.check(this.clock(), this.node.tip, this.node.bestHeader);
     } catch (err) {
       this.log.error({ err: (err as Error).message }, 'sync pass failed');
     }
+  }
+
+  /**
+   * No ranges go out while headers are being handed to the node with less than a window of them
+   * known ahead of the tip: they would be cut from the few headers in yet (see HeaderSync.handingOff).
+   */
+  private downloadReady(): boolean {
+    return !this.headers.handingOff() || this.node.bestHeader.height - this.node.tip.height >= this.opts.downloadWindow;
   }
 
   private track(task: Promise<unknown>): void {

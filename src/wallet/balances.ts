@@ -1,5 +1,6 @@
 /** getbalances, getbalance and listunspent, with Core's buckets and filters. Amounts in satoshis. */
 import { toHex } from '../primitives/bytes.js';
+import { labelField } from './labels.js';
 import { blocksToMaturity, isLocked, unspentCoins, type WalletView } from './view.js';
 
 /** Core's `getbalances().mine`. A descriptor wallet reports watch-only descriptors here too (Core does the same since 0.21). */
@@ -33,6 +34,8 @@ export interface UnspentEntry {
   txid: string;
   vout: number;
   address: string | null;
+  /** The address's label, when it has one. */
+  label?: string;
   scriptPubKey: string;
   amount: bigint;
   confirmations: number;
@@ -66,7 +69,7 @@ export function listUnspent(view: WalletView, opts: ListUnspentOptions = {}): Un
     const owned = view.keys.owner(c.script);
     const spendable = owned !== undefined && view.keys.get(owned.descriptorId)?.record.hasPrivateKey === true;
     const desc = view.keys.scriptDescriptor(c.script);
-    out.push({ txid: c.txid, vout: c.vout, address, scriptPubKey: toHex(c.script), amount: c.value, confirmations: c.depth, spendable, solvable: true, ...(desc ? { desc } : {}), safe });
+    out.push({ txid: c.txid, vout: c.vout, address, ...labelField(view, address), scriptPubKey: toHex(c.script), amount: c.value, confirmations: c.depth, spendable, solvable: true, ...(desc ? { desc } : {}), safe });
   }
   return out.sort((a, b) => b.confirmations - a.confirmations || a.txid.localeCompare(b.txid) || a.vout - b.vout);
 }

@@ -63,31 +63,35 @@ export function feeFor(vsize: number, feeRate: number): bigint {
 /**
  * Picks coins paying `target` satoshis at `feeRate` sat/vB to `outputs`
  * payment outputs (1 by default), with change (if any) to one more.
+ * `fixedInputs` key-path inputs are already in the transaction (preselected):
+ * their weight is paid for here, their value is already taken off `target`,
+ * which may then be zero or less.
  * @throws InsufficientFunds
  */
-export function selectCoins<C extends Coin>(coins: readonly C[], target: bigint, feeRate: number, outputs = 1): Selection<C> {
-  if (target <= 0n) throw new RangeError('the amount must be positive');
+export function selectCoins<C extends Coin>(coins: readonly C[], target: bigint, feeRate: number, outputs = 1, fixedInputs = 0): Selection<C> {
+  if (target <= 0n && fixedInputs === 0) throw new RangeError('the amount must be positive');
   if (!(feeRate > 0) || !Number.isFinite(feeRate)) throw new RangeError('the fee rate must be a positive number');
   const sorted = [...coins].sort((a, b) => (b.value > a.value ? 1 : b.value < a.value ? -1 : 0));
-  return branchAndBound(sorted, target, feeRate, outputs) ?? largestFirst(sorted, target, feeRate, outputs);
+  const size = (inputs: number, outs: number): number => txVsize(inputs + fixedInputs, outs);
+  return branchAndBound(sorted, target, feeRate, outputs, fixedInputs) ?? largestFirst(sorted, target, feeRate, outputs, size);
 }
 
-function largestFirst<C extends Coin>(sorted: readonly C[], target: bigint, feeRate: number, outputs: number): Selection<C> {
+function largestFirst<C extends Coin>(sorted: readonly C[], target: bigint, feeRate: number, outputs: number, sizeOf: (inputs: number, outputs: number) => number): Selection<C> {
   const chosen: C[] = [];
   let total = 0n;
   for (const coin of sorted) {
     chosen.push(coin);
     total += coin.value;
-    const withChange = feeFor(txVsize(chosen.length, outputs + 1), feeRate);
+    const withChange = feeFor(sizeOf(chosen.length, outputs + 1), feeRate);
     if (total >= target + withChange) {
       const change = total - target - withChange;
-      if (change >= DUST_LIMIT) return { coins: chosen, fee: withChange, change, vsize: txVsize(chosen.length, outputs + 1) };
+      if (change >= DUST_LIMIT) return { coins: chosen, fee: withChange, change, vsize: sizeOf(chosen.length, outputs + 1) };
       // Dust change goes to the miner instead: still at least the fee the smaller transaction needs.
-      return { coins: chosen, fee: total - target, change: 0n, vsize: txVsize(chosen.length, outputs) };
+      return { coins: chosen, fee: total - target, change: 0n, vsize: sizeOf(chosen.length, outputs) };
     }
   }
   const available = sorted.reduce((s, c) => s + c.value, 0n);
-  const vsize = txVsize(Math.max(1, sorted.length), outputs);
+  const vsize = sizeOf(Math.max(1, sorted.length), outputs);
   // Enough for a changeless spend of everything: the leftover (under the change cost) becomes fee.
   if (sorted.length > 0 && available >= target + feeFor(vsize, feeRate)) return { coins: [...sorted], fee: available - target, change: 0n, vsize };
   throw new InsufficientFunds(target + feeFor(vsize, feeRate), available);
@@ -98,17 +102,17 @@ function largestFirst<C extends Coin>(sorted: readonly C[], target: bigint, feeR
  * value (value minus the fee its input costs) covers target plus the fixed part
  * of the fee, exceeding it by no more than a change output would cost.
  */
-function branchAndBound<C extends Coin>(sorted: readonly C[], target: bigint, feeRate: number, outputs: number): Selection<C> | undefined {
+function branchAndBound<C extends Coin>(sorted: readonly C[], target: bigint, feeRate: number, outputs: number, fixedInputs: number): Selection<C> | undefined {
   // Numbers, not bigints: sums stay far below 2^53 satoshis, and fractional fees avoid per-input rounding.
   const inputFee = (INPUT_WEIGHT / 4) * feeRate;
   const usable = sorted.filter((c) => Number(c.value) > inputFee);
   const effective = usable.map((c) => Number(c.value) - inputFee);
-  const fixed = Number(target) + (txWeight(0, outputs) / 4) * feeRate;
+  const fixed = Number(target) + (txWeight(fixedInputs, outputs) / 4) * feeRate;
   const costOfChange = (OUTPUT_WEIGHT / 4 + INPUT_WEIGHT / 4) * feeRate;
   const remaining: number[] = [];
   let sum = 0;
   for (let i = effective.length - 1; i >= 0; i--) remaining[i] = sum += effective[i]!;
-  if (usable.length === 0 || remaining[0]! < fixed) return undefined;
+  if (usable.length === 0 || remaining[0]! < fixed || fixed <= 0) return undefined;
   const picked: number[] = [];
   let tries = 0;
   let found: number[] | undefined;
@@ -128,7 +132,7 @@ function branchAndBound<C extends Coin>(sorted: readonly C[], target: bigint, fe
   if (!found) return undefined;
   const chosen = found.map((i) => usable[i]!);
   const total = chosen.reduce((s, c) => s + c.value, 0n);
-  const vsize = txVsize(chosen.length, outputs);
+  const vsize = txVsize(chosen.length + fixedInputs, outputs);
   // The search used fractional sizes; the exact fee (whole vbytes, rounded up) must still be covered.
   if (total - target < feeFor(vsize, feeRate)) return undefined;
   return { coins: chosen, fee: total - target, change: 0n, vsize };

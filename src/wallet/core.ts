@@ -11,7 +11,7 @@ import { KeyRing } from './keyring.js';
 import { Ledger, outpointId } from './ledger.js';
 import { walletKeys } from './layout.js';
 import type { WalletOptions } from './options.js';
-import type { SecretsRecord, WalletMeta, WalletSecrets } from './records.js';
+import type { AddressBookEntry, SecretsRecord, WalletMeta, WalletSecrets } from './records.js';
 import { WalletBatch, type BestBlock, type WalletStore } from './store.js';
 import { Changes, Tracker } from './tracker.js';
 import type { WalletView } from './view.js';
@@ -22,6 +22,8 @@ export class WalletCore {
   readonly tracker: Tracker;
   /** lockunspent's locks (`txid:vout`); the persistent ones are also stored. */
   readonly locked = new Set<string>();
+  /** Labels by address (Core's m_address_book). */
+  readonly addressBook = new Map<string, AddressBookEntry>();
   best?: BestBlock;
   secrets?: SecretsRecord;
   /** The decrypted secrets while an encrypted wallet is unlocked. */
@@ -48,7 +50,7 @@ export class WalletCore {
 
   /** The wallet's reads see the node's tip: confirmations count from it. */
   view(): WalletView {
-    return { ledger: this.ledger, keys: this.keys, tipHeight: this.node.chain.tip.height, coinbaseMaturity: this.params.coinbaseMaturity, locked: this.locked };
+    return { ledger: this.ledger, keys: this.keys, tipHeight: this.node.chain.tip.height, coinbaseMaturity: this.params.coinbaseMaturity, locked: this.locked, addressBook: this.addressBook };
   }
 
   get encrypted(): boolean {
@@ -61,6 +63,7 @@ export class WalletCore {
     for (const record of await this.store.descriptors()) this.keys.add(record);
     this.ledger.load(await this.store.transactions());
     for (const [txid, vout] of await this.store.locks()) this.locked.add(outpointId(hashToHex(txid), vout));
+    for (const [address, entry] of await this.store.addressBook()) this.addressBook.set(address, entry);
     this.best = await this.store.bestBlock();
     if (this.secrets && !this.secrets.encrypted) this.keys.unlock(this.secrets.plain);
   }

@@ -9,7 +9,10 @@ import { formatDescriptor, parseDescriptor, withChecksum, type Descriptor } from
 import { walletError } from './errors.js';
 import { KeyRing } from './keyring.js';
 import { accountDescriptors, checkMnemonic, generateMnemonic, masterKeyFromMnemonic } from './keys.js';
+import { setLabel } from './label-book.js';
+import { checkLabel } from './labels.js';
 import { walletKeys } from './layout.js';
+import { singleKeyScript } from './single-key.js';
 import type { DescriptorRecord, SecretsRecord, WalletSecrets } from './records.js';
 import { secretsRecord } from './secrets.js';
 import { WalletBatch } from './store.js';
@@ -55,12 +58,14 @@ export interface ImportRequest {
   timestamp: number | 'now';
   /** Next index to hand out (Core's `next_index`). */
   nextIndex?: number;
+  /** Core's `label`: the address book label of a descriptor of one address (not ranged, not internal). */
+  label?: string;
 }
 
 export type ImportResult = { success: true; record: DescriptorRecord; timestamp: number } | { success: false; error: { code: number; message: string } };
 
 function hasPrivate(d: Descriptor): boolean {
-  return d.kind === 'tr' && d.key.privateKey !== null;
+  return d.kind === 'tr' ? d.key.privateKey !== null : d.kind === 'trkey' && d.secret !== undefined;
 }
 
 /** Checks and stores one descriptor; the caller rescans from the earliest timestamp. */
@@ -71,6 +76,8 @@ export async function importDescriptor(core: WalletCore, req: ImportRequest): Pr
   if (!priv && !core.meta.watchOnly) throw walletError('wallet-error', 'Cannot import descriptor without private keys to a wallet with private keys enabled');
   if (priv && core.encrypted) throw walletError('wallet-error', 'Importing private descriptors into an encrypted wallet is not supported yet: import before encrypting');
   if (req.active && parsed.kind !== 'tr') throw walletError('invalid-parameter', 'Active descriptors must be ranged');
+  if (req.label !== undefined && parsed.kind === 'tr') throw walletError('invalid-parameter', 'Ranged descriptors should not have a label');
+  if (req.label !== undefined && req.internal) throw walletError('invalid-parameter', 'Internal addresses should not have a label');
   const timestamp = req.timestamp === 'now' ? core.clock() : req.timestamp;
   const record = KeyRing.recordFor(parsed, { internal: req.internal ?? false, active: req.active ?? false, timestamp, hasPrivateKey: priv, nextIndex: req.nextIndex ?? 0 });
   const batch = new WalletBatch();
@@ -83,6 +90,7 @@ export async function importDescriptor(core: WalletCore, req: ImportRequest): Pr
     }
   }
   batch.putJson(walletKeys.descriptor(record.id), record);
+  if (req.label !== undefined && parsed.kind !== 'tr') setLabel(core, singleAddress(core, parsed), checkLabel(req.label), batch, 'receive');
   if (priv && core.secrets && !core.secrets.encrypted) {
     const plain: WalletSecrets = { ...core.secrets.plain, descriptors: { ...core.secrets.plain.descriptors, [record.id]: withChecksum(formatDescriptor(parsed, true)) } };
     core.secrets = { encrypted: false, plain };
@@ -92,4 +100,9 @@ export async function importDescriptor(core: WalletCore, req: ImportRequest): Pr
   await core.store.write(batch);
   if (!core.keys.get(record.id)) core.keys.add(record);
   return record;
+}
+
+/** The one address of a descriptor that is not ranged. */
+function singleAddress(core: WalletCore, d: Exclude<Descriptor, { kind: 'tr' }>): string {
+  return d.kind === 'addr' ? d.address : core.keys.address(singleKeyScript(d).script)!;
 }

@@ -1,12 +1,14 @@
 /**
- * Output script descriptors (BIP380/BIP386) for the two kinds the wallet
+ * Output script descriptors (BIP380/BIP386) for the kinds the wallet
  * holds: `tr(KEY/…/*)` ranged BIP86 key-path descriptors over an extended key
- * (private or public), and `addr(ADDRESS)` for a single watched address. The
+ * (private or public), `tr(KEY)` for one key (single-key.ts), and
+ * `addr(ADDRESS)` for a single watched address. The
  * checksum is Bitcoin Core's (descriptor.cpp DescriptorChecksum, BIP380).
  */
 import { HDKey } from '@scure/bip32';
 import { addressToScriptPubKey } from '../primitives/address.js';
 import { walletError } from './errors.js';
+import { formatSingleKey, isSingleKey, parseSingleKey, type TrKeyDescriptor } from './single-key.js';
 
 const INPUT_CHARSET = "0123456789()[],'/*abcdefgh@:$%{}IJKLMNOPQRSTUVWXYZ&+-.;<=>?!^_|~ijklmnopqrstuvwxyzABCDEFGH`#\"\\ ";
 const CHECKSUM_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
@@ -78,7 +80,7 @@ export interface AddrDescriptor {
   script: Uint8Array;
 }
 
-export type Descriptor = TrDescriptor | AddrDescriptor;
+export type Descriptor = TrDescriptor | AddrDescriptor | TrKeyDescriptor;
 
 /** `86h/1h/0h` from path numbers. */
 export function formatPath(path: readonly number[]): string {
@@ -100,6 +102,7 @@ function fingerprintHex(fp: number): string {
 /** Text of a descriptor without checksum; `priv` writes the private extended key when the descriptor has one. */
 export function formatDescriptor(d: Descriptor, priv = false): string {
   if (d.kind === 'addr') return `addr(${d.address})`;
+  if (d.kind === 'trkey') return formatSingleKey(d, priv);
   const origin = d.origin ? `[${fingerprintHex(d.origin.fingerprint)}${d.origin.path.length ? '/' : ''}${formatPath(d.origin.path)}]` : '';
   const key = priv && d.key.privateKey ? d.key.privateExtendedKey : d.key.publicExtendedKey;
   const tail = d.path.map((i) => `/${i}`).join('');
@@ -158,8 +161,8 @@ function parseTr(inner: string): TrDescriptor {
 export function parseDescriptor(text: string, addressPrefix: string, requireChecksum = false): Descriptor {
   const body = stripChecksum(text.trim(), requireChecksum);
   const m = /^(tr|addr)\((.*)\)$/.exec(body);
-  if (!m) throw walletError('invalid-descriptor', 'only tr(KEY/…/*) and addr(ADDRESS) descriptors are supported');
-  if (m[1] === 'tr') return parseTr(m[2]!);
+  if (!m) throw walletError('invalid-descriptor', 'only tr(KEY/…/*), tr(KEY) and addr(ADDRESS) descriptors are supported');
+  if (m[1] === 'tr') return isSingleKey(m[2]!) ? parseSingleKey(m[2]!) : parseTr(m[2]!);
   let script: Uint8Array;
   try {
     script = addressToScriptPubKey(addressPrefix, m[2]!);

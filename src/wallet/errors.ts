@@ -9,7 +9,7 @@
  * `already-exists` (-4), `not-found` (-18), `invalid-address` (-5),
  * `invalid-parameter` (-8), `invalid-descriptor` (-5), `watch-only` (-4),
  * `tx-not-found` (-5), `not-eligible` (-5), `not-replaceable` (-4), `keypool-ran-out` (-12),
- * `bad-psbt` (-22).
+ * `bad-psbt` (-22), `invalid-label` (-11).
  */
 import { TallyError } from '../primitives/errors.js';
 
@@ -35,6 +35,7 @@ export const WALLET_ERROR_RPC = {
   'not-replaceable': -4,
   'keypool-ran-out': -12,
   'bad-psbt': -22,
+  'invalid-label': -11,
 } as const satisfies Record<string, number>;
 
 export type WalletErrorCode = keyof typeof WALLET_ERROR_RPC;

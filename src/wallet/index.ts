@@ -7,8 +7,11 @@ export { WALLET_ERROR_CODES, WALLET_ERROR_RPC, WalletError, type WalletErrorCode
 export type { WalletBlockEntry, WalletChain, WalletEventSink, WalletEventSource, WalletMempool, WalletNode, WalletRemovalReason } from './interface.js';
 export type { CreateOptions, ImportRequest, ImportResult } from './create.js';
 export type { Balances, ListUnspentOptions, UnspentEntry } from './balances.js';
-export type { TxCategory, TxEntry, TxInfo } from './history.js';
+export type { EntryFilter, TxCategory, TxEntry, TxInfo } from './history.js';
 export type { PaymentRequest, Recipient } from './spend.js';
+export type { ReceivedByAddress, ReceivedOptions } from './labels.js';
+export type { InputRequest } from './preselect.js';
+export { encodeWif } from './single-key.js';
 export { descriptorChecksum, formatDescriptor, parseDescriptor, withChecksum, type Descriptor } from './descriptor.js';
 export { accountDescriptors, deriveKey, generateMnemonic, masterKeyFromMnemonic, TALLY_COIN_TYPE } from './keys.js';
 export { DUST_LIMIT, selectCoins } from './coin-select.js';

@@ -8,7 +8,7 @@
  * imports the node.
  */
 import type { Block } from '../primitives/block.js';
-import type { Transaction } from '../primitives/tx.js';
+import type { OutPoint, Transaction } from '../primitives/tx.js';
 import type { NetworkParams } from '../consensus/params.js';
 
 /** A block of the header index: what the chain's ChainEntry offers the wallet. */
@@ -28,6 +28,8 @@ export interface WalletChain {
   getEntry(hash: string): WalletBlockEntry | undefined;
   getEntryAtHeight(height: number): WalletBlockEntry | undefined;
   getBlock(hash: string): Promise<Block | undefined>;
+  /** An unspent output of the UTXO set, for preselected inputs that are not the wallet's (Core's findCoins). */
+  getCoin?(prevout: OutPoint): Promise<{ readonly value: bigint; readonly scriptPubKey: Uint8Array } | undefined>;
 }
 
 /** Read access to the mempool (a subset of the node's MempoolReader). */
@@ -39,6 +41,8 @@ export interface WalletMempool {
   minFeeRate(): number;
   /** Every transaction in the pool, parents before children (Core's requestMempoolTransactions at load). */
   entries(): readonly { readonly tx: Transaction }[];
+  /** A pool transaction, for preselected inputs spending unconfirmed outputs that are not the wallet's. */
+  get?(txid: string): { readonly tx: Transaction } | undefined;
 }
 
 /** Why a transaction left the mempool (the node's RemovalReason). */

@@ -6,9 +6,10 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from '../primitives/bytes.js';
-import { scriptPubKeyToAddress } from '../primitives/address.js';
+import { addressToScriptPubKey, scriptPubKeyToAddress } from '../primitives/address.js';
 import { formatDescriptor, parseDescriptor, withChecksum, type Descriptor, type TrDescriptor } from './descriptor.js';
 import { walletError } from './errors.js';
+import { singleKeyScript, type TrKeyDescriptor } from './single-key.js';
 import { deriveKey, deriveSecret, type DerivedKey } from './keys.js';
 import type { DescriptorRecord, WalletSecrets } from './records.js';
 
@@ -37,7 +38,7 @@ export function descriptorId(publicText: string): string {
 export class KeyRing {
   private readonly entries = new Map<string, Entry>();
   private readonly scripts = new Map<string, OwnedScript>();
-  private privateDescriptors?: Map<string, TrDescriptor>;
+  private privateDescriptors?: Map<string, TrDescriptor | TrKeyDescriptor>;
 
   constructor(private readonly addressPrefix: string, private readonly lookahead: number) {}
 
@@ -48,6 +49,11 @@ export class KeyRing {
     this.entries.set(record.id, entry);
     if (parsed.kind === 'addr') {
       this.scripts.set(toHex(parsed.script), { descriptorId: record.id, index: 0, internal: record.internal });
+      return;
+    }
+    if (parsed.kind === 'trkey') {
+      const key = singleKeyScript(parsed);
+      this.scripts.set(toHex(key.script), { descriptorId: record.id, index: 0, internal: record.internal, key });
       return;
     }
     this.topUp(entry);
@@ -80,6 +86,15 @@ export class KeyRing {
   /** Ours, with where it comes from; undefined otherwise. */
   owner(script: Uint8Array): OwnedScript | undefined {
     return this.scripts.get(toHex(script));
+  }
+
+  /** The owner of an address's script; undefined for another network's address or one not ours. */
+  ownerOfAddress(address: string): OwnedScript | undefined {
+    try {
+      return this.owner(addressToScriptPubKey(this.addressPrefix, address));
+    } catch {
+      return undefined;
+    }
   }
 
   isMine(script: Uint8Array): boolean {
@@ -119,16 +134,19 @@ export class KeyRing {
 
   /** Loads the private descriptors (from the decrypted secrets). */
   unlock(secrets: WalletSecrets): void {
-    const map = new Map<string, TrDescriptor>();
+    const map = new Map<string, TrDescriptor | TrKeyDescriptor>();
     for (const [id, text] of Object.entries(secrets.descriptors)) {
       const parsed = parseDescriptor(text, this.addressPrefix);
-      if (parsed.kind === 'tr') map.set(id, parsed);
+      if (parsed.kind !== 'addr') map.set(id, parsed);
     }
     this.privateDescriptors = map;
   }
 
   lock(): void {
-    for (const d of this.privateDescriptors?.values() ?? []) d.key.wipePrivateData();
+    for (const d of this.privateDescriptors?.values() ?? []) {
+      if (d.kind === 'tr') d.key.wipePrivateData();
+      else d.secret?.fill(0);
+    }
     this.privateDescriptors = undefined;
   }
 
@@ -139,8 +157,9 @@ export class KeyRing {
     if (!owned || !entry || !entry.record.hasPrivateKey) throw walletError('watch-only', 'Private keys are not available for this output');
     if (!this.privateDescriptors) throw walletError('unlock-needed', 'Error: Please enter the wallet passphrase with walletpassphrase first.');
     const priv = this.privateDescriptors.get(owned.descriptorId);
-    if (!priv) throw walletError('watch-only', 'Private keys are not available for this output');
-    return deriveSecret(priv, owned.index);
+    if (!priv || (priv.kind === 'trkey' && !priv.secret)) throw walletError('watch-only', 'Private keys are not available for this output');
+    // A copy: callers wipe what they are given.
+    return priv.kind === 'trkey' ? priv.secret!.slice() : deriveSecret(priv, owned.index);
   }
 
   /** The address of a script of ours, or of any taproot script. */
@@ -154,6 +173,7 @@ export class KeyRing {
     const entry = owned && this.entries.get(owned.descriptorId);
     if (!owned || !entry) return undefined;
     if (entry.parsed.kind === 'addr' || !owned.key) return withChecksum(`addr(${this.address(script)})`);
+    if (entry.parsed.kind === 'trkey') return entry.record.text;
     const fp = owned.key.fingerprint.toString(16).padStart(8, '0');
     const path = owned.key.fullPath.map((i) => (i >= 0x80000000 ? `${i - 0x80000000}h` : `${i}`)).join('/');
     return withChecksum(`tr([${fp}/${path}]${toHex(owned.key.internalKey)})`);

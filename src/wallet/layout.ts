@@ -13,10 +13,12 @@
  * | `t`    | `t` txid(32)                 | wallet transaction, JSON: raw hex, state (block, mempool, inactive, conflicted), abandoned, order, replacement links |
  * | `B`    | `B`                          | last synced block: hash(32) height(u32 BE); written in the same batch as the block's changes |
  * | `l`    | `l` txid(32) vout(u32 BE)    | persistent coin lock (lockunspent with persistent=true), empty value |
+ * | `a`    | `a` address(utf-8)           | address book entry, JSON: label, purpose (receive or send); in the clear, as Core keeps labels |
  *
  * Txids and hashes are in internal byte order. The public descriptors are
  * stored in the clear, so a locked wallet still recognises its outputs; only
- * `S` holds key material.
+ * `S` holds key material. Labels (`a`) are not encrypted
+ * either: Core's address book is not, and a locked wallet must still list them.
  */
 
 export const WALLET_DB_VERSION = 1;
@@ -29,6 +31,7 @@ export const WALLET_PREFIX = {
   tx: 0x74, // t
   bestBlock: 0x42, // B
   lock: 0x6c, // l
+  addressBook: 0x61, // a
 } as const;
 
 function u32be(n: number): Uint8Array {
@@ -56,6 +59,7 @@ export const walletKeys = {
   descriptor: (id: string) => key(WALLET_PREFIX.descriptor, new TextEncoder().encode(id)),
   tx: (txid: Uint8Array) => key(WALLET_PREFIX.tx, txid),
   lock: (txid: Uint8Array, vout: number) => key(WALLET_PREFIX.lock, txid, u32be(vout)),
+  addressBook: (address: string) => key(WALLET_PREFIX.addressBook, new TextEncoder().encode(address)),
 };
 
 /** The first key after every key with `prefix`, for range scans. */

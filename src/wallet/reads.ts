@@ -7,8 +7,9 @@ import { addressToScriptPubKey } from '../primitives/address.js';
 import { getBalance, getBalances, listUnspent, type Balances, type ListUnspentOptions, type UnspentEntry } from './balances.js';
 import type { WalletCore } from './core.js';
 import { walletError } from './errors.js';
-import { listTransactions, transactionsSince, txEntries, txSummary, type TxEntry, type TxInfo } from './history.js';
+import { listTransactions, transactionsSince, txEntries, txSummary, withLabel, type EntryFilter, type TxEntry, type TxInfo } from './history.js';
 import { formatDescriptor, withChecksum } from './descriptor.js';
+import { addressesByLabel, checkLabel, listLabels, receivedByAddress, receivedByLabel, type ReceivedByAddress, type ReceivedOptions } from './labels.js';
 
 export interface WalletInfo {
   walletname: string;
@@ -37,6 +38,8 @@ export interface AddressInfo {
   witness_program: string;
   hdkeypath?: string;
   hdmasterfingerprint?: string;
+  /** Core's `labels`: the address's label, when the address book has it. */
+  labels: string[];
 }
 
 export class WalletReads {
@@ -58,14 +61,38 @@ export class WalletReads {
     return [...this.core.locked].map((id) => ({ txid: id.slice(0, 64), vout: Number(id.slice(65)) }));
   }
 
-  listTransactions(count = 10, skip = 0): TxEntry[] {
+  /** listtransactions; `label` keeps only the receipts to addresses with that label. */
+  listTransactions(count = 10, skip = 0, label?: string): TxEntry[] {
     if (count < 0) throw walletError('invalid-parameter', 'Negative count');
     if (skip < 0) throw walletError('invalid-parameter', 'Negative from');
-    return listTransactions(this.core.view(), count, skip);
+    return listTransactions(this.core.view(), count, skip, label);
   }
 
-  /** listsinceblock: transactions after `blockhash` (all without one), and the block `targetConfirmations` deep as `lastblock`. */
-  listSinceBlock(blockhash?: string, targetConfirmations = 1): { transactions: TxEntry[]; lastblock: string } {
+  /** listlabels. */
+  listLabels(purpose?: string): string[] {
+    return listLabels(this.core.addressBook, purpose);
+  }
+
+  /** getaddressesbylabel. @throws WalletError `invalid-label` */
+  getAddressesByLabel(label: string): Record<string, { purpose: string }> {
+    return addressesByLabel(this.core.addressBook, checkLabel(label));
+  }
+
+  /** listreceivedbyaddress. */
+  listReceivedByAddress(opts: ReceivedOptions): ReceivedByAddress[] {
+    return receivedByAddress(this.core.view(), opts);
+  }
+
+  /** listreceivedbylabel. */
+  listReceivedByLabel(opts: ReceivedOptions): ReturnType<typeof receivedByLabel> {
+    return receivedByLabel(this.core.view(), opts);
+  }
+
+  /**
+   * listsinceblock: transactions after `blockhash` (all without one), and the block
+   * `targetConfirmations` deep as `lastblock`; `filter` is Core's include_change and label.
+   */
+  listSinceBlock(blockhash?: string, targetConfirmations = 1, filter: EntryFilter = {}): { transactions: TxEntry[]; lastblock: string } {
     const chain = this.core.node.chain;
     if (targetConfirmations < 1) throw walletError('invalid-parameter', 'Invalid parameter');
     let since: number | undefined;
@@ -78,7 +105,8 @@ export class WalletReads {
       since = e ? e.height : 0;
     }
     const lastHeight = Math.max(0, chain.tip.height + 1 - targetConfirmations);
-    return { transactions: transactionsSince(this.core.view(), since), lastblock: chain.getEntryAtHeight(lastHeight)!.hashHex };
+    const transactions = withLabel(transactionsSince(this.core.view(), since, filter.includeChange), filter.label);
+    return { transactions, lastblock: chain.getEntryAtHeight(lastHeight)!.hashHex };
   }
 
   /**
@@ -86,17 +114,17 @@ export class WalletReads {
    * `blockhash` and where its branch left the main chain (empty when it is on
    * the main chain), so a client that saw them there learns they were undone.
    */
-  async removedSince(blockhash: string): Promise<TxEntry[]> {
+  async removedSince(blockhash: string, filter: EntryFilter = {}): Promise<TxEntry[]> {
     const chain = this.core.node.chain;
     const out: TxEntry[] = [];
     for (let e = chain.getEntry(blockhash) ?? null; e && chain.getEntryAtHeight(e.height)?.hashHex !== e.hashHex; e = e.prev) {
       const block = await chain.getBlock(e.hashHex);
       for (const tx of block?.transactions ?? []) {
         const wtx = this.core.ledger.get(tx.txid);
-        if (wtx) out.push(...txEntries(this.core.view(), wtx, -Infinity));
+        if (wtx) out.push(...txEntries(this.core.view(), wtx, -Infinity, filter.includeChange));
       }
     }
-    return out;
+    return withLabel(out, filter.label);
   }
 
   /** gettransaction. @throws WalletError `tx-not-found` */
@@ -123,7 +151,8 @@ export class WalletReads {
       address, scriptPubKey: toHex(script), ismine: owned !== undefined, solvable: owned !== undefined, ...(desc ? { desc } : {}),
       iswatchonly: owned !== undefined && record?.hasPrivateKey === false, ischange: owned?.internal === true,
       iswitness: true, witness_version: 1, witness_program: toHex(script.subarray(2)),
-      ...(key ? { hdkeypath: `m/${key.fullPath.map((i) => (i >= 0x80000000 ? `${i - 0x80000000}h` : `${i}`)).join('/')}`, hdmasterfingerprint: key.fingerprint.toString(16).padStart(8, '0') } : {}),
+      labels: this.core.addressBook.has(address) ? [this.core.addressBook.get(address)!.label] : [],
+      ...(key && key.fullPath.length ? { hdkeypath: `m/${key.fullPath.map((i) => (i >= 0x80000000 ? `${i - 0x80000000}h` : `${i}`)).join('/')}`, hdmasterfingerprint: key.fingerprint.toString(16).padStart(8, '0') } : {}),
     };
   }
 

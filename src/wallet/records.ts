@@ -60,3 +60,10 @@ export interface TxRecord {
   replaces?: string;
   replacedBy?: string;
 }
+
+/** An address book entry (Core's CAddressBookData): the label of an address we handed out, or of one we pay. */
+export interface AddressBookEntry {
+  label: string;
+  /** `receive` for our own addresses, `send` for others' (Core's AddressPurpose). */
+  purpose: 'receive' | 'send';
+}

@@ -13,6 +13,7 @@ import { Transaction, type TxOutput } from '../primitives/tx.js';
 import { DUST_LIMIT, InsufficientFunds, selectCoins } from './coin-select.js';
 import { selectSubtractingFee } from './subtract-fee.js';
 import { walletError } from './errors.js';
+import { selectWithPreset, type InputRequest, type PresetInput } from './preselect.js';
 import type { KeyRing } from './keyring.js';
 import type { WalletMempool } from './interface.js';
 import type { WalletOptions } from './options.js';
@@ -33,10 +34,19 @@ export interface PaymentRequest {
   recipients: readonly Recipient[];
   /** sat/vB; the wallet's estimate when absent. */
   feeRate?: number;
+  /** Blocks the estimate aims at (Core's conf_target); the wallet's `confirmTarget` when absent. */
+  confTarget?: number;
   /** BIP125 signalling; the wallet's `rbf` option when absent. */
   replaceable?: boolean;
   /** Indexes of recipients that pay the fee out of their amounts (Core's subtractfeefromamount). */
   subtractFeeFrom?: readonly number[];
+  /** Inputs the caller chose (Core's `inputs`): kept, counted first. */
+  inputs?: readonly InputRequest[];
+  /** Whether the wallet may add coins to preselected inputs (Core's `add_inputs`; true when absent). */
+  addInputs?: boolean;
+  /** nLockTime and version of the transaction (0 and 2 when absent). */
+  locktime?: number;
+  version?: number;
 }
 
 /** An unsigned payment: the transaction, the outputs its inputs spend, and its accounting. */
@@ -49,8 +59,8 @@ export interface DraftPayment {
   changePosition: number;
 }
 
-/** Core's fee choice: an explicit rate within [floor, max], or the estimate (fallback when none), never under the floor. */
-export function chooseFeeRate(opts: WalletOptions, mempool: WalletMempool, explicit?: number): number {
+/** Core's fee choice: an explicit rate within [floor, max], or the estimate for `confTarget` blocks (fallback when none), never under the floor. */
+export function chooseFeeRate(opts: WalletOptions, mempool: WalletMempool, explicit?: number, confTarget = opts.confirmTarget): number {
   const floor = Math.max(opts.minFeeRate, mempool.minFeeRate());
   if (explicit !== undefined) {
     if (!(explicit > 0) || !Number.isFinite(explicit)) throw walletError('invalid-parameter', 'Invalid fee_rate');
@@ -58,7 +68,7 @@ export function chooseFeeRate(opts: WalletOptions, mempool: WalletMempool, expli
     if (explicit > opts.maxFeeRate) throw walletError('wallet-error', `Fee rate (${explicit} sat/vB) exceeds the maximum (${opts.maxFeeRate} sat/vB)`);
     return explicit;
   }
-  const estimate = mempool.estimateSmartFee(opts.confirmTarget).feerate ?? opts.fallbackFeeRate;
+  const estimate = mempool.estimateSmartFee(confTarget).feerate ?? opts.fallbackFeeRate;
   return Math.max(floor, estimate);
 }
 
@@ -84,50 +94,72 @@ function recipientOutputs(prefix: string, recipients: readonly Recipient[]): TxO
   });
 }
 
+/** The coins chosen for a payment: preselected ones first, then the wallet's. */
+interface Chosen {
+  preset: readonly PresetInput[];
+  coins: readonly WalletCoin[];
+  fee: bigint;
+  change: bigint;
+  outputs: TxOutput[];
+}
+
+/** Confirmed coins are tried first, as Core's eligibility filters do, then trusted unconfirmed ones. */
+function choose(view: WalletView, opts: WalletOptions, req: PaymentRequest & { feeRate: number }, outputs: TxOutput[], preset: readonly PresetInput[]): Chosen {
+  const target = outputs.reduce((s, o) => s + o.value, 0n);
+  const coins = spendableCoins(view, opts);
+  const confirmed = coins.filter((c) => c.depth >= 1);
+  try {
+    if (preset.length) {
+      if (req.subtractFeeFrom?.length) throw walletError('invalid-parameter', 'Invalid parameter, subtracting the fee from outputs with preselected inputs is not supported');
+      const add = req.addInputs ?? true;
+      const s = pick(() => selectWithPreset(preset, confirmed, target, req.feeRate, outputs.length, add)) ?? selectWithPreset(preset, coins, target, req.feeRate, outputs.length, add);
+      return { preset, coins: s.extra, fee: s.fee, change: s.change, outputs };
+    }
+    if (req.subtractFeeFrom?.length) {
+      const r = selectSubtractingFee(coins, outputs, req.subtractFeeFrom, req.feeRate);
+      return { preset, coins: r.selection.coins, fee: r.selection.fee, change: r.selection.change, outputs: r.outputs };
+    }
+    const s = pick(() => selectCoins(confirmed, target, req.feeRate, outputs.length)) ?? selectCoins(coins, target, req.feeRate, outputs.length);
+    return { preset, coins: s.coins, fee: s.fee, change: s.change, outputs };
+  } catch (err) {
+    if (err instanceof InsufficientFunds) throw walletError('insufficient-funds', 'Insufficient funds');
+    throw err;
+  }
+}
+
 /**
- * Selects coins and lays out an unsigned payment. Confirmed coins are tried
- * first, as Core's eligibility filters do, then trusted unconfirmed ones.
+ * Selects coins and lays out an unsigned payment: preselected inputs first
+ * (in the order given), then the wallet's, and the change output at a random position.
  * @throws WalletError `insufficient-funds`, `invalid-address`, `invalid-parameter`, `wallet-error`
  */
 export function draftPayment(
   view: WalletView,
   opts: WalletOptions,
-  req: PaymentRequest & { feeRate: number; prefix: string; changeScript: () => Uint8Array },
+  req: PaymentRequest & { feeRate: number; prefix: string; changeScript: () => Uint8Array; preset?: readonly PresetInput[] },
 ): DraftPayment {
-  let outputs = recipientOutputs(req.prefix, req.recipients);
-  const target = outputs.reduce((s, o) => s + o.value, 0n);
-  const coins = spendableCoins(view, opts);
-  const confirmed = coins.filter((c) => c.depth >= 1);
-  let selection;
-  try {
-    if (req.subtractFeeFrom?.length) {
-      ({ selection, outputs } = selectSubtractingFee(coins, outputs, req.subtractFeeFrom, req.feeRate));
-    } else {
-      selection = pick(confirmed, target, req.feeRate, outputs.length) ?? selectCoins(coins, target, req.feeRate, outputs.length);
-    }
-  } catch (err) {
-    if (err instanceof InsufficientFunds) throw walletError('insufficient-funds', 'Insufficient funds');
-    throw err;
-  }
+  const chosen = choose(view, opts, req, recipientOutputs(req.prefix, req.recipients), req.preset ?? []);
+  const outputs = chosen.outputs;
   let changePosition = -1;
-  if (selection.change > 0n) {
+  if (chosen.change > 0n) {
     changePosition = randomInt(outputs.length + 1);
-    outputs.splice(changePosition, 0, { value: selection.change, scriptPubKey: req.changeScript() });
+    outputs.splice(changePosition, 0, { value: chosen.change, scriptPubKey: req.changeScript() });
   }
   const sequence = (req.replaceable ?? opts.rbf) ? SEQUENCE_RBF : SEQUENCE_FINAL_LOCKTIME;
+  const spends = [...chosen.preset, ...chosen.coins.map((c) => ({ txid: c.txid, vout: c.vout, value: c.value, script: c.script, sequence: undefined }))];
   const tx = new Transaction({
-    version: 2,
-    inputs: selection.coins.map((c) => ({ prevout: { txid: hashFromHex(c.txid), vout: c.vout }, scriptSig: new Uint8Array(0), sequence, witness: [] })),
+    version: req.version ?? 2,
+    inputs: spends.map((c) => ({ prevout: { txid: hashFromHex(c.txid), vout: c.vout }, scriptSig: new Uint8Array(0), sequence: c.sequence ?? sequence, witness: [] })),
     outputs,
-    locktime: 0,
+    locktime: req.locktime ?? 0,
   });
-  const spent = selection.coins.map((c) => ({ value: c.value, scriptPubKey: c.script }));
-  return { tx, spent, fee: selection.fee, feeRate: req.feeRate, changePosition };
+  const spent = spends.map((c) => ({ value: c.value, scriptPubKey: c.script }));
+  return { tx, spent, fee: chosen.fee, feeRate: req.feeRate, changePosition };
 }
 
-function pick(coins: WalletCoin[], target: bigint, feeRate: number, outputs: number) {
+/** A selection from a narrower set of coins, or undefined when they do not suffice. */
+function pick<T>(select: () => T): T | undefined {
   try {
-    return selectCoins(coins, target, feeRate, outputs);
+    return select();
   } catch (err) {
     if (err instanceof InsufficientFunds) return undefined;
     throw err;

@@ -7,7 +7,7 @@ import { Level } from 'level';
 import { readU32BE, writeU32BE } from './bytes.js';
 import { walletError } from './errors.js';
 import { prefixEnd, WALLET_DB_VERSION, WALLET_PREFIX, walletKeys } from './layout.js';
-import type { DescriptorRecord, SecretsRecord, TxRecord, WalletMeta } from './records.js';
+import type { AddressBookEntry, DescriptorRecord, SecretsRecord, TxRecord, WalletMeta } from './records.js';
 
 const ENC = { keyEncoding: 'view', valueEncoding: 'view' } as const;
 type Op = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
@@ -127,6 +127,11 @@ export class WalletStore {
   /** Persistent coin locks as [txid (internal order), vout]. */
   async locks(): Promise<[Uint8Array, number][]> {
     return (await this.scan(WALLET_PREFIX.lock)).map(([k]) => [k.slice(1, 33), readU32BE(k, 33)]);
+  }
+
+  /** The address book as [address, entry]. */
+  async addressBook(): Promise<[string, AddressBookEntry][]> {
+    return (await this.scan(WALLET_PREFIX.addressBook)).map(([k, v]) => [new TextDecoder().decode(k.subarray(1)), decodeJson<AddressBookEntry>(v)]);
   }
 
   async write(batch: WalletBatch): Promise<void> {

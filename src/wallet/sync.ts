@@ -8,7 +8,7 @@ import type { Block } from '../primitives/block.js';
 import { hashToHex } from '../primitives/bytes.js';
 import type { WalletCore } from './core.js';
 import { walletError } from './errors.js';
-import type { WalletBlockEntry } from './interface.js';
+import type { WalletBlockEntry, WalletChain } from './interface.js';
 
 /** Applies a block that joined the best chain. */
 export async function connectBlock(core: WalletCore, block: Block, entry: WalletBlockEntry): Promise<void> {
@@ -102,4 +102,10 @@ export async function resubmit(core: WalletCore): Promise<void> {
       else core.tracker.removeMempool(wtx.txid, 'expiry', c);
     });
   }
+}
+
+/** Core rescans from the first block within 2 hours before the timestamp (TIMESTAMP_WINDOW). */
+export function firstBlockAfter(chain: WalletChain, timestamp: number): number {
+  for (let h = 0; h <= chain.tip.height; h++) if (chain.getEntryAtHeight(h)!.header.time >= timestamp - 7200) return h;
+  return chain.tip.height;
 }

@@ -7,6 +7,7 @@
 import { hashToHex } from '../primitives/bytes.js';
 import type { KeyRing } from './keyring.js';
 import { outpointId, type Ledger, type WalletTx } from './ledger.js';
+import type { AddressBookEntry } from './records.js';
 
 /** The wallet state a read needs. */
 export interface WalletView {
@@ -16,6 +17,8 @@ export interface WalletView {
   readonly coinbaseMaturity: number;
   /** Locked outpoints (`txid:vout`), lockunspent. */
   readonly locked: ReadonlySet<string>;
+  /** Labels by address (absent: none). */
+  readonly addressBook?: ReadonlyMap<string, AddressBookEntry>;
 }
 
 /** One of our unspent outputs. */

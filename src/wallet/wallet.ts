@@ -6,21 +6,22 @@
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { Block } from '../primitives/block.js';
-import { equalBytes, hashFromHex } from '../primitives/bytes.js';
+import { equalBytes } from '../primitives/bytes.js';
 import type { Transaction } from '../primitives/tx.js';
 import type { LogWriter } from '../util/logger.js';
 import { WalletCore } from './core.js';
 import { newWalletKeys, importDescriptor, type CreateOptions, type ImportRequest, type ImportResult } from './create.js';
 import { walletError, WalletError } from './errors.js';
 import type { WalletBlockEntry, WalletEventSink, WalletNode, WalletRemovalReason } from './interface.js';
+import { setLabel } from './label-book.js';
+import { checkLabel } from './labels.js';
 import { walletKeys } from './layout.js';
-import { outpointId } from './ledger.js';
 import type { WalletOptions } from './options.js';
 import * as pay from './payments.js';
 import type { PaymentRequest } from './spend.js';
 import { changePassphrase, encryptWallet, lockWallet, readSecrets, unlockWallet } from './secrets.js';
 import { WalletBatch, WalletStore } from './store.js';
-import { catchUp, connectBlock, disconnectBlock, rescan, resubmit } from './sync.js';
+import { catchUp, connectBlock, disconnectBlock, firstBlockAfter, rescan, resubmit } from './sync.js';
 import { WalletReads } from './reads.js';
 
 /** The longest delay setTimeout honours. */
@@ -157,12 +158,28 @@ export class Wallet extends WalletReads implements WalletEventSink {
 
   // --- keys and addresses ---
 
-  /** getnewaddress / getrawchangeaddress. @throws WalletError `keypool-ran-out` for a wallet without an active descriptor */
-  newAddress(change = false): Promise<string> {
+  /**
+   * getnewaddress / getrawchangeaddress; a receiving address goes into the
+   * address book with its label ("" by default, as Core), in the same batch.
+   * @throws WalletError `keypool-ran-out` for a wallet without an active descriptor, `invalid-label`
+   */
+  newAddress(change = false, label = ''): Promise<string> {
     return this.serial(async () => {
+      if (!change) checkLabel(label);
       const next = this.core.keys.nextAddress(change);
-      await this.core.store.write(new WalletBatch().putJson(walletKeys.descriptor(next.record.id), next.record));
+      const batch = new WalletBatch().putJson(walletKeys.descriptor(next.record.id), next.record);
+      if (!change) setLabel(this.core, next.address, label, batch);
+      await this.core.store.write(batch);
       return next.address;
+    });
+  }
+
+  /** setlabel: `receive` for our addresses, `send` for others' (Core). @throws WalletError `invalid-address`, `invalid-label` */
+  setLabel(address: string, label: string): Promise<void> {
+    return this.serial(async () => {
+      const batch = new WalletBatch();
+      setLabel(this.core, address, checkLabel(label), batch);
+      await this.core.store.write(batch);
     });
   }
 
@@ -180,16 +197,9 @@ export class Wallet extends WalletReads implements WalletEventSink {
         }
       }
       const stamps = results.flatMap((r, i) => (r.success && requests[i]!.timestamp !== 'now' ? [r.timestamp] : []));
-      if (stamps.length) await rescan(this.core, this.firstBlockAfter(Math.min(...stamps)));
+      if (stamps.length) await rescan(this.core, firstBlockAfter(this.core.node.chain, Math.min(...stamps)));
       return results;
     });
-  }
-
-  /** Core rescans from the first block within 2 hours before the timestamp (TIMESTAMP_WINDOW). */
-  private firstBlockAfter(timestamp: number): number {
-    const chain = this.core.node.chain;
-    for (let h = 0; h <= chain.tip.height; h++) if (chain.getEntryAtHeight(h)!.header.time >= timestamp - 7200) return h;
-    return chain.tip.height;
   }
 
   /** rescanblockchain. */
@@ -240,20 +250,7 @@ export class Wallet extends WalletReads implements WalletEventSink {
 
   /** lockunspent: `unlock` true releases the outpoints (all of them when none are given). */
   lockUnspent(unlock: boolean, outpoints: readonly { txid: string; vout: number }[] = [], persistent = false): Promise<boolean> {
-    return this.serial(async () => {
-      const list = unlock && outpoints.length === 0 ? [...this.core.locked].map((id) => ({ txid: id.slice(0, 64), vout: Number(id.slice(65)) })) : outpoints;
-      for (const o of list) {
-        const wtx = this.core.ledger.get(o.txid);
-        if (!wtx || !wtx.tx.outputs[o.vout]) throw walletError('invalid-parameter', 'Invalid parameter, unknown transaction');
-        if (!unlock && this.core.ledger.isSpent(o.txid, o.vout, this.core.view().tipHeight)) throw walletError('invalid-parameter', 'Invalid parameter, expected unspent output');
-      }
-      for (const o of list) {
-        if (unlock) this.core.locked.delete(outpointId(o.txid, o.vout));
-        else this.core.locked.add(outpointId(o.txid, o.vout));
-      }
-      if (persistent || unlock) await pay.persistLocks(this.core, list.map((o) => ({ txid: hashFromHex(o.txid), vout: o.vout })), !unlock);
-      return true;
-    });
+    return this.serial(() => pay.lockUnspent(this.core, unlock, outpoints, persistent));
   }
 
   createTransaction(req: PaymentRequest, sign = true): Promise<pay.CreatedTransaction> {
@@ -264,13 +261,18 @@ export class Wallet extends WalletReads implements WalletEventSink {
     return this.serial(() => pay.send(this.core, req));
   }
 
+  /** Core's `send`: broadcast, or a PSBT when preselected inputs are not the wallet's. */
+  sendOrPsbt(req: PaymentRequest): ReturnType<typeof pay.sendOrPsbt> {
+    return this.serial(() => pay.sendOrPsbt(this.core, req));
+  }
+
   /** Broadcasts a transaction signed elsewhere (a finalized PSBT, say) and records it. */
   broadcast(tx: Transaction): Promise<string> {
     return this.serial(() => pay.broadcast(this.core, tx));
   }
 
-  bumpFee(txid: string, feeRate?: number): Promise<{ txid: string; origFee: bigint; fee: bigint }> {
-    return this.serial(() => pay.bumpFee(this.core, txid, feeRate));
+  bumpFee(txid: string, feeRate?: number, confTarget?: number): Promise<{ txid: string; origFee: bigint; fee: bigint }> {
+    return this.serial(() => pay.bumpFee(this.core, txid, feeRate, confTarget));
   }
 
   /** abandontransaction. @throws WalletError `tx-not-found`, `not-eligible` */

@@ -6,7 +6,6 @@
  * decrypt, the decrypted key. The wallet reads coins from a real RPC server
  * (in this process); the key never goes there.
  */
-import { spawn } from 'node:child_process';
 import { createCipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,16 +14,12 @@ import { regtest } from '../../src/consensus/params.js';
 import { toHex } from '../../src/primitives/bytes.js';
 import { randomSecretKey } from '../../src/primitives/signature.js';
 import { addressOfSecret, type KeystoreFile } from '../../src/cli/wallet/keystore.js';
-import { CLI } from '../helpers/node-process.js';
+import { runCli, type CliRun } from '../helpers/cli-run.js';
 import { recordTrial } from '../helpers/reliability.js';
 import { startRpcNode, type RpcTestNode } from '../helpers/rpc.js';
 import { tempDir } from '../helpers/tmp.js';
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 const root = tempDir('tally-wallet-security');
 const datadir = join(root, 'node');
@@ -34,20 +29,7 @@ const SCRYPT_N = 1 << 14;
 const { TALLY_WALLET_PASSWORD: _ignored, ...baseEnv } = process.env;
 
 function tally(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...baseEnv, TALLY_WALLET_SCRYPT_N: String(SCRYPT_N), ...opts.env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.stdin.end(opts.stdin ?? '');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout: stdout.trim(), stderr: stderr.trim() });
-    });
-  });
+  return runCli(args, { ...baseEnv, TALLY_WALLET_SCRYPT_N: String(SCRYPT_N), ...opts.env }, opts.stdin);
 }
 
 /** Every form the key material could leak in. */
@@ -94,7 +76,7 @@ describe('tally wallet against wrong passwords and tampered keystores', { timeou
     writeFileSync(passwordFile, `${PASSWORD}\n`);
     writeFileSync(wrongFile, `${WRONG}\n`);
     // The key goes in on stdin, as it should: not on the command line, where `ps` shows it.
-    const imported = await tally(['wallet', 'import', '--wallet', wallet, '--password-file', passwordFile], { stdin: `${toHex(secret)}\n` });
+    const imported = await tally(['wallet', 'keystore', 'import', '--wallet', wallet, '--password-file', passwordFile], { stdin: `${toHex(secret)}\n` });
     expect(imported.status, imported.stderr).toBe(0);
     expect(imported.stdout).toBe(address);
     expectNoLeak(imported, secretsIn(secret, [PASSWORD]));
@@ -114,7 +96,7 @@ describe('tally wallet against wrong passwords and tampered keystores', { timeou
       return path;
     };
     const otherSecret = randomSecretKey();
-    const send = (path: string, extra: string[] = []) => ['wallet', 'send', ...connection, '--wallet', path, ...extra, address, '1', '--dry-run'];
+    const send = (path: string, extra: string[] = []) => ['wallet', 'keystore', 'send', ...connection, '--wallet', path, ...extra, address, '1', '--dry-run'];
     /** Exactly this one line: the same for a wrong password and for any damage, so it tells an attacker nothing. */
     const WRONG_MESSAGE = /^error: wrong password or damaged keystore$/;
     const attempts: { name: string; args: string[]; env?: Record<string, string>; stderr: RegExp }[] = [

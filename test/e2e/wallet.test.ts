@@ -4,17 +4,13 @@
  * coins mined to the first, a payment to the second that confirms.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, NodeProcess } from '../helpers/node-process.js';
+import type { NodeProcess } from '../helpers/node-process.js';
+import { cliOk, runCli, startCliNode, type CliRun } from '../helpers/cli-run.js';
 import { tempDir } from '../helpers/tmp.js';
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 const root = tempDir('tally-wallet');
 const datadir = join(root, 'node');
@@ -29,32 +25,17 @@ const { TALLY_WALLET_PASSWORD: _ignored, ...envWithoutPassword } = process.env;
 
 /** Runs the CLI without blocking this process (the node is a separate one, but keep the event loop free anyway). */
 function tally(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...envWithoutPassword, TALLY_WALLET_SCRYPT_N: String(1 << 14) },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout: stdout.trim(), stderr: stderr.trim() });
-    });
-  });
+  return runCli(args, { ...envWithoutPassword, TALLY_WALLET_SCRYPT_N: String(1 << 14) });
 }
 
 const rpcArgs = () => ['--datadir', datadir, '--rpc-port', String(port)];
 const rpc = (...args: string[]) => tally('rpc', ...rpcArgs(), ...args);
-const walletCmd = (cmd: string, file: string, ...args: string[]) => tally('wallet', cmd, ...rpcArgs(), '--wallet', file, '--password-file', passwordFile, ...args);
+const walletCmd = (cmd: string, file: string, ...args: string[]) => tally('wallet', 'keystore', cmd, ...rpcArgs(), '--wallet', file, '--password-file', passwordFile, ...args);
 
+/** A success that printed no error either. */
 function ok(r: Run): string {
   expect(r.stderr.includes('error'), r.stderr).toBe(false);
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
+  return cliOk(r);
 }
 
 async function balance(file: string): Promise<Record<string, number>> {
@@ -64,9 +45,7 @@ async function balance(file: string): Promise<Record<string, number>> {
 beforeAll(async () => {
   writeFileSync(passwordFile, 'hunter2 with spaces\n');
   writeFileSync(wrongPasswordFile, 'hunter3\n');
-  node = new NodeProcess(['--network', 'regtest', '--datadir', datadir, '--rpc-port', '0', '--no-p2p', '--miner-threads', '0']);
-  const line = await node.waitFor((l) => l.msg === 'rpc listening', 60_000);
-  port = Number(line.port);
+  ({ node, port } = await startCliNode(datadir));
 }, 90_000);
 
 afterAll(async () => {
@@ -112,15 +91,15 @@ describe('tally wallet', SLOW, () => {
 
   it('creates two encrypted wallets and will not overwrite one', async () => {
     address1 = ok(await walletCmd('create', wallet1));
-    address2 = ok(await tally('wallet', 'create', '--wallet', wallet2, '--password-file', passwordFile));
+    address2 = ok(await tally('wallet', 'keystore', 'create', '--wallet', wallet2, '--password-file', passwordFile));
     expect(address1).toMatch(/^tlr1p[02-9ac-hj-np-z]{58}$/);
     expect(address2).not.toBe(address1);
     expect(statSync(wallet1).mode & 0o777).toBe(0o600);
-    expect(ok(await tally('wallet', 'address', '--wallet', wallet1))).toBe(address1);
+    expect(ok(await tally('wallet', 'keystore', 'address', '--wallet', wallet1))).toBe(address1);
     const again = await walletCmd('create', wallet1);
     expect(again.status).not.toBe(0);
     expect(again.stderr).toContain('already exists');
-    expect(ok(await tally('wallet', 'address', '--wallet', wallet1))).toBe(address1);
+    expect(ok(await tally('wallet', 'keystore', 'address', '--wallet', wallet1))).toBe(address1);
   });
 
   it('sees coins mined to it, mature and immature', async () => {
@@ -131,7 +110,7 @@ describe('tally wallet', SLOW, () => {
   });
 
   it('refuses a wrong password without spending', async () => {
-    const r = await tally('wallet', 'send', ...rpcArgs(), '--wallet', wallet1, '--password-file', wrongPasswordFile, address2, '1');
+    const r = await tally('wallet', 'keystore', 'send', ...rpcArgs(), '--wallet', wallet1, '--password-file', wrongPasswordFile, address2, '1');
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('wrong password or damaged keystore');
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -12,3 +12,14 @@ export function thrownCode(fn: () => unknown, kind: abstract new (...args: never
   }
   throw new Error(`expected a ${kind.name}, nothing was thrown`);
 }
+
+/** Awaits `promise`, expects it to reject with an instance of `kind`, and returns the error's code. */
+export async function rejectedCode(promise: Promise<unknown>, kind: abstract new (...args: never[]) => TallyError = TallyError): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(kind);
+    return (err as TallyError).code;
+  }
+  throw new Error(`expected a ${kind.name}, the promise resolved`);
+}

@@ -190,7 +190,7 @@ export class EvilPeer {
     const network = opts.network ?? 'regtest';
     const p2pOpts = defaultP2POptions(regtest);
     const t = topics(network);
-    const host = await createEvilHost(opts.sourceAddress ?? (await nextSourceAddress()), p2pOpts.maxMessageSize, [t.blocks, t.txs]);
+    const host = await createEvilHost(opts.sourceAddress ?? (await nextSourceAddress()), p2pOpts.maxMessageSize, [t.blocks, t.txs, t.cmpctblock]);
     const peer = new EvilPeer(host, network);
     // Answer the target's periodic status requests with whatever we claim, so that
     // only the misbehaviour a test chooses is visible.
@@ -302,6 +302,11 @@ export class EvilPeer {
   /** Publishes raw bytes on the blocks topic; returns how many peers it was sent to. */
   gossipBlock(bytes: Uint8Array): Promise<number> {
     return this.gossip(this.topics.blocks, bytes);
+  }
+
+  /** Publishes raw bytes on the compact blocks topic (PROTOCOL.md §9.5); returns how many peers it was sent to. */
+  gossipCompactBlock(bytes: Uint8Array): Promise<number> {
+    return this.gossip(this.topics.cmpctblock, bytes);
   }
 
   /** Publishes raw bytes on the transactions topic; returns how many peers it was sent to. */

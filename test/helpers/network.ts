@@ -72,6 +72,8 @@ export class TestNetwork {
       ...defaultP2POptions(getNetwork(opts.network ?? 'regtest')),
       listen: ['/ip4/127.0.0.1/tcp/0'],
       bootstrap: opts.bootstrap ?? [],
+      // Tests build their topology by hand; those of DHT discovery turn it on (test/e2e/p2p/discovery.test.ts).
+      dht: false,
       statusIntervalSeconds: 2,
       requestTimeoutMs: 5_000,
       ...opts.p2p,

@@ -11,11 +11,22 @@
  */
 import { execFileSync } from 'node:child_process';
 import { setPriority } from 'node:os';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { LabHost, NetnsLab } from './netns.js';
-import type { LogLine, NodeProcess } from './node-process.js';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { netnsSupport, type LabHost, type NetnsLab } from './netns.js';
+import { CLI, type LogLine, type NodeProcess } from './node-process.js';
 import { NsNode } from '../e2e/netns/cluster.js';
 import { copyChain } from './swarm-chain.js';
+
+/**
+ * Why this machine cannot run `tally node` processes in namespaces (no root, no `ip`, no built
+ * dist/), or undefined when it can: the skip reason of the benchmarks and scripts that do.
+ */
+export function nodeLabSkipReason(): string | undefined {
+  const support = netnsSupport();
+  if (!support.ok) return support.reason;
+  if (!existsSync(CLI)) return `${CLI} is missing: run \`npm run build\` first`;
+  return undefined;
+}
 
 /** Bytes of Ethernet, IPv4 and TCP (with timestamps) headers on each packet of a bulk TCP flow. */
 export const HEADER_BYTES_PER_PACKET = 14 + 20 + 32;
@@ -41,8 +52,13 @@ function nsTc(host: LabHost, args: readonly string[]): string {
  * 10 ms of the rate (at least 32 KB) and a queue of 100 ms, so TCP keeps the link busy.
  */
 export function capEgress(host: LabHost, bitsPerSecond: number): void {
+  nsTc(host, ['qdisc', 'replace', 'dev', host.dev, 'root', ...tbfQdisc(bitsPerSecond)]);
+}
+
+/** The `tc` words of {@link capEgress}'s token bucket (`tbf rate … burst … latency …`), for shaping other devices alike. */
+export function tbfQdisc(bitsPerSecond: number): string[] {
   const burst = Math.max(32_000, Math.round(bitsPerSecond / 8 / 100));
-  nsTc(host, ['qdisc', 'replace', 'dev', host.dev, 'root', 'tbf', 'rate', `${bitsPerSecond}bit`, 'burst', String(burst), 'latency', '100ms']);
+  return ['tbf', 'rate', `${bitsPerSecond}bit`, 'burst', String(burst), 'latency', '100ms'];
 }
 
 /** What `host`'s egress qdisc has sent and dropped so far. */

@@ -12,7 +12,9 @@ import { RULE_ERROR_CODES } from '../../src/consensus/errors.js';
 import { MEMPOOL_ERROR_CODES } from '../../src/mempool/errors.js';
 import { MINING_ERROR_CODES } from '../../src/mining/errors.js';
 import { P2P_ERROR_CODES, P2PError } from '../../src/network/errors.js';
+import { COMPACT_ERROR_CODES } from '../../src/network/gossip/compact/errors.js';
 import { LISTEN_ERROR_CODES } from '../../src/node/listen-error.js';
+import { FAUCET_ERROR_CODES } from '../../src/faucet/errors.js';
 import { CONFIG_ERROR_CODES } from '../../src/node/options/errors.js';
 import { ADDRESS_ERROR_CODES, ENCODING_ERROR_CODES, EncodingError, TallyError } from '../../src/primitives/errors.js';
 import { SIGHASH_ERROR_CODES } from '../../src/primitives/sighash.js';
@@ -46,6 +48,7 @@ const CLASSES: { name: string; codes: readonly string[]; file: string; marker: s
   { name: 'MempoolError', codes: MEMPOOL_ERROR_CODES, file: 'src/mempool/errors.ts', marker: 'import ' },
   { name: 'MiningError', codes: MINING_ERROR_CODES, file: 'src/mining/errors.ts', marker: 'import ' },
   { name: 'P2PError', codes: P2P_ERROR_CODES, file: 'src/network/errors.ts', marker: 'import ' },
+  { name: 'CompactBlockError', codes: COMPACT_ERROR_CODES, file: 'src/network/gossip/compact/errors.ts', marker: 'import ' },
   { name: 'SighashError', codes: SIGHASH_ERROR_CODES, file: 'src/primitives/sighash.ts', marker: 'export class SighashError' },
   { name: 'CryptoError', codes: CRYPTO_ERROR_CODES, file: 'src/primitives/signature.ts', marker: 'export class CryptoError' },
   { name: 'VerifyError', codes: VERIFY_ERROR_CODES, file: 'src/chain/verify-pool.ts', marker: 'export class VerifyError' },
@@ -55,6 +58,7 @@ const CLASSES: { name: string; codes: readonly string[]; file: string; marker: s
   { name: 'SyncError', codes: SYNC_ERROR_CODES, file: 'src/sync/errors.ts', marker: 'export class SyncError' },
   { name: 'LabError', codes: LAB_ERROR_CODES, file: 'src/lab/errors.ts', marker: 'import ' },
   { name: 'WalletError', codes: WALLET_ERROR_CODES, file: 'src/wallet/errors.ts', marker: 'import ' },
+  { name: 'FaucetError', codes: FAUCET_ERROR_CODES, file: 'src/faucet/errors.ts', marker: 'import ' },
 ];
 
 describe('error code lists', () => {

@@ -25,6 +25,8 @@ export function optionLists(opts: Record<string, unknown>, decls: readonly Optio
     if (['network', 'datadir', 'p2p', 'rpc'].includes(decl.name)) continue;
     const value = opts[commanderOption(decl).attributeName()];
     if (value === undefined) continue;
+    // commander turns a `--no-x` flag that was not given into x=true: not given, so tally.conf may still set x.
+    if (decl.flag.startsWith('--no-') && value === true) continue;
     lists[decl.name] = Array.isArray(value) ? value.map(String) : [value === true ? 'true' : String(value)];
   }
   return lists;

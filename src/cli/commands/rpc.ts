@@ -149,6 +149,12 @@ export function clientFromOptions(opts: ConnectionOptions): RpcClient {
   return new RpcClient({ host: opts.rpcHost, port, user, password: password!, timeoutMs: timeout * 1000 });
 }
 
+/** A client for the options' node, sending to `/wallet/<rpcwallet>` when one is named (bitcoin-cli's -rpcwallet). */
+export function walletClientFromOptions(opts: ConnectionOptions & { rpcwallet?: string }): RpcClient {
+  const base = clientFromOptions(opts);
+  return opts.rpcwallet === undefined ? base : new RpcClient({ ...base.opts, wallet: opts.rpcwallet });
+}
+
 /**
  * A command-line parameter as JSON when it parses (and a number only when it
  * reads back the same, so a long all-digit string stays a string), else a string.
@@ -197,8 +203,7 @@ export function registerRpcCommand(program: Command, io: CliIo): void {
     .option('--named', 'parameters are name=value pairs')
     .option('--rpcwallet <name>', 'send wallet calls to this loaded wallet (/wallet/<name>, like bitcoin-cli -rpcwallet)')
     .action(async (method: string, params: string[], opts: ConnectionOptions & { named?: boolean; rpcwallet?: string }) => {
-      const base = clientFromOptions(opts);
-      const client = opts.rpcwallet === undefined ? base : new RpcClient({ ...base.opts, wallet: opts.rpcwallet });
+      const client = walletClientFromOptions(opts);
       try {
         const text = formatResult(await client.call(method, parseParams(params, opts.named ?? false)));
         if (text !== undefined) io.out(text);

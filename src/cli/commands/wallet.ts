@@ -1,188 +1,107 @@
 /**
- * `tally wallet`: a single-key taproot wallet. The key lives encrypted in a
- * keystore file (default <datadir>/wallet.json); everything about coins comes
- * from a node over RPC, and transactions are signed here, so the key never
- * reaches the node.
+ * `tally wallet`: a client of a running node's wallet RPC (Core's names
+ * underneath: createwallet, getbalances, getnewaddress, sendtoaddress,
+ * listtransactions, walletpassphrase, walletlock, backupwallet, …), found as
+ * `tally rpc` finds the node (datadir cookie, --rpc-port, --rpc-user) and
+ * addressed with --rpcwallet when several wallets are loaded. A command that
+ * needs the node and finds none prints one line and exits non-zero.
+ * `tally wallet keystore …` keeps the CLI's offline single-key keystore, and
+ * `tally wallet migrate` moves a keystore's key into a node wallet.
  */
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { addressToScriptPubKey } from '../../primitives/address.js';
-import { fromHex } from '../../primitives/bytes.js';
-import { randomSecretKey } from '../../primitives/signature.js';
-import { RpcError } from '../../rpc/errors.js';
 import { parseAmount } from '../../rpc/params.js';
-import { CliError, EXIT_FAILURE, type CliIo } from '../io.js';
-import { addConnectionOptions, clientFromOptions, datadirOf, networkOf, RpcCallError, rpcErrorToCli, type ConnectionOptions } from './rpc.js';
-import { buildPayment } from '../wallet/build.js';
-import { InsufficientFunds } from '../wallet/coin-select.js';
-import { decryptKey, encryptKey, KeystoreError, readKeystore, scryptCostFromEnv, writeKeystore, type KeystoreFile } from '../wallet/keystore.js';
-import { firstLine, promptHidden, readPassword, type PasswordOptions } from '../wallet/password.js';
-import { coinJson, formatCoins, loadWalletState } from '../wallet/state.js';
+import { RpcError } from '../../rpc/errors.js';
+import { CliError, type CliIo } from '../io.js';
+import { addConnectionOptions } from './rpc.js';
+import { guard, registerKeystoreCommands } from '../wallet/keystore-commands.js';
+import { migrateKeystore, type MigrateOptions } from '../wallet/migrate.js';
+import { walletCall, type NodeWalletOptions } from '../wallet/node-client.js';
+import { readPassword, type PasswordOptions } from '../wallet/password.js';
 
-type WalletOptions = ConnectionOptions & PasswordOptions & { wallet?: string; force?: boolean };
+type Options = NodeWalletOptions & PasswordOptions;
 
-/** Fee rate when the node has no estimate yet (sat/vB). */
-const FALLBACK_FEE_RATE = 2;
-
-function walletPath(opts: WalletOptions): string {
-  return opts.wallet ?? join(datadirOf(opts), 'wallet.json');
+/** A positive whole number option. */
+function count(text: string | undefined, name: string, dflt: number): number {
+  if (text === undefined) return dflt;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`${name}: expected a whole number, got "${text}"`);
+  return n;
 }
 
-/** The keystore, checked to belong to the network in use. */
-function openKeystore(opts: WalletOptions): KeystoreFile {
-  const file = readKeystore(walletPath(opts));
-  if (file.network !== opts.network) throw new CliError(`${walletPath(opts)} holds a ${file.network} key; pass --network ${file.network}`);
-  return file;
-}
-
-/** Maps the errors of wallet parts onto the CLI's: messages that are safe to print, non-zero exits. */
-async function guard(action: () => Promise<void>): Promise<void> {
+/** Checks an amount here, so a typo fails before the node is asked. */
+function amountArg(text: string): string {
   try {
-    await action();
-  } catch (err) {
-    if (err instanceof KeystoreError) throw new CliError(err.message, EXIT_FAILURE);
-    if (err instanceof RpcCallError) throw rpcErrorToCli(err);
-    if (err instanceof InsufficientFunds) throw new CliError(err.message, EXIT_FAILURE);
-    throw err;
-  }
-}
-
-async function saveNewKey(secret: Uint8Array, opts: WalletOptions, io: CliIo): Promise<void> {
-  const path = walletPath(opts);
-  // Refuse before asking for a password that would be thrown away.
-  if (!opts.force) writeKeystoreCheck(path);
-  const password = await readPassword(opts, true);
-  const network = networkOf(opts);
-  const file = await encryptKey(secret, password, { network: network.name, addressPrefix: network.addressPrefix, n: scryptCostFromEnv() });
-  secret.fill(0);
-  writeKeystore(path, file, { force: opts.force ?? false });
-  io.out(file.address);
-  io.err(`wallet written to ${path}`);
-}
-
-function writeKeystoreCheck(path: string): void {
-  try {
-    readKeystore(path);
-  } catch (err) {
-    if (err instanceof KeystoreError && err.code === 'not-found') return;
-  }
-  throw new KeystoreError('exists', `${path} already exists; not overwriting it (pass --force to replace it, losing its key)`);
-}
-
-async function readSecretArg(hex: string | undefined): Promise<Uint8Array> {
-  let text = hex;
-  if (text === undefined) {
-    text = process.stdin.isTTY ? await promptHidden('Secret key (hex): ') : firstLine(await readStdin());
-  }
-  text = text.trim();
-  if (!/^[0-9a-fA-F]{64}$/.test(text)) throw new CliError('the secret key must be 64 hexadecimal digits');
-  return fromHex(text.toLowerCase());
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function feeRateOf(opts: { feeRate?: string }, call: (m: string, p: unknown[]) => Promise<unknown>): Promise<number> {
-  if (opts.feeRate !== undefined) {
-    const rate = Number(opts.feeRate);
-    if (!Number.isFinite(rate) || rate <= 0 || rate > 100_000) throw new CliError(`--fee-rate: expected sat/vB above 0, got "${opts.feeRate}"`);
-    return rate;
-  }
-  try {
-    const estimate = (await call('estimatesmartfee', [6])) as { feerate?: number };
-    // coins per kvB → sat/vB
-    if (typeof estimate.feerate === 'number' && estimate.feerate > 0) return Math.max(1, (estimate.feerate * 1e8) / 1000);
-  } catch (err) {
-    if (!(err instanceof RpcCallError)) throw err;
-  }
-  return FALLBACK_FEE_RATE;
-}
-
-function parseSendAmount(text: string): bigint {
-  try {
-    return parseAmount(text, 'amount');
+    parseAmount(text, 'amount');
   } catch (err) {
     throw new CliError(err instanceof RpcError ? `${err.message} (coins, up to 8 decimals)` : String(err));
   }
+  return text;
+}
+
+type Sub = (name: string, description: string) => Command;
+type Run = (fn: (opts: Options) => Promise<unknown>) => (opts: Options) => Promise<void>;
+
+const withPassword = (cmd: Command) => cmd.option('--password-file <file>', `read the passphrase from the first line of this file (else ${'$'}TALLY_WALLET_PASSWORD, else a prompt)`);
+
+/** Wallets and passphrases: create, load, unload, wallets, info, unlock, lock, encrypt, backup. */
+function registerAdmin(sub: Sub, run: Run): void {
+  withPassword(sub('create', 'create a node wallet (createwallet) and print its name').argument('<name>'))
+    .option('--encrypt', 'encrypt it from the start with a passphrase')
+    .option('--blank', 'no keys until descriptors are imported')
+    .option('--disable-private-keys', 'a watch-only wallet')
+    .action((name: string, opts: Options & { encrypt?: boolean; blank?: boolean; disablePrivateKeys?: boolean }) => run(async () => {
+      const passphrase = opts.encrypt ? { passphrase: await readPassword(opts, true) } : {};
+      return (await walletCall<{ name: string }>(opts, 'createwallet', { wallet_name: name, blank: opts.blank === true, disable_private_keys: opts.disablePrivateKeys === true, ...passphrase })).name;
+    })(opts));
+  sub('load', 'load a wallet of the node\'s wallets folder (loadwallet)').argument('<name>')
+    .action((name: string, opts: Options) => run(async () => (await walletCall<{ name: string }>(opts, 'loadwallet', [name])).name)(opts));
+  sub('unload', 'unload a wallet (unloadwallet)').argument('<name>')
+    .action((name: string, opts: Options) => run(async () => { await walletCall(opts, 'unloadwallet', [name]); })(opts));
+  sub('wallets', 'the loaded wallets (listwallets)').action(run((opts) => walletCall(opts, 'listwallets')));
+  sub('info', 'the wallet\'s state (getwalletinfo)').action(run((opts) => walletCall(opts, 'getwalletinfo')));
+  withPassword(sub('unlock', 'unlock an encrypted wallet for a while (walletpassphrase)'))
+    .option('--timeout <seconds>', 'seconds to stay unlocked', '300')
+    .action((opts: Options & { timeout?: string }) => run(async () => { await walletCall(opts, 'walletpassphrase', [await readPassword(opts), count(opts.timeout, '--timeout', 300)]); })(opts));
+  sub('lock', 'lock an encrypted wallet now (walletlock)').action(run(async (opts) => { await walletCall(opts, 'walletlock'); }));
+  withPassword(sub('encrypt', 'encrypt the wallet with a passphrase (encryptwallet); it is locked afterwards'))
+    .action(run(async (opts) => walletCall(opts, 'encryptwallet', [await readPassword(opts, true)])));
+  sub('backup', 'write a copy of the wallet to a new folder on the node\'s machine (backupwallet)').argument('<destination>')
+    .action((dest: string, opts: Options) => run(async () => { await walletCall(opts, 'backupwallet', [dest]); })(opts));
+}
+
+/** Coins: balance, address, send, list. */
+function registerPayments(sub: Sub, run: Run): void {
+  sub('balance', 'trusted, pending and immature balances in coins (getbalances)').action(run((opts) => walletCall(opts, 'getbalances')));
+  sub('address', 'a new receiving address (getnewaddress), with an optional label').argument('[label]')
+    .action((label: string | undefined, opts: Options) => run(() => walletCall(opts, 'getnewaddress', label === undefined ? [] : [label]))(opts));
+  sub('send', 'pay an address from the node wallet (sendtoaddress); prints the txid').argument('<address>').argument('<amount>', 'coins, up to 8 decimals')
+    .option('--fee-rate <sat/vB>', 'fee rate (default: the node\'s estimate with a floor)')
+    .option('--subtract-fee', 'the recipient pays the fee')
+    .action((address: string, amount: string, opts: Options & { feeRate?: string; subtractFee?: boolean }) => run(() => {
+      const rate = opts.feeRate === undefined ? undefined : Number(opts.feeRate);
+      if (rate !== undefined && !(rate > 0)) throw new CliError(`--fee-rate: expected sat/vB above 0, got "${opts.feeRate}"`);
+      return walletCall(opts, 'sendtoaddress', { address, amount: amountArg(amount), subtractfeefromamount: opts.subtractFee === true, ...(rate !== undefined ? { fee_rate: rate } : {}) });
+    })(opts));
+  sub('list', 'recent transactions, oldest first (listtransactions)')
+    .option('--count <n>', 'how many', '10').option('--skip <n>', 'how many of the most recent to skip', '0').option('--label <label>', 'only receipts to this label')
+    .action((opts: Options & { count?: string; skip?: string; label?: string }) => run(() => walletCall(opts, 'listtransactions', [opts.label ?? '*', count(opts.count, '--count', 10), count(opts.skip, '--skip', 0)]))(opts));
 }
 
 export function registerWalletCommand(program: Command, io: CliIo): void {
-  const wallet = program.command('wallet').description('a single-key wallet: keys stay here, coins are read from a node over RPC');
-  const sub = (name: string, description: string) => addConnectionOptions(wallet.command(name))
+  const wallet = program.command('wallet').description('a node wallet over RPC (tally wallet keystore …: the offline single-key keystore)');
+  const sub: Sub = (name, description) => addConnectionOptions(wallet.command(name))
     .description(description)
-    .option('--wallet <path>', 'keystore file (default <datadir>/wallet.json)')
-    .option('--password-file <file>', `read the password from the first line of this file (else ${'$'}TALLY_WALLET_PASSWORD, else a prompt)`);
-  const print = (value: unknown) => io.out(JSON.stringify(value, null, 2));
-
-  sub('create', 'make a new random key and save it encrypted; prints its address')
-    .option('--force', 'replace an existing keystore (its key is lost)')
-    .action((opts: WalletOptions) => guard(() => saveNewKey(randomSecretKey(), opts, io)));
-
-  sub('import', 'save an existing secret key (64 hex digits; read from stdin or a prompt when not given)')
-    .argument('[hex-secret]')
-    .option('--force', 'replace an existing keystore (its key is lost)')
-    .action((hex: string | undefined, opts: WalletOptions) => guard(async () => saveNewKey(await readSecretArg(hex), opts, io)));
-
-  sub('address', 'print the wallet\'s address (no password needed)')
-    .action((opts: WalletOptions) => guard(async () => io.out(openKeystore(opts).address)));
-
-  sub('balance', 'confirmed, unconfirmed, immature and spendable amounts, in coins')
-    .action((opts: WalletOptions) => guard(async () => {
-      const s = await loadWalletState(clientFromOptions(opts), openKeystore(opts).address, networkOf(opts).coinbaseMaturity);
-      const coins = (v: bigint) => Number(formatCoins(v));
-      print({
-        address: s.address, confirmed: coins(s.confirmed), unconfirmed: coins(s.unconfirmed), immature: coins(s.immature),
-        spendable: coins(s.spendable), total: coins(s.confirmed + s.unconfirmed), received: coins(s.received),
-      });
-    }));
-
-  sub('utxos', 'the wallet\'s unspent outputs, confirmed and unconfirmed')
-    .action((opts: WalletOptions) => guard(async () => {
-      const s = await loadWalletState(clientFromOptions(opts), openKeystore(opts).address, networkOf(opts).coinbaseMaturity);
-      print(s.coins.map(coinJson));
-    }));
-
-  sub('history', 'txids of the transactions touching the wallet, oldest first, unconfirmed last')
-    .action((opts: WalletOptions) => guard(async () => {
-      print(await clientFromOptions(opts).call('getaddresstxids', [{ addresses: [openKeystore(opts).address] }, true]));
-    }));
-
-  sub('send', 'pay an address; signs here and submits with sendrawtransaction, printing the txid')
-    .argument('<address>', 'the address to pay')
-    .argument('<amount>', 'coins, up to 8 decimals')
-    .option('--fee-rate <sat/vB>', 'fee rate (default: the node\'s estimatesmartfee for 6 blocks, else 2)')
-    .option('--dry-run', 'print the signed transaction instead of submitting it')
-    .action((address: string, amountText: string, opts: WalletOptions & { feeRate?: string; dryRun?: boolean }) => guard(async () => {
-      const network = networkOf(opts);
-      let payee: Uint8Array;
-      try {
-        payee = addressToScriptPubKey(network.addressPrefix, address);
-      } catch (err) {
-        throw new CliError(`invalid ${network.name} address: ${(err as Error).message}`);
-      }
-      const amount = parseSendAmount(amountText);
-      const file = openKeystore(opts);
-      const client = clientFromOptions(opts);
-      const state = await loadWalletState(client, file.address, network.coinbaseMaturity);
-      const feeRate = await feeRateOf(opts, (m, p) => client.call(m, p));
-      const spendable = state.coins.filter((c) => c.status === 'spendable');
-      const secret = await decryptKey(file, await readPassword(opts), network.addressPrefix);
-      let payment;
-      try {
-        payment = buildPayment({ coins: spendable, payee, amount, feeRate, secret });
-      } catch (err) {
-        if (err instanceof RangeError) throw new CliError(err.message);
-        throw err;
-      } finally {
-        secret.fill(0);
-      }
-      if (opts.dryRun) {
-        print({ txid: payment.tx.txid, hex: payment.tx.toHex(), fee: Number(formatCoins(payment.fee)), vsize: payment.tx.vsize, change: Number(formatCoins(payment.change)) });
-        return;
-      }
-      io.out(String(await client.call('sendrawtransaction', [payment.tx.toHex()])));
-    }));
+    .option('--rpcwallet <name>', 'the node wallet to use (/wallet/<name>); needed when several are loaded');
+  const print = (value: unknown) => io.out(typeof value === 'string' ? value : JSON.stringify(value, null, 2));
+  const run: Run = (fn) => (opts) => guard(async () => {
+    const result = await fn(opts);
+    if (result !== null && result !== undefined) print(result);
+  });
+  registerAdmin(sub, run);
+  registerPayments(sub, run);
+  withPassword(sub('migrate', 'move a keystore\'s key into a new node wallet (importdescriptors tr(WIF), rescan); the keystore is left as it is').argument('<name>', 'the node wallet to create'))
+    .requiredOption('--keystore <file>', 'the keystore file (tally wallet keystore create wrote it)')
+    .option('--no-encrypt', 'leave the new wallet unencrypted (by default it is encrypted with the keystore\'s password)')
+    .action((name: string, opts: MigrateOptions) => run(() => migrateKeystore(name, opts))(opts));
+  registerKeystoreCommands(wallet, io);
 }

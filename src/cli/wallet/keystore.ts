@@ -150,7 +150,7 @@ export async function decryptKey(file: KeystoreFile, password: string, addressPr
 
 /** Reads and checks a keystore file. */
 export function readKeystore(path: string): KeystoreFile {
-  if (!existsSync(path)) throw new KeystoreError('not-found', `no wallet at ${path} (create one with "tally wallet create")`);
+  if (!existsSync(path)) throw new KeystoreError('not-found', `no wallet at ${path} (create one with "tally wallet keystore create")`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));

@@ -105,7 +105,7 @@ export async function loadWalletState(client: RpcClient, address: string, coinba
   };
 }
 
-/** A coin as JSON for `tally wallet utxos`. */
+/** A coin as JSON for `tally wallet keystore utxos`. */
 export function coinJson(c: WalletCoin): Record<string, unknown> {
   return { txid: c.txid, vout: c.vout, amount: Number(formatCoins(c.value)), height: c.height ?? null, confirmations: c.confirmations, coinbase: c.coinbase, status: c.status };
 }

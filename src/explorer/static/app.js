@@ -159,7 +159,13 @@ async function search(text) {
   }
 }
 
+/** The faucet's link shows only when the node runs one (`--faucet`); otherwise getfaucetinfo answers -32601 (over JSON-RPC 2.0, HTTP 200: no console error). */
+function showFaucetLink() {
+  rpc('getfaucetinfo').then(() => { document.getElementById('faucet-link').hidden = false; }, () => undefined);
+}
+
 async function start() {
+  showFaucetLink();
   document.getElementById('search').addEventListener('submit', (e) => {
     e.preventDefault();
     const input = document.getElementById('q');

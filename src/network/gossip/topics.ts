@@ -4,8 +4,8 @@
  */
 import { sha256d } from '../../primitives/hashes.js';
 
-export function topics(network: string): { blocks: string; txs: string } {
-  return { blocks: `/tally/${network}/blocks/1`, txs: `/tally/${network}/txs/1` };
+export function topics(network: string): { blocks: string; txs: string; cmpctblock: string } {
+  return { blocks: `/tally/${network}/blocks/1`, txs: `/tally/${network}/txs/1`, cmpctblock: `/tally/${network}/cmpctblock/1` };
 }
 
 /**

@@ -13,12 +13,14 @@ import { MAX_BLOCKS_PER_REQUEST } from '../options.js';
 import { chargeRequestError } from './charge.js';
 import { decodeCount, decodeHeaders, decodeStatus, encodeHashes, encodeStatus } from './messages.js';
 import { Framed, timeoutSignal } from './protocols.js';
+import type { Transaction } from '../../primitives/tx.js';
+import { decodeBlockTxn, encodeBlockTxnRequest, type BlockTxnRequest } from '../gossip/compact/message.js';
 
 export interface ReqRespClientOptions {
   requestTimeoutMs: number;
   maxMessageSize: number;
   /** Protocol ids (protocols.ts protocolIds). */
-  ids: { status: string; headers: string; blocks: string };
+  ids: { status: string; headers: string; blocks: string; blocktxn?: string };
 }
 
 export interface ReqRespClientModules {
@@ -66,6 +68,24 @@ export class ReqRespClient {
         onBlock?.(block);
       }
       return blocks;
+    });
+  }
+
+  /**
+   * Asks for transactions of a block by index (compact relay, PROTOCOL.md §9.5): those asked
+   * for in order, or none when the peer lacks the block. Another block or count is malformed.
+   */
+  async getBlockTxn(peer: string, req: BlockTxnRequest, signal?: AbortSignal): Promise<Transaction[]> {
+    const protocol = this.opts.ids.blocktxn;
+    if (!protocol) throw new P2PError('not-started', 'no blocktxn protocol id');
+    return this.exchange(peer, protocol, signal, true, async (framed, s) => {
+      await framed.write(encodeBlockTxnRequest(req), s);
+      const reply = decodeBlockTxn(await framed.read(s));
+      if (reply.hash !== req.hash) throw new P2PError('malformed-message', `blocktxn for ${reply.hash}, asked for ${req.hash}`);
+      if (reply.txs.length !== 0 && reply.txs.length !== req.indexes.length) {
+        throw new P2PError('malformed-message', `blocktxn with ${reply.txs.length} transactions, asked for ${req.indexes.length}`);
+      }
+      return reply.txs;
     });
   }
 

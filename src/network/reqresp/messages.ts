@@ -6,26 +6,13 @@
 import { BlockHeader, HEADER_SIZE } from '../../primitives/block.js';
 import { hashFromHex, hashToHex } from '../../primitives/bytes.js';
 import { BufferReader, BufferWriter } from '../../primitives/encoding.js';
-import { isTallyError } from '../../primitives/errors.js';
 import type { PeerStatus } from '../interface.js';
 import { P2PError } from '../errors.js';
 import { MAX_BLOCKS_PER_REQUEST, MAX_HEADERS_PER_REPLY, MAX_LOCATOR_HASHES } from '../options.js';
+import { decodeExactly, readCount } from '../decode.js';
 
 const MAX_NETWORK_NAME = 32;
 
-/** Runs a decoder over the whole frame, turning any decoding failure into `malformed-message`. */
-function decodeExactly<T>(bytes: Uint8Array, what: string, read: (r: BufferReader) => T): T {
-  try {
-    const reader = new BufferReader(bytes);
-    const value = read(reader);
-    if (reader.remaining !== 0) throw new P2PError('malformed-message', `${reader.remaining} trailing bytes in ${what}`);
-    return value;
-  } catch (err) {
-    if (err instanceof P2PError) throw err;
-    if (isTallyError(err)) throw new P2PError('malformed-message', `bad ${what}: ${err.message}`);
-    throw err;
-  }
-}
 
 function writeWork(w: BufferWriter, work: bigint): void {
   const hex = work.toString(16).padStart(64, '0');
@@ -73,12 +60,6 @@ export function encodeHashes(hashes: readonly string[]): Uint8Array {
   return w.finish();
 }
 
-/** A count that `r` cannot hold `itemSize`-byte items for is refused before anything is read or allocated. */
-function readCount(r: BufferReader, max: number, itemSize: number, what: string): number {
-  const n = r.varint(max);
-  if (n * itemSize > r.remaining) throw new P2PError('malformed-message', `${what} claims ${n} items, ${r.remaining} bytes follow`);
-  return n;
-}
 
 export function decodeHashes(bytes: Uint8Array, max: number, what: string): string[] {
   return decodeExactly(bytes, what, (r) => {

@@ -7,9 +7,9 @@ import type { Stream } from '@libp2p/interface';
 import { lpStream, type LengthPrefixedStream } from '@libp2p/utils';
 import { P2PError } from '../errors.js';
 
-export function protocolIds(network: string): { status: string; headers: string; blocks: string } {
+export function protocolIds(network: string): { status: string; headers: string; blocks: string; blocktxn: string } {
   // Status is network-neutral so a peer of another network can be told apart (and dropped) by what it says.
-  return { status: '/tally/status/1', headers: `/tally/${network}/headers/1`, blocks: `/tally/${network}/blocks/1` };
+  return { status: '/tally/status/1', headers: `/tally/${network}/headers/1`, blocks: `/tally/${network}/blocks/1`, blocktxn: `/tally/${network}/blocktxn/1` };
 }
 
 /** A framed view of a stream; oversized or malformed frames surface as P2PError. */

@@ -6,7 +6,7 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { NetworkParams } from '../../consensus/params.js';
 import { defaultP2POptions, type P2POptions } from '../../network/options.js';
-import type { OptionDecl, OptionValues } from './declare.js';
+import { lastValue, parseBool, parseInteger, type OptionDecl, type OptionValues } from './declare.js';
 import { badOption } from './errors.js';
 
 export const P2P_OPTIONS: readonly OptionDecl[] = [
@@ -15,7 +15,12 @@ export const P2P_OPTIONS: readonly OptionDecl[] = [
   { name: 'bootstrap', flag: '--bootstrap <multiaddr>', description: 'peer to connect to at start (repeatable)', kind: 'list' },
   { name: 'connect', flag: '--connect <multiaddr>', description: 'connect only to this peer (repeatable)', kind: 'list' },
   { name: 'mdns', flag: '--mdns', description: 'discover peers on the local network', kind: 'bool' },
-  { name: 'max-peers', flag: '--max-peers <n>', description: 'most peers to keep connected', kind: 'number' },
+  { name: 'max-peers', flag: '--max-peers <n>', description: 'former name of --maxconnections', kind: 'number' },
+  { name: 'dht', flag: '--no-dht', description: 'do not discover peers through the DHT (no peers.json, no outbound target)', kind: 'bool' },
+  { name: 'maxconnections', flag: '--maxconnections <n>', description: 'most connections, inbound and outbound (default 125)', kind: 'number' },
+  { name: 'min-outbound', flag: '--min-outbound <n>', description: 'outbound peers to dial until reached (default 8)', kind: 'number' },
+  { name: 'max-outbound', flag: '--max-outbound <n>', description: 'most outbound peers to keep (default 16)', kind: 'number' },
+  { name: 'blockrelay', flag: '--blockrelay <mode>', description: 'gossip blocks as compact blocks (short ids, the default) or full blocks; both are received', kind: 'string', choices: ['compact', 'full'] },
   { name: 'p2p', flag: '--no-p2p', description: 'run without networking', kind: 'bool', commandLineOnly: 'p2p is a command-line switch only: use --no-p2p' },
 ];
 
@@ -37,16 +42,38 @@ export function p2pOptionsFrom(values: OptionValues, network: NetworkParams): P2
   opts.connect = list('connect');
   const mdns = last('mdns');
   opts.mdns = mdns !== undefined && !['0', 'false', 'no', 'off'].includes(mdns);
-  const maxPeers = last('max-peers');
-  if (maxPeers !== undefined) {
-    const n = Number(maxPeers);
-    if (!Number.isInteger(n) || n < 1) throw badOption('max-peers', `expected a whole number >= 1, got "${maxPeers}"`);
-    opts.maxPeers = n;
-  }
+  Object.assign(opts, connectionLimitsFrom(values, opts));
+  opts.blockRelay = blockRelayFrom(values, opts.blockRelay);
   for (const name of ['listen', 'announce', 'bootstrap', 'connect'] as const) {
     for (const addr of name === 'listen' ? opts.listen : list(name)) checkAddress(name, addr);
   }
   return opts;
+}
+
+/**
+ * The DHT switch and the connection limits. `max-peers` is the former name of
+ * `maxconnections`, which wins when both are given.
+ * @throws ConfigError bad-option for a count below its minimum, or min-outbound above max-outbound
+ */
+function connectionLimitsFrom(values: OptionValues, defaults: P2POptions): Pick<P2POptions, 'dht' | 'maxConnections' | 'minOutbound' | 'maxOutbound'> {
+  const int = (name: string, min: number, fallback: number) => {
+    const v = lastValue(values, name);
+    return v === undefined ? fallback : parseInteger(name, v, min);
+  };
+  const dht = lastValue(values, 'dht');
+  const maxConnections = int('maxconnections', 1, int('max-peers', 1, defaults.maxConnections));
+  const minOutbound = int('min-outbound', 0, defaults.minOutbound);
+  const maxOutbound = int('max-outbound', 1, Math.max(defaults.maxOutbound, minOutbound));
+  if (minOutbound > maxOutbound) throw badOption('min-outbound', `must not exceed max-outbound (${maxOutbound}), got "${minOutbound}"`);
+  return { dht: dht === undefined ? defaults.dht : parseBool('dht', dht), maxConnections, minOutbound, maxOutbound };
+}
+
+/** `--blockrelay`: compact (the default) or full. @throws ConfigError bad-option for anything else */
+function blockRelayFrom(values: OptionValues, fallback: P2POptions['blockRelay']): P2POptions['blockRelay'] {
+  const mode = lastValue(values, 'blockrelay');
+  if (mode === undefined) return fallback;
+  if (mode !== 'compact' && mode !== 'full') throw badOption('blockrelay', `expected compact or full, got "${mode}"`);
+  return mode;
 }
 
 function checkAddress(option: string, addr: string): void {

@@ -9,7 +9,6 @@ import { fields } from './core-fields.js';
 const NULL: CoreComparison = { same: { '': 'null' } };
 const STRING: CoreComparison = { same: { '': 'string' } };
 const NAME: CoreComparison = { same: { '': 'object', name: 'string' }, missing: { warnings: 'Tally has no warnings to give at creation or load (Core\'s are about legacy wallets and load_on_startup)' } };
-const LABELS = 'labels are not kept: Core\'s label is a bookkeeping name, and payment apps use addresses';
 const SEND_TXID: CoreComparison = { same: { '': ['string', 'object'], 'txid?': 'string', 'fee_reason?': 'string' } };
 const PARENT_DESCS = 'Tally\'s wallets hold only their own descriptors; Core lists the descriptors of the output\'s parents';
 
@@ -20,12 +19,12 @@ function entryFields(p: string): CoreComparison['same'] {
     [`${p}address`]: ['string', 'null'],
     ...fields(p, 'amount vout confirmations time timereceived', 'number'),
     ...fields(p, 'fee? blockheight? blockindex? blocktime?', 'number'),
-    ...fields(p, 'blockhash? replaced_by_txid? replaces_txid?', 'string'),
+    ...fields(p, 'blockhash? replaced_by_txid? replaces_txid? label?', 'string'),
     ...fields(p, 'generated? trusted? abandoned?', 'boolean'),
     [`${p}walletconflicts`]: 'array',
   };
 }
-const ENTRY_MISSING = (p: string): Record<string, string> => ({ [`${p}label`]: LABELS, [`${p}comment`]: 'comments are not stored', [`${p}parent_descs`]: PARENT_DESCS, [`${p}involvesWatchonly`]: 'a descriptor wallet never sets it (Core the same)', [`${p}mempoolconflicts`]: 'a Core 28 field; Tally reports mempool double spends through walletconflicts' });
+const ENTRY_MISSING = (p: string): Record<string, string> => ({ [`${p}comment`]: 'comments are not stored', [`${p}parent_descs`]: PARENT_DESCS, [`${p}involvesWatchonly`]: 'a descriptor wallet never sets it (Core the same)', [`${p}mempoolconflicts`]: 'a Core 28 field; Tally reports mempool double spends through walletconflicts' });
 
 export const CORE_WALLET: Record<string, CoreComparison> = {
   createwallet: NAME,
@@ -55,7 +54,7 @@ export const CORE_WALLET: Record<string, CoreComparison> = {
       ...fields('', 'ismine solvable iswatchonly isscript iswitness ischange', 'boolean'),
       witness_version: 'number', labels: 'array',
     },
-    missing: { parent_desc: PARENT_DESCS, timestamp: 'descriptor timestamps are listed by listdescriptors', hdseedid: 'a legacy-wallet field', pubkey: 'taproot outputs are the key; witness_program gives it', embedded: 'no script-hash wrapping in Tally', iscompressed: 'x-only keys have no compression', label: LABELS },
+    missing: { parent_desc: PARENT_DESCS, timestamp: 'descriptor timestamps are listed by listdescriptors', hdseedid: 'a legacy-wallet field', pubkey: 'taproot outputs are the key; witness_program gives it', embedded: 'no script-hash wrapping in Tally', iscompressed: 'x-only keys have no compression' },
   },
   listdescriptors: {
     same: {
@@ -72,10 +71,10 @@ export const CORE_WALLET: Record<string, CoreComparison> = {
   },
   listunspent: {
     same: {
-      '': 'array', ...fields('[].', 'txid scriptPubKey desc?', 'string'), '[].address': ['string', 'null'],
+      '': 'array', ...fields('[].', 'txid scriptPubKey desc? label?', 'string'), '[].address': ['string', 'null'],
       ...fields('[].', 'vout amount confirmations', 'number'), ...fields('[].', 'spendable solvable safe', 'boolean'),
     },
-    missing: { '[].label': LABELS, '[].parent_descs': PARENT_DESCS, '[].ancestorcount': 'not computed', '[].redeemScript': 'no script-hash outputs', '[].witnessScript': 'key-path taproot only', '[].reused': 'avoid_reuse is not supported' },
+    missing: { '[].parent_descs': PARENT_DESCS, '[].ancestorcount': 'not computed', '[].redeemScript': 'no script-hash outputs', '[].witnessScript': 'key-path taproot only', '[].reused': 'avoid_reuse is not supported' },
   },
   lockunspent: { same: { '': 'boolean' } },
   listlockunspent: { same: { '': 'array', '[].txid': 'string', '[].vout': 'number' } },
@@ -90,13 +89,24 @@ export const CORE_WALLET: Record<string, CoreComparison> = {
       ...fields('', 'txid wtxid hex bip125-replaceable blockhash? replaced_by_txid? replaces_txid?', 'string'),
       ...fields('', 'generated? trusted? abandoned?', 'boolean'),
       walletconflicts: 'array', details: 'array', 'decoded?': 'object',
-      ...fields('details[].', 'category', 'string'), 'details[].address': ['string', 'null'], ...fields('details[].', 'amount vout', 'number'),
+      ...fields('details[].', 'category label?', 'string'), 'details[].address': ['string', 'null'], ...fields('details[].', 'amount vout', 'number'),
     },
-    missing: { comment: 'comments are not stored', 'details[].label': LABELS, 'details[].parent_descs': PARENT_DESCS, mempoolconflicts: 'a Core 28 field; see walletconflicts' },
+    missing: { comment: 'comments are not stored', 'details[].parent_descs': PARENT_DESCS, mempoolconflicts: 'a Core 28 field; see walletconflicts' },
   },
   sendtoaddress: SEND_TXID,
   sendmany: SEND_TXID,
-  send: { same: { complete: 'boolean', txid: 'string' }, missing: { hex: 'given only when Core does not broadcast (add_to_wallet false), which Tally does not offer', psbt: 'as hex' } },
+  send: {
+    same: { complete: 'boolean', 'txid?': 'string', 'psbt?': 'string' },
+    missing: { hex: 'given only when Core does not broadcast (add_to_wallet false), which Tally does not offer; an incomplete transaction comes as its PSBT' },
+  },
+  setlabel: NULL,
+  // { "address": { purpose } }: the keys are addresses, so only the object itself can be named here.
+  getaddressesbylabel: { same: { '': 'object' } },
+  listlabels: { same: { '': 'array', '[]': 'string' } },
+  listreceivedbyaddress: {
+    same: { '': 'array', '[].involvesWatchonly?': 'boolean', ...fields('[].', 'address label', 'string'), ...fields('[].', 'amount confirmations', 'number'), '[].txids': 'array' },
+  },
+  listreceivedbylabel: { same: { '': 'array', '[].involvesWatchonly?': 'boolean', '[].label': 'string', ...fields('[].', 'amount confirmations', 'number') } },
   settxfee: { same: { '': 'boolean' } },
   fundrawtransaction: { same: { hex: 'string', fee: 'number', changepos: 'number' } },
   signrawtransactionwithwallet: {

@@ -12,18 +12,21 @@ import { psbtMethods } from './psbt.js';
 import { rawtransactionsMethods } from './rawtransactions.js';
 import { utilMethods } from './util.js';
 import { CORE_WALLET } from './core-wallet.js';
+import { CORE_FAUCET, faucetMethods } from './faucet.js';
 import { walletAdminMethods } from './wallet-admin.js';
 import { walletBalanceMethods } from './wallet-balance.js';
 import { walletKeysMethods } from './wallet-keys.js';
+import { walletLabelMethods } from './wallet-labels.js';
 import { walletPsbtMethods } from './wallet-psbt.js';
 import { walletSendMethods } from './wallet-send.js';
 
 const GROUPS = [blockchainMethods, rawtransactionsMethods, mempoolMethods, miningMethods, networkMethods, addressesMethods, utilMethods, chainInfoMethods,
-  walletAdminMethods, walletKeysMethods, walletBalanceMethods, walletSendMethods, walletPsbtMethods, psbtMethods];
+  walletAdminMethods, walletKeysMethods, walletBalanceMethods, walletSendMethods, walletPsbtMethods, psbtMethods, faucetMethods,
+  walletLabelMethods];
 
 /** A method's comparison with Core (core-chain.ts, core-node.ts); the address methods are the insight dialect's. */
 function coreComparison(method: RpcMethod): CoreComparison | undefined {
-  return CORE_CHAIN[method.name] ?? CORE_NODE[method.name] ?? CORE_WALLET[method.name] ?? (method.category === 'addresses' ? { same: {}, notInCore: INSIGHT } : undefined);
+  return CORE_CHAIN[method.name] ?? CORE_NODE[method.name] ?? CORE_WALLET[method.name] ?? CORE_FAUCET[method.name] ?? (method.category === 'addresses' ? { same: {}, notInCore: INSIGHT } : undefined);
 }
 
 /**

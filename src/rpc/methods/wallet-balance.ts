@@ -60,7 +60,7 @@ export const walletBalanceMethods: RpcMethod[] = [
       { name: 'include_unsafe', type: 'boolean', default: true, description: 'include unconfirmed outputs from others and replaceable ones' },
       { name: 'query_options', type: 'object', description: 'accepted for Core\'s clients (not applied)' },
     ],
-    result: '[{ txid, vout, address, scriptPubKey, amount, confirmations, spendable, solvable, desc?, safe }]',
+    result: '[{ txid, vout, address, label?, scriptPubKey, amount, confirmations, spendable, solvable, desc?, safe }]',
     handler: (args, ctx) => walletOf(ctx)
       .listUnspent({ minconf: args.minconf as number, maxconf: args.maxconf as number, includeUnsafe: args.include_unsafe as boolean, ...(args.addresses ? { addresses: args.addresses as string[] } : {}) })
       .map((u) => coins(u)),
@@ -82,15 +82,15 @@ export const walletBalanceMethods: RpcMethod[] = [
   defineMethod({
     name: 'listtransactions', category: 'wallet', description: 'The most recent wallet transactions, oldest first, with Core\'s categories (send, receive, generate, immature, orphan).',
     params: [
-      { name: 'label', type: 'string', description: 'must be "*" or absent (labels are not kept)' },
+      { name: 'label', type: 'string', description: 'only receipts to addresses with this label ("*" or absent: everything)' },
       { name: 'count', type: 'integer', default: 10, description: 'how many' },
       { name: 'skip', type: 'integer', default: 0, description: 'how many of the most recent to skip' },
       WATCHONLY,
     ],
-    result: '[{ address, category, amount, vout, fee?, confirmations, blockhash?, blockheight?, blockindex?, blocktime?, txid, wtxid, walletconflicts, time, timereceived, bip125-replaceable, abandoned? }]',
+    result: '[{ address, category, amount, label?, vout, fee?, confirmations, blockhash?, blockheight?, blockindex?, blocktime?, txid, wtxid, walletconflicts, time, timereceived, bip125-replaceable, abandoned? }]',
     handler: (args, ctx) => {
-      if (args.label !== undefined && args.label !== '*') throw new RpcError(RPC.INVALID_PARAMETER, 'Labels are not supported: label must be "*" or absent');
-      return walletOf(ctx).listTransactions(args.count as number, args.skip as number).map(entryJson);
+      const label = args.label === undefined || args.label === '*' ? undefined : (args.label as string);
+      return walletOf(ctx).listTransactions(args.count as number, args.skip as number, label).map(entryJson);
     },
   }),
   defineMethod({
@@ -100,13 +100,16 @@ export const walletBalanceMethods: RpcMethod[] = [
       { name: 'target_confirmations', type: 'integer', default: 1, min: 1, description: 'lastblock is this many blocks deep' },
       WATCHONLY,
       { name: 'include_removed', type: 'boolean', default: true, description: 'list transactions of blocks a reorg removed' },
+      { name: 'include_change', type: 'boolean', default: false, description: 'also list our change outputs (as a send and a receive)' },
+      { name: 'label', type: 'string', description: 'only the receipts to addresses with this label' },
     ],
     result: '{ transactions: [...], removed: [...], lastblock }',
     handler: async (args, ctx) => {
       const w = walletOf(ctx);
       const hash = args.blockhash as string | undefined;
-      const since = w.listSinceBlock(hash, args.target_confirmations as number);
-      const removed = hash !== undefined && args.include_removed === true ? await w.removedSince(hash) : [];
+      const filter = { includeChange: args.include_change as boolean, ...(args.label !== undefined ? { label: args.label as string } : {}) };
+      const since = w.listSinceBlock(hash, args.target_confirmations as number, filter);
+      const removed = hash !== undefined && args.include_removed === true ? await w.removedSince(hash, filter) : [];
       return { transactions: since.transactions.map(entryJson), removed: removed.map(entryJson), lastblock: since.lastblock };
     },
   }),

@@ -5,7 +5,7 @@
  */
 import { decodeAddress } from '../../primitives/address.js';
 import type { NetworkParams } from '../../consensus/params.js';
-import type { Recipient, TxEntry } from '../../wallet/index.js';
+import { WalletError, type InputRequest, type Recipient, type TxEntry } from '../../wallet/index.js';
 import { RPC, RpcError } from '../errors.js';
 import { formatAmount } from '../format.js';
 import { parseAmount } from '../params.js';
@@ -61,12 +61,28 @@ export function subtractIndexes(recipients: readonly Recipient[], subtract: unkn
 }
 
 /** Core's explicit fee rate (`fee_rate`, sat/vB) or the settxfee rate; Core refuses both a rate and a target. */
+const BOTH_RATE_AND_TARGET = 'Cannot specify both conf_target and fee_rate. Please provide either a confirmation target in blocks for automatic fee estimation, or an explicit fee rate.';
+
 export function feeRateArg(args: Record<string, unknown>, payTxFee?: number): number | undefined {
   const rate = args.fee_rate;
-  if (rate !== undefined && args.conf_target !== undefined) throw new RpcError(RPC.INVALID_PARAMETER, 'Cannot specify both conf_target and fee_rate. Please provide either a confirmation target in blocks for automatic fee estimation, or an explicit fee rate.');
-  if (rate === undefined) return payTxFee;
+  if (rate !== undefined && args.conf_target !== undefined) throw new RpcError(RPC.INVALID_PARAMETER, BOTH_RATE_AND_TARGET);
+  // A target asks for the estimate, over settxfee's rate (Core's GetMinimumFeeRate).
+  if (rate === undefined) return args.conf_target !== undefined ? undefined : payTxFee;
   if (typeof rate !== 'number' || !(rate >= 0)) throw new RpcError(RPC.TYPE_ERROR, 'fee_rate: expected a number of sat/vB');
   return rate;
+}
+
+/**
+ * Core's `conf_target` (positional, or in an options object), ready to spread
+ * into a payment request: `{}` when absent. @throws RpcError -8 out of 1..1008
+ */
+export function confTargetArg(source: Record<string, unknown> | undefined): { confTarget?: number } {
+  const target = source?.conf_target;
+  if (target === undefined || target === null) return {};
+  if (typeof target !== 'number' || !Number.isInteger(target) || target < 1 || target > 1008) {
+    throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid conf_target, must be between 1 and 1008');
+  }
+  return { confTarget: target };
 }
 
 /** Core's fee-rate arguments, shared by the paying methods. */
@@ -77,10 +93,54 @@ export const FEE_PARAMS: RpcParam[] = [
 
 export const FEE_RATE_PARAM: RpcParam = { name: 'fee_rate', type: 'number', min: 0, description: 'fee rate in sat/vB (the estimate, with a floor, when absent)' };
 
-/** The fee-rate option of an options object (`fee_rate` sat/vB, or `feeRate` coins/kvB as Core's fundrawtransaction takes it). */
+/**
+ * The fee-rate option of an options object (`fee_rate` sat/vB, or `feeRate` coins/kvB as Core's
+ * fundrawtransaction takes it); settxfee's rate unless a `conf_target` asks for the estimate.
+ * @throws RpcError -8 for both a rate and a target, as Core
+ */
 export function optionFeeRate(options: Record<string, unknown> | undefined, payTxFee?: number): number | undefined {
   if (!options) return payTxFee;
+  if (options.conf_target !== undefined && (options.fee_rate !== undefined || options.feeRate !== undefined)) throw new RpcError(RPC.INVALID_PARAMETER, BOTH_RATE_AND_TARGET);
   if (typeof options.fee_rate === 'number') return options.fee_rate;
   if (options.feeRate !== undefined) return Number(parseAmount(options.feeRate, 'feeRate')) / 1000;
-  return payTxFee;
+  return options.conf_target !== undefined ? undefined : payTxFee;
+}
+
+/** Core's `inputs`: `[{ txid, vout, sequence? }]`, with Core's errors. */
+export function parseInputs(raw: unknown): InputRequest[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new RpcError(RPC.TYPE_ERROR, 'inputs: expected an array');
+  return raw.map((item: unknown) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new RpcError(RPC.TYPE_ERROR, 'inputs: expected objects { txid, vout }');
+    const { txid, vout, sequence } = item as Record<string, unknown>;
+    if (typeof txid !== 'string' || !/^[0-9a-fA-F]{64}$/.test(txid)) throw new RpcError(RPC.INVALID_PARAMETER, `txid must be of length 64 (not ${typeof txid === 'string' ? txid.length : 0}, for '${String(txid)}')`);
+    if (vout === undefined) throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid parameter, missing vout key');
+    if (typeof vout !== 'number' || !Number.isInteger(vout)) throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid parameter, vout must be a number');
+    if (vout < 0) throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid parameter, vout cannot be negative');
+    if (sequence !== undefined && (typeof sequence !== 'number' || !Number.isInteger(sequence) || sequence < 0 || sequence > 0xffffffff)) {
+      throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid parameter, sequence number is out of range');
+    }
+    return { txid: txid.toLowerCase(), vout, ...(sequence !== undefined ? { sequence: sequence as number } : {}) };
+  });
+}
+
+/** Core's `add_inputs` option: `dflt` when absent (true for fundrawtransaction; false once inputs are given to send and walletcreatefundedpsbt). */
+export function addInputsOption(options: Record<string, unknown>, dflt: boolean): boolean {
+  if (options.add_inputs === undefined) return dflt;
+  if (typeof options.add_inputs !== 'boolean') throw new RpcError(RPC.TYPE_ERROR, 'add_inputs: expected a boolean');
+  return options.add_inputs;
+}
+
+/**
+ * Runs a funding call (fundrawtransaction, walletcreatefundedpsbt, send):
+ * Core's FundTransaction reports every failure as a wallet error, so
+ * "Insufficient funds" is -4 there where sendtoaddress gives -6.
+ */
+export async function funding<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof WalletError && err.code === 'insufficient-funds') throw new RpcError(RPC.WALLET_ERROR, err.message);
+    throw err;
+  }
 }

@@ -25,17 +25,18 @@ function importRequest(raw: unknown): ImportRequest {
   return {
     desc: r.desc, timestamp: ts, ...(typeof r.active === 'boolean' ? { active: r.active } : {}),
     ...(typeof r.internal === 'boolean' ? { internal: r.internal } : {}), ...(typeof r.next_index === 'number' ? { nextIndex: r.next_index } : {}),
+    ...(typeof r.label === 'string' ? { label: r.label } : {}),
   };
 }
 
 export const walletKeysMethods: RpcMethod[] = [
   defineMethod({
     name: 'getnewaddress', category: 'wallet', description: 'A new receiving address from the wallet\'s external chain.',
-    params: [{ name: 'label', type: 'string', default: '', description: 'accepted for Core\'s clients (labels are not kept)' }, ADDRESS_TYPE],
+    params: [{ name: 'label', type: 'string', default: '', description: 'the label the address gets in the address book (any text but "*")' }, ADDRESS_TYPE],
     result: 'the address (string)',
     handler: (args, ctx) => {
       checkAddressType(args.address_type);
-      return walletOf(ctx).newAddress(false);
+      return walletOf(ctx).newAddress(false, args.label as string);
     },
   }),
   defineMethod({
@@ -50,7 +51,7 @@ export const walletKeysMethods: RpcMethod[] = [
     name: 'getaddressinfo', category: 'wallet', description: 'What the wallet knows of an address: whether it is ours, its descriptor and derivation path.',
     params: [{ name: 'address', type: 'string', required: true, description: 'the address' }],
     result: '{ address, scriptPubKey, ismine, solvable, desc?, iswatchonly, isscript, iswitness, witness_version, witness_program, ischange, hdkeypath?, hdmasterfingerprint?, labels }',
-    handler: (args, ctx) => ({ ...walletOf(ctx).getAddressInfo(args.address as string), isscript: false, labels: [] }),
+    handler: (args, ctx) => ({ ...walletOf(ctx).getAddressInfo(args.address as string), isscript: false }),
   }),
   defineMethod({
     name: 'listdescriptors', category: 'wallet', description: 'The wallet\'s descriptors; with `private`, their private forms (the wallet must be unlocked).',
@@ -68,8 +69,8 @@ export const walletKeysMethods: RpcMethod[] = [
     },
   }),
   defineMethod({
-    name: 'importdescriptors', category: 'wallet', description: 'Imports tr() and addr() descriptors, then rescans from the earliest timestamp (none for "now").',
-    params: [{ name: 'requests', type: 'array', required: true, description: '[{ desc, timestamp ("now" or seconds), active?, internal?, next_index? }]' }],
+    name: 'importdescriptors', category: 'wallet', description: 'Imports tr(KEY/…/*), tr(KEY) and addr() descriptors, then rescans from the earliest timestamp (none for "now").',
+    params: [{ name: 'requests', type: 'array', required: true, description: '[{ desc, timestamp ("now" or seconds), active?, internal?, next_index?, label? (not for ranged descriptors) }]' }],
     result: '[{ success, warnings?, error? }]',
     handler: async (args, ctx) => {
       const results = await walletOf(ctx).importDescriptors((args.requests as unknown[]).map(importRequest));

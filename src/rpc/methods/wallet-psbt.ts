@@ -9,7 +9,7 @@ import { RPC, RpcError } from '../errors.js';
 import { formatAmount } from '../format.js';
 import { defineMethod, type RpcMethod } from '../types.js';
 import { walletOf, walletsOf } from '../wallet-access.js';
-import { optionFeeRate, parseOutputs, subtractIndexes } from './wallet-json.js';
+import { addInputsOption, confTargetArg, funding, optionFeeRate, parseInputs, parseOutputs, subtractIndexes } from './wallet-json.js';
 
 const SIGHASH = { name: 'sighashtype', type: 'string' as const, default: 'DEFAULT', description: 'DEFAULT (or ALL) only' };
 
@@ -17,25 +17,25 @@ export const walletPsbtMethods: RpcMethod[] = [
   defineMethod({
     name: 'walletcreatefundedpsbt', category: 'wallet', description: 'A funded, unsigned PSBT paying the outputs, with the wallet\'s coins as inputs and BIP371 fields for an external signer.',
     params: [
-      { name: 'inputs', type: 'array', required: true, description: 'must be [] (Core lets it be omitted; OpenRPC allows no required parameter after an optional one): the wallet selects the inputs' },
+      { name: 'inputs', type: 'array', required: true, description: '[{ txid, vout, sequence? }]: inputs to spend (the wallet\'s, or found in the UTXO set or mempool), [] to let the wallet choose (Core lets it be omitted; OpenRPC allows no required parameter after an optional one)' },
       { name: 'outputs', type: ['array', 'object'], required: true, description: '[{ "address": amount }, ...] or { "address": amount, ... }' },
-      { name: 'locktime', type: 'integer', default: 0, description: 'must be 0' },
-      { name: 'options', type: 'object', description: '{ fee_rate? (sat/vB), feeRate? (coins/kvB), replaceable?, subtractFeeFromOutputs? }' },
+      { name: 'locktime', type: 'integer', default: 0, min: 0, max: 0xffffffff, description: 'the transaction\'s nLockTime' },
+      { name: 'options', type: 'object', description: '{ add_inputs? (false when inputs are given, else true), fee_rate? (sat/vB), feeRate? (coins/kvB), conf_target?, replaceable?, subtractFeeFromOutputs? }' },
       { name: 'bip32derivs', type: 'boolean', default: true, description: 'accepted; BIP371 derivations are always included' },
     ],
     result: '{ psbt, fee, changepos }',
     handler: async (args, ctx) => {
-      if ((args.inputs as unknown[]).length > 0) throw new RpcError(RPC.INVALID_PARAMETER, 'Preselected inputs are not supported: pass []');
-      if (args.locktime !== 0) throw new RpcError(RPC.INVALID_PARAMETER, 'Only locktime 0 is supported');
+      const inputs = parseInputs(args.inputs);
       const recipients = parseOutputs(ctx.params, args.outputs);
       const options = (args.options ?? {}) as Record<string, unknown>;
       const access = walletsOf(ctx);
       const w = walletOf(ctx);
       const feeRate = optionFeeRate(options, access.payTxFee.get(w.name));
-      const r = await w.createPsbt({
-        recipients, subtractFeeFrom: subtractIndexes(recipients, options.subtractFeeFromOutputs),
+      const r = await funding(() => w.createPsbt({
+        recipients, subtractFeeFrom: subtractIndexes(recipients, options.subtractFeeFromOutputs), inputs, addInputs: addInputsOption(options, inputs.length === 0),
+        locktime: args.locktime as number, ...confTargetArg(options),
         ...(feeRate !== undefined ? { feeRate } : {}), ...(typeof options.replaceable === 'boolean' ? { replaceable: options.replaceable } : {}),
-      });
+      }));
       return { psbt: r.psbt, fee: formatAmount(r.fee), changepos: r.changePosition };
     },
   }),

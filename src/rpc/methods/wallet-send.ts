@@ -13,12 +13,12 @@ import { formatAmount } from '../format.js';
 import { defineMethod, type RpcMethod } from '../types.js';
 import { walletOf, walletsOf } from '../wallet-access.js';
 import { decodeTx } from './tx-args.js';
-import { FEE_PARAMS, FEE_RATE_PARAM, feeRateArg, optionFeeRate, parseOutputs, subtractIndexes } from './wallet-json.js';
+import { addInputsOption, confTargetArg, FEE_PARAMS, FEE_RATE_PARAM, feeRateArg, funding, optionFeeRate, parseInputs, parseOutputs, subtractIndexes } from './wallet-json.js';
 
 /** A null input spliced in and taken out again: a transaction without inputs reads as a segwit marker otherwise (Core tries both readings too). */
 const NULL_INPUT = `01${'00'.repeat(32)}ffffffff00ffffffff`;
 
-/** fundrawtransaction's argument, which has no inputs (createrawtransaction [] {...}). */
+/** fundrawtransaction's argument, which may have no inputs (createrawtransaction [] {...}). */
 function decodeUnfunded(hex: string): Transaction {
   try {
     return decodeTx(hex);
@@ -27,6 +27,12 @@ function decodeUnfunded(hex: string): Transaction {
     const tx = decodeTx(`${hex.slice(0, 8)}${NULL_INPUT}${hex.slice(10)}`);
     return new Transaction({ version: tx.version, inputs: [], outputs: tx.outputs, locktime: tx.locktime });
   }
+}
+
+/** Core's `locktime` option: a whole number within nLockTime's 32 bits. */
+function locktimeOption(raw: unknown): number {
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 0 || raw > 0xffffffff) throw new RpcError(RPC.INVALID_PARAMETER, 'Invalid parameter, locktime out of range');
+  return raw;
 }
 
 /** The settxfee rate of the request's wallet, if one was set. */
@@ -60,7 +66,7 @@ export const walletSendMethods: RpcMethod[] = [
       const feeRate = feeRateArg(args, payTxFee(ctx));
       const r = await walletOf(ctx).send({
         recipients: [{ address: args.address as string, amount: args.amount as bigint }],
-        ...(feeRate !== undefined ? { feeRate } : {}), ...(args.replaceable !== undefined ? { replaceable: args.replaceable as boolean } : {}),
+        ...(feeRate !== undefined ? { feeRate } : {}), ...confTargetArg(args), ...(args.replaceable !== undefined ? { replaceable: args.replaceable as boolean } : {}),
         ...(args.subtractfeefromamount === true ? { subtractFeeFrom: [0] } : {}),
       });
       return sent(r.txid, args.verbose, feeRate !== undefined);
@@ -82,29 +88,32 @@ export const walletSendMethods: RpcMethod[] = [
       const recipients = parseOutputs(ctx.params, args.amounts);
       const feeRate = feeRateArg(args, payTxFee(ctx));
       const r = await walletOf(ctx).send({
-        recipients, subtractFeeFrom: subtractIndexes(recipients, args.subtractfeefrom),
+        recipients, subtractFeeFrom: subtractIndexes(recipients, args.subtractfeefrom), ...confTargetArg(args),
         ...(feeRate !== undefined ? { feeRate } : {}), ...(args.replaceable !== undefined ? { replaceable: args.replaceable as boolean } : {}),
       });
       return sent(r.txid, args.verbose, feeRate !== undefined);
     },
   }),
   defineMethod({
-    name: 'send', category: 'wallet', description: 'Pays outputs (Core\'s newer interface): funds, signs and broadcasts.',
+    name: 'send', category: 'wallet', description: 'Pays outputs (Core\'s newer interface): funds, signs and broadcasts; with inputs that are not the wallet\'s, or in a watch-only wallet, gives the PSBT instead.',
     params: [
       { name: 'outputs', type: ['array', 'object'], required: true, description: '[{ "address": amount }, ...] or { "address": amount, ... }' },
       ...FEE_PARAMS, FEE_RATE_PARAM,
-      { name: 'options', type: 'object', description: '{ replaceable?, subtract_fee_from_outputs? }' },
+      { name: 'options', type: 'object', description: '{ fee_rate?, conf_target?, replaceable?, subtract_fee_from_outputs?, inputs? ([{ txid, vout, sequence? }]), add_inputs? (false when inputs are given), locktime? }' },
     ],
-    result: '{ complete, txid }',
+    result: '{ complete, txid? } or { complete: false, psbt }',
     handler: async (args, ctx) => {
       const recipients = parseOutputs(ctx.params, args.outputs);
       const options = (args.options ?? {}) as Record<string, unknown>;
       const feeRate = feeRateArg(args, optionFeeRate(options, payTxFee(ctx)));
-      const r = await walletOf(ctx).send({
-        recipients, subtractFeeFrom: subtractIndexes(recipients, options.subtract_fee_from_outputs),
+      const target = confTargetArg(args.conf_target !== undefined ? args : options);
+      const inputs = parseInputs(options.inputs);
+      const r = await funding(() => walletOf(ctx).sendOrPsbt({
+        recipients, subtractFeeFrom: subtractIndexes(recipients, options.subtract_fee_from_outputs), inputs, addInputs: addInputsOption(options, inputs.length === 0), ...target,
         ...(feeRate !== undefined ? { feeRate } : {}), ...(typeof options.replaceable === 'boolean' ? { replaceable: options.replaceable } : {}),
-      });
-      return { complete: true, txid: r.txid };
+        ...(options.locktime !== undefined ? { locktime: locktimeOption(options.locktime) } : {}),
+      }));
+      return r;
     },
   }),
   defineMethod({
@@ -121,16 +130,15 @@ export const walletSendMethods: RpcMethod[] = [
     },
   }),
   defineMethod({
-    name: 'fundrawtransaction', category: 'wallet', description: 'Adds inputs and a change output to a transaction\'s outputs, unsigned.',
+    name: 'fundrawtransaction', category: 'wallet', description: 'Adds inputs and a change output to a transaction, unsigned; its own inputs are kept and counted first.',
     params: [
-      { name: 'hexstring', type: 'hex', required: true, description: 'a transaction without inputs' },
-      { name: 'options', type: 'object', description: '{ fee_rate? (sat/vB), feeRate? (coins/kvB), replaceable?, subtractFeeFromOutputs? }' },
+      { name: 'hexstring', type: 'hex', required: true, description: 'the transaction: its outputs, and any inputs already chosen (the wallet\'s or, found in the UTXO set or mempool, anyone\'s)' },
+      { name: 'options', type: 'object', description: '{ add_inputs? (default true), fee_rate? (sat/vB), feeRate? (coins/kvB), conf_target?, replaceable?, subtractFeeFromOutputs? }' },
       { name: 'iswitness', type: 'boolean', description: 'accepted for Core\'s clients' },
     ],
     result: '{ hex, fee, changepos }',
     handler: async (args, ctx) => {
       const tx = decodeUnfunded(args.hexstring as string);
-      if (tx.inputs.length > 0) throw new RpcError(RPC.INVALID_PARAMETER, 'Preselected inputs are not supported: give a transaction without inputs');
       const recipients = tx.outputs.map((o) => {
         const address = scriptPubKeyToAddress(ctx.params.addressPrefix, o.scriptPubKey);
         if (!address) throw new RpcError(RPC.INVALID_PARAMETER, 'Only outputs to addresses are supported');
@@ -138,10 +146,12 @@ export const walletSendMethods: RpcMethod[] = [
       });
       const options = (args.options ?? {}) as Record<string, unknown>;
       const feeRate = optionFeeRate(options, payTxFee(ctx));
-      const r = await walletOf(ctx).createTransaction({
-        recipients, subtractFeeFrom: subtractIndexes(recipients, options.subtractFeeFromOutputs),
+      const inputs = tx.inputs.map((i) => ({ txid: hashToHex(i.prevout.txid), vout: i.prevout.vout, sequence: i.sequence }));
+      const r = await funding(() => walletOf(ctx).createTransaction({
+        recipients, subtractFeeFrom: subtractIndexes(recipients, options.subtractFeeFromOutputs), inputs, addInputs: addInputsOption(options, true),
+        locktime: tx.locktime, version: tx.version, ...confTargetArg(options),
         ...(feeRate !== undefined ? { feeRate } : {}), ...(typeof options.replaceable === 'boolean' ? { replaceable: options.replaceable } : {}),
-      }, false);
+      }, false));
       return { hex: r.tx.toHex(), fee: formatAmount(r.fee), changepos: r.changePosition };
     },
   }),
@@ -165,13 +175,15 @@ export const walletSendMethods: RpcMethod[] = [
     name: 'bumpfee', category: 'wallet', description: 'Replaces a transaction of ours (BIP125) with one paying a higher fee out of its change.',
     params: [
       { name: 'txid', type: 'hash', required: true, description: 'the transaction to replace' },
-      { name: 'options', type: 'object', description: '{ fee_rate? (sat/vB; Core\'s minimum increase when absent) }' },
+      { name: 'options', type: 'object', description: '{ fee_rate? (sat/vB) or conf_target? (the estimate for that many blocks); at least Core\'s minimum increase; outputs and original_change_index are refused (-8) }' },
     ],
     result: '{ txid, origfee, fee, errors }',
     handler: async (args, ctx) => {
       const options = (args.options ?? {}) as Record<string, unknown>;
       if (options.fee_rate !== undefined && typeof options.fee_rate !== 'number') throw new RpcError(RPC.TYPE_ERROR, 'fee_rate: expected a number of sat/vB');
-      const r = await walletOf(ctx).bumpFee(args.txid as string, options.fee_rate as number | undefined);
+      // Replacing the recipients is not supported: refused rather than ignored, so a caller does not pay what it did not mean to.
+      if (options.outputs !== undefined || options.original_change_index !== undefined) throw new RpcError(RPC.INVALID_PARAMETER, 'outputs and original_change_index are not supported: bumpfee keeps the recipients and lowers the change');
+      const r = await walletOf(ctx).bumpFee(args.txid as string, optionFeeRate({ conf_target: options.conf_target, fee_rate: options.fee_rate }), confTargetArg(options).confTarget);
       return { txid: r.txid, origfee: formatAmount(r.origFee), fee: formatAmount(r.fee), errors: [] };
     },
   }),

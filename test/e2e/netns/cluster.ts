@@ -32,6 +32,8 @@ export class RpcCallError extends Error {
 export class NsNode {
   /** Full multiaddr with the peer id, for others' `--bootstrap` and `addnode`. */
   readonly address: string;
+  /** How long {@link rpc} waits for an answer (a crowded machine, as in a scale run, needs longer). */
+  rpcTimeoutMs = 15_000;
   private process?: NodeProcess;
   private auth = '';
 
@@ -52,7 +54,7 @@ export class NsNode {
   }
 
   /** Starts `tally node` in the host's namespace; resolves once both its p2p host and its RPC server listen. */
-  async start(running: NodeProcess[], opts: { bootstrap?: readonly string[]; args?: readonly string[] } = {}): Promise<void> {
+  async start(running: NodeProcess[], opts: { bootstrap?: readonly string[]; args?: readonly string[]; listenTimeoutMs?: number } = {}): Promise<void> {
     const args = [
       '--network', 'regtest', '--datadir', this.datadir, '--miner-threads', '0',
       '--listen', `/ip4/${this.host.ip}/tcp/${P2P_PORT}`,
@@ -62,8 +64,8 @@ export class NsNode {
     ];
     this.process = new NodeProcess(args, { prefix: this.lab.prefix(this.host) });
     running.push(this.process);
-    await this.process.waitFor((l) => l.msg === 'p2p listening', 30_000);
-    await this.process.waitFor((l) => l.msg === 'rpc listening', 30_000);
+    await this.process.waitFor((l) => l.msg === 'p2p listening', opts.listenTimeoutMs ?? 30_000);
+    await this.process.waitFor((l) => l.msg === 'rpc listening', opts.listenTimeoutMs ?? 30_000);
     this.auth = `Basic ${Buffer.from(readFileSync(join(this.datadir, '.cookie'), 'utf8')).toString('base64')}`;
   }
 
@@ -73,7 +75,7 @@ export class NsNode {
       method: 'POST',
       headers: { authorization: this.auth, 'content-type': 'application/json' },
       body: JSON.stringify({ method, params, id: 1 }),
-      signal: AbortSignal.timeout(15_000),
+      signal: AbortSignal.timeout(this.rpcTimeoutMs),
     });
     const body = (await res.json()) as { result?: T; error?: { code: number; message: string } | null };
     if (body.error) throw new RpcCallError(method, body.error.code, body.error.message);

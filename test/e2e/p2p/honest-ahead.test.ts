@@ -20,7 +20,8 @@ import { tempDir } from '../../helpers/tmp.js';
 const chain = new TestChain();
 // One clock for the blocks the chain builds and the nodes that judge them.
 const net = new TestNetwork(tempDir('tally-honest-ahead'), { clock: () => chain.now });
-const BLOCKS = topics('regtest').blocks;
+/** The topic A relays its blocks on: compact blocks, the default relay mode (PROTOCOL.md §9.5). */
+const BLOCKS = topics('regtest').cmpctblock;
 /** Status refreshes would tell B of A's tip before the block: only gossip and handshakes may. */
 const P2P = { statusIntervalSeconds: 3600 };
 let a: TestNode;

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/node/config.js';
 import { planNode, startNode, type WiredNode } from '../../../src/node/wire.js';
 import { buildMethodTable } from '../../../src/rpc/methods/index.js';
+import { WALLET_DEFAULTS } from '../../../src/wallet/options.js';
 import { expectCoreShape } from '../../helpers/core-shape.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -232,7 +233,18 @@ describe('the other wallet methods', () => {
     const tx = await pay.command<{ fee: number; hex: string }>('gettransaction', many);
     const vsize = (await root.command<{ vsize: number }>('decoderawtransaction', tx.hex)).vsize;
     expect(Math.round((-tx.fee * 1e8) / vsize)).toBe(5);
+    // conf_target asks for the estimate for that many blocks instead of settxfee's rate, as in Core.
+    const estimate = await root.command<{ feerate?: number }>('estimatesmartfee', 2);
+    const expected = estimate.feerate !== undefined ? Math.max(1, estimate.feerate * 1e5) : WALLET_DEFAULTS.fallbackFeeRate;
+    const targeted = await pay.command<{ fee: number; hex: string }>('gettransaction', await pay.command<string>('sendtoaddress', shopAddress, 0.1, '', '', false, true, 2));
+    const targetedVsize = (await root.command<{ vsize: number }>('decoderawtransaction', targeted.hex)).vsize;
+    expect((-targeted.fee * 1e8) / targetedVsize).toBeCloseTo(expected, 0);
+    expect(expected).not.toBe(5);
+    expect(await codeOf(pay.command('sendtoaddress', shopAddress, 0.1, '', '', false, true, 2, 'unset', true, 3))).toBe(-8);
+    expect(await codeOf(pay.command('bumpfee', many, { fee_rate: 10, conf_target: 2 }))).toBe(-8);
+    expect(await codeOf(pay.command('bumpfee', many, { outputs: [{ [shopAddress]: 1 }] }))).toBe(-8);
     const raw = await root.command<string>('createrawtransaction', [], { [shopAddress]: 1.5 });
+    expect(await codeOf(pay.command('fundrawtransaction', raw, { fee_rate: 3, conf_target: 2 }))).toBe(-8);
     const funded = await rpc<{ hex: string; fee: number; changepos: number }>(pay, 'fundrawtransaction', raw);
     expect(funded.fee).toBeGreaterThan(0);
     const signed = await rpc<{ hex: string; complete: boolean }>(pay, 'signrawtransactionwithwallet', funded.hex);
@@ -263,6 +275,15 @@ describe('the other wallet methods', () => {
     expect(await pay.command('getbalance')).toBe(balance);
   });
 
+  it('labels addresses (the full label tests are in wallet-labels-inputs.test.ts)', async () => {
+    const labelled = await rpc<string>(pay, 'getnewaddress', 'shop payouts');
+    expect(await rpc(pay, 'setlabel', labelled, 'payouts')).toBeNull();
+    expect(await rpc(pay, 'getaddressesbylabel', 'payouts')).toEqual({ [labelled]: { purpose: 'receive' } });
+    expect(await rpc(pay, 'listlabels')).toContain('payouts');
+    expect((await rpc<{ address: string }[]>(pay, 'listreceivedbyaddress', 0, true)).some((r) => r.address === labelled)).toBe(true);
+    expect((await rpc<{ label: string }[]>(pay, 'listreceivedbylabel', 0, true)).some((r) => r.label === 'payouts')).toBe(true);
+  });
+
   it('every wallet method was called here and gives Core\'s documented fields with Core\'s types', () => {
     for (const method of WALLET_METHODS) {
       expect(results.has(method), `${method} was called`).toBe(true);
@@ -281,6 +302,11 @@ describe('a watch-only wallet and an external signer (@scure/btc-signer)', () =>
 
     const { psbt } = await watch.command<{ psbt: string }>('walletcreatefundedpsbt', [], { [shopAddress]: 2 }, 0, { fee_rate: 2 });
     expect((await watch.command<{ complete: boolean }>('walletprocesspsbt', psbt)).complete).toBe(false);
+    // `send` in a watch-only wallet gives the unsigned PSBT instead of broadcasting, as Core's does.
+    const viaSend = await watch.command<{ complete: boolean; psbt?: string; txid?: string }>('send', { [shopAddress]: 0.5 });
+    expect(viaSend.complete).toBe(false);
+    expect(viaSend.txid).toBeUndefined();
+    expect((await root.command<{ next: string }>('analyzepsbt', viaSend.psbt)).next).toBe('signer');
     const tx = BtcTransaction.fromPSBT(base64.decode(psbt));
     for (let i = 0; i < tx.inputsLength; i++) {
       const [[, { der }]] = tx.getInput(i).tapBip32Derivation! as [Uint8Array, { der: { path: number[] } }][];

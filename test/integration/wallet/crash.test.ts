@@ -31,13 +31,27 @@ function snapshot(w: Wallet) {
   };
 }
 
-/** Runs the child until it printed `height >= stopAt`, then kills it with SIGKILL. */
-async function runAndKill(datadir: string, stopAt: number): Promise<number> {
+/** Runs the child until it printed `<step> N` with `N >= stopAt` (`height` after a block, `send` as a payment starts), then kills it with SIGKILL. */
+async function runAndKill(datadir: string, stopAt: number, step: 'height' | 'send' = 'height'): Promise<number> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, datadir, MNEMONIC], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   return killAt(child, (line) => {
-    const height = Number(/^height (\d+)$/.exec(line)?.[1] ?? -1);
+    const [name, value] = line.split(' ');
+    const height = name === step ? Number(value) : -1;
     return height >= stopAt ? height : undefined;
   });
+}
+
+/** Reopens the killed node's wallet and checks it against a fresh wallet rescanned from genesis. */
+async function expectEqualToFreshRescan(datadir: string, killedAt: number): Promise<void> {
+  const h = await harness.start(datadir);
+  expect(h.node.chain.height).toBeGreaterThanOrEqual(killedAt);
+  const reopened = await h.manager.load('w');
+  await h.manager.settled();
+  expect(reopened.info().lastprocessedblock?.height).toBe(h.node.chain.height);
+  expect(reopened.getBalances().trusted).toBeGreaterThan(0n);
+  expect(reopened.listTransactions(1000).length).toBeGreaterThan(10);
+  const fresh = await h.manager.create('fresh', { mnemonic: MNEMONIC });
+  expect(snapshot(reopened)).toEqual(snapshot(fresh));
 }
 
 /** Kills `child` with SIGKILL as soon as `when` returns a value for one of its output lines. */
@@ -65,16 +79,13 @@ async function killAt<T>(child: ReturnType<typeof spawn>, when: (line: string) =
 describe('wallet after kill -9', () => {
   it('reopens consistent with the chain: equal to a fresh rescan from genesis', { timeout: 180_000 }, async () => {
     const datadir = join(tempDir('tally-wallet-crash-dir'), 'node');
-    const killedAt = await runAndKill(datadir, 106);
-    const h = await harness.start(datadir);
-    expect(h.node.chain.height).toBeGreaterThanOrEqual(killedAt);
-    const reopened = await h.manager.load('w');
-    await h.manager.settled();
-    expect(reopened.info().lastprocessedblock?.height).toBe(h.node.chain.height);
-    expect(reopened.getBalances().trusted).toBeGreaterThan(0n);
-    expect(reopened.listTransactions(1000).length).toBeGreaterThan(10);
-    const fresh = await h.manager.create('fresh', { mnemonic: MNEMONIC });
-    expect(snapshot(reopened)).toEqual(snapshot(fresh));
+    await expectEqualToFreshRescan(datadir, await runAndKill(datadir, 106));
+  });
+
+  it('killed in the middle of a send, reopens equal to a fresh rescan', { timeout: 180_000 }, async () => {
+    const datadir = join(tempDir('tally-wallet-crash-send'), 'node');
+    // Killed as soon as a payment has started: selecting coins, signing, writing or relaying it.
+    await expectEqualToFreshRescan(datadir, await runAndKill(datadir, 106, 'send'));
   });
 });
 

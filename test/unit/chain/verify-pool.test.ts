@@ -5,6 +5,7 @@ import { VerifyOptionsError, type VerifyPoolOptions } from '../../../src/chain/v
 import { collectSignatureChecks, type SignatureCheck } from '../../../src/consensus/signatures.js';
 import { getVerifier, schnorrSign, xOnlyPublicKey } from '../../../src/primitives/signature.js';
 import { flipBit, payTo, spend, testKey, type OwnedCoin } from '../../helpers/chain.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 /** Signing with noble is slow, so a few distinct signatures are repeated; verifying costs the same. */
 const DISTINCT = 40;
@@ -63,6 +64,7 @@ function sharedPool(mode: string): VerifyPool {
 beforeAll(async () => {
   for (const [mode, opts] of Object.entries(shared)) sharedPools.set(mode, new VerifyPool(opts));
   await Promise.all([...sharedPools.values()].map((p) => p.start()));
+  await Promise.all([...sharedPools.values()].map((p) => p.warm()));
 });
 
 afterAll(async () => {
@@ -70,7 +72,7 @@ afterAll(async () => {
 });
 
 describe('VerifyPool', () => {
-  it('starts one worker per thread with the fastest backend, none inline', () => {
+  it('warm() starts one worker per thread with the fastest backend, none inline', () => {
     expect(sharedPool('2 workers').workerCount).toBe(2);
     expect(sharedPool('2 workers').backend).toBe(getVerifier().name);
     expect(sharedPool('inline (threads 1)').workerCount).toBe(0);
@@ -162,8 +164,9 @@ describe('VerifyPool', () => {
     expect(pool.workerCount).toBe(0);
     await expect(pool.verify(valid)).rejects.toBeInstanceOf(VerifyError);
     await pool.start();
-    expect(pool.workerCount).toBe(2);
+    expect(pool.workerCount).toBe(0);
     expect(await pool.verify(corrupt(valid, 42))).toBe(42);
+    expect(pool.workerCount).toBe(2);
   });
 
   it('rejects pending calls when stopped', async () => {
@@ -175,6 +178,7 @@ describe('VerifyPool', () => {
 
   it('rejects the call whose worker crashed and replaces the worker', async () => {
     const pool = await startPool({ threads: 2, batchSize: 8 });
+    await pool.warm();
     const pending = pool.verify(valid);
     // Both workers hold a batch as soon as verify() returns: ending one loses a batch.
     void workerOf(pool, 0).terminate();
@@ -186,7 +190,42 @@ describe('VerifyPool', () => {
     expect(await pool.verify(valid)).toBe(-1);
   });
 
+  it('starts workers on the first call that needs them and ends them when idle', async () => {
+    const pool = await startPool({ threads: 2, idleMs: 200 });
+    expect(pool.workerCount).toBe(0);
+    // Below inlineBelow: answered on this thread, no worker started.
+    expect(await pool.verify(corrupt(valid.slice(0, 5), 2))).toBe(2);
+    expect(pool.workerCount).toBe(0);
+    expect(await pool.verify(corrupt(valid, 77))).toBe(77);
+    expect(pool.workerCount).toBe(2);
+    await waitUntil(() => pool.workerCount === 0, 'the idle workers to end', 10_000);
+    // Started again on the next call, with the same answers.
+    expect(await pool.verify(valid)).toBe(-1);
+    expect(pool.workerCount).toBe(2);
+    expect(await pool.verify(corrupt(valid, 150))).toBe(150);
+  });
+
+  it('keeps workers while calls arrive, and with idleMs 0 until stop()', async () => {
+    const busy = await startPool({ threads: 2, idleMs: 1_500 });
+    const keep = await startPool({ threads: 2, idleMs: 0 });
+    await Promise.all([busy.warm(), keep.warm()]);
+    for (let round = 0; round < 5; round++) {
+      // Each call comes well within idleMs of the last answer: the same workers answer it.
+      expect(await busy.verify(corrupt(valid, round))).toBe(round);
+      expect(busy.workerCount).toBe(2);
+    }
+    expect(await keep.verify(valid)).toBe(-1);
+    await waitUntil(() => busy.workerCount === 0, 'the idle workers to end', 10_000);
+    expect(keep.workerCount).toBe(2);
+    expect(await keep.verify(corrupt(valid, 9))).toBe(9);
+  });
+
+  it('warm() rejects when the pool is not started', async () => {
+    await expect(new VerifyPool({ threads: 2 }).warm()).rejects.toMatchObject({ code: 'verify-pool-stopped' });
+  });
+
   it('rejects bad options with a coded error', () => {
+    expect(() => new VerifyPool({ idleMs: -1 })).toThrow(expect.objectContaining({ code: 'bad-verify-options' }));
     expect(() => new VerifyPool({ threads: -1 })).toThrow(VerifyOptionsError);
     expect(() => new VerifyPool({ batchSize: 0 })).toThrow(expect.objectContaining({ code: 'bad-verify-options' }));
     expect(() => new VerifyPool({ backend: 'gpu' as never })).toThrow(expect.objectContaining({ code: 'bad-verify-options' }));

@@ -4,6 +4,7 @@
  * `getExperiment`), so that worker threads can look it up by name.
  */
 import type { BaseParams, BaseResult, Experiment } from '../../../src/lab/experiment.js';
+import { seededRandom } from '../../helpers/random.js';
 
 export interface CoinParams extends BaseParams {
   flips: number;
@@ -19,14 +20,7 @@ export interface CoinResult extends BaseResult {
 
 /** mulberry32, seeded from (seed, index): each chunk has its own stream. */
 function stream(seed: number, index: number): () => number {
-  let a = (seed * 0x9e3779b1 + index * 0x85ebca6b) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom((seed * 0x9e3779b1 + index * 0x85ebca6b) >>> 0);
 }
 
 const CHUNK = 100;

@@ -111,6 +111,9 @@ const WIRE: Row[] = [
   ['too-many-headers', 'reject', 20],
   ['block-hash-mismatch', 'reject', 100],
   ['invalid-block', 'reject', 100],
+  ['cmpctblock-mismatch', 'reject', 100],
+  ['blocktxn-mismatch', 'reject', 100],
+  ['cmpctblock-unserved', 'reject', 20],
   ['block-download-stalled', 'ignore', 0],
   ['headers-download-stalled', 'ignore', 0],
   ['request-rate-exceeded', 'ignore', 1],
@@ -228,7 +231,7 @@ describe('penalty: the table is complete', () => {
     const thrown = new Set<string>(['mandatory-script-verify-flag-failed']);
     const patterns = [
       /\b(?:txError|blockError|headerError|policyError)\(\s*'([^']+)'/g,
-      /new (?:P2PError|SyncError|MempoolError)\(\s*'([^']+)'/g,
+      /new (?:P2PError|SyncError|MempoolError|CompactBlockError)\(\s*'([^']+)'/g,
       /punish(?:For)?\([^()]*'([a-z-]+)'\);/g,
       /verdictForCode\(\s*'([^']+)'/g,
     ];

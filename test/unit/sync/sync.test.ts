@@ -274,7 +274,8 @@ beforeAll(() => {
 
 describe('SyncManager', () => {
   it('syncs 300 blocks from three peers in parallel and reports progress', async () => {
-    const peers = ['a', 'b', 'c'].map((id, i) => new FakePeer(id, main.blocks, { latencyMs: 5 + 5 * i }));
+    // Latencies far apart, so that a loaded machine's late timers (tens of ms) cannot reorder the peers.
+    const peers = ['a', 'b', 'c'].map((id, i) => new FakePeer(id, main.blocks, { latencyMs: [5, 15, 60][i]! }));
     const { chain, sync, net, logs } = await startSync(peers);
     let sawSyncing = false;
     const seen = { peersServing: 0, bytesPerSecond: 0, percent: 0, bestHeight: 0 };
@@ -482,6 +483,32 @@ describe('SyncManager', () => {
     await until('the tip', reachesTip(chain, chain150[150]!));
     // At most the cap plus what was already in flight when the cap was reached (3 peers × 1 × 8).
     expect(maxQueued).toBeLessThanOrEqual(16 + 3 * 8);
+  });
+
+  it('asks for no blocks while a batch of headers is being handed to the node, so ranges start full', async () => {
+    const peer = new FakePeer('a', main.blocks, { latencyMs: 1 });
+    let handed = 0;
+    const handedAtRequest: number[] = [];
+    const original = peer.blocksFor.bind(peer);
+    peer.blocksFor = (hashes) => {
+      handedAtRequest.push(handed);
+      return original(hashes);
+    };
+    // Headers that take a while each, as when they queue behind blocks in the chain: many ticks pass meanwhile.
+    const slowHeaders = (node: SyncNode): SyncNode =>
+      Object.assign(withSubmit(node, (block) => node.submitBlock(block)), {
+        processHeader: async (header: BlockHeader) => {
+          await sleep(1);
+          const entry = await node.processHeader(header);
+          handed++;
+          return entry;
+        },
+      });
+    const { chain } = await startSync([peer], {}, slowHeaders);
+    await until('the tip', reachesTip(chain, main.tip));
+    // Before this rule a tick sent a range as soon as a few headers were in: ranges of a block or two.
+    expect(handedAtRequest[0]).toBe(300);
+    expect(peer.blockRequests[0]!.length).toBe(16);
   });
 
   it('stops cleanly in the middle of a sync: requests aborted, nothing runs afterwards', async () => {

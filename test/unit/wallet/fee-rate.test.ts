@@ -28,6 +28,13 @@ describe('chooseFeeRate', () => {
     expect(chooseFeeRate({ ...WALLET_DEFAULTS, minFeeRate: 3 }, pool(2))).toBe(3);
   });
 
+  it('asks the estimator for the confirmation target given, else the wallet\'s', () => {
+    const byTarget = { ...pool(undefined), estimateSmartFee: (blocks: number) => ({ feerate: 60 / blocks, blocks }) };
+    expect(chooseFeeRate(WALLET_DEFAULTS, byTarget, undefined, 2)).toBe(30);
+    expect(chooseFeeRate(WALLET_DEFAULTS, byTarget)).toBe(60 / WALLET_DEFAULTS.confirmTarget);
+    expect(chooseFeeRate(WALLET_DEFAULTS, byTarget, 7, 2)).toBe(7);
+  });
+
   it('takes an explicit rate within bounds and refuses others', () => {
     expect(chooseFeeRate(WALLET_DEFAULTS, pool(50), 2.5)).toBe(2.5);
     expect(rpc(() => chooseFeeRate(WALLET_DEFAULTS, pool(50, 2), 1.5))).toBe(-4);

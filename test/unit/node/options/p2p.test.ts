@@ -53,6 +53,25 @@ describe('p2pOptionsFromConfig', () => {
   it('refuses a bad peer count', () => {
     expect(refused({ 'max-peers': ['0'] }).option).toBe('max-peers');
   });
+
+  it('has DHT discovery on with Core-like limits by default, and reads the switches and limits', () => {
+    expect(options({})).toMatchObject({ dht: true, maxConnections: 125, minOutbound: 8, maxOutbound: 16 });
+    expect(options({ dht: ['false'], maxconnections: ['40'], 'min-outbound': ['3'], 'max-outbound': ['5'] }))
+      .toMatchObject({ dht: false, maxConnections: 40, minOutbound: 3, maxOutbound: 5 });
+    // --max-peers is the former name of --maxconnections, which wins when both are given.
+    expect(options({ 'max-peers': ['30'] }).maxConnections).toBe(30);
+    expect(options({ 'max-peers': ['30'], maxconnections: ['50'] }).maxConnections).toBe(50);
+    // A min-outbound above the default max raises the max with it.
+    expect(options({ 'min-outbound': ['20'] })).toMatchObject({ minOutbound: 20, maxOutbound: 20 });
+  });
+
+  it('refuses bad limits with the option that holds them', () => {
+    expect(refused({ maxconnections: ['0'] }).option).toBe('maxconnections');
+    expect(refused({ 'min-outbound': ['-1'] }).option).toBe('min-outbound');
+    expect(refused({ 'max-outbound': ['2.5'] }).option).toBe('max-outbound');
+    expect(refused({ 'min-outbound': ['6'], 'max-outbound': ['5'] }).option).toBe('min-outbound');
+    expect(refused({ dht: ['maybe'] }).option).toBe('dht');
+  });
 });
 
 describe('peerAddressWarnings', () => {
