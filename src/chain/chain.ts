@@ -6,13 +6,13 @@
  * Calls are serialized. The block index is in block-index.ts.
  */
 import type { Block, BlockHeader } from '../primitives/block.js';
-import { checkBlockHeader, checkHeaderContext, headerContext } from '../consensus/block-checks.js';
-import { blockError, headerError, type RuleError } from '../consensus/errors.js';
+import { blockError, RuleError } from '../consensus/errors.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { findInvalidSignature } from '../consensus/signatures.js';
 import { getVerifier } from '../primitives/signature.js';
 import { isTallyError } from '../primitives/errors.js';
 import { judgeBlock } from './accept.js';
+import { acceptHeaders, type HeadersResult } from './accept-headers.js';
 import { BlockIndex } from './block-index.js';
 import { BlockStore } from './block-store.js';
 import { ChainDB } from './chaindb.js';
@@ -33,6 +33,7 @@ import { hashToHex } from '../primitives/bytes.js';
 import type { BatchVerifier, ChainModules, ProcessResult } from './types.js';
 
 export type { BatchVerifier, ChainEvents, ChainModules, ProcessResult } from './types.js';
+export type { HeadersResult } from './accept-headers.js';
 
 const inlineVerifier: BatchVerifier = { verify: async (checks) => findInvalidSignature(checks, getVerifier()) };
 
@@ -220,20 +221,24 @@ export class Chain extends ChainReads {
    * Adds a header without its block (headers-first sync).
    * @throws RuleError for a header that breaks a rule; prev-blk-not-found when its parent is unknown.
    */
-  processHeader(header: BlockHeader): Promise<ChainEntry> {
+  async processHeader(header: BlockHeader): Promise<ChainEntry> {
+    const { last, error } = await this.processHeaders([header]);
+    if (error) throw error;
+    return last!;
+  }
+
+  /**
+   * Adds a run of headers in one pass through the queue and one database batch. Stops at
+   * the first header that breaks a rule and resolves with that error (what processHeader
+   * would throw for it); the headers before it stay accepted. `added` counts the new ones.
+   */
+  processHeaders(headers: readonly BlockHeader[]): Promise<HeadersResult> {
     return this.serialize(async () => {
-      const known = this.index.get(header.hash);
-      if (known?.failed) throw headerError('duplicate-invalid', 'header is known to be invalid');
-      if (known) return known;
-      checkBlockHeader(header, this.params);
-      const parent = this.index.get(header.prevHash);
-      if (parent?.failed) throw headerError('bad-prevblk', 'previous block is invalid');
-      const ctx = headerContext(parent?.asParent(), this.params, this.clock());
-      checkHeaderContext(header, ctx);
-      const entry = new ChainEntry(header, parent!, 0);
-      this.index.add(entry);
-      await this.db.batch([{ type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) }]);
-      return entry;
+      const { last, added, failure, ops } = acceptHeaders(headers, this.index, this.params, this.clock());
+      if (ops.length > 0) await this.db.batch(ops);
+      if (failure === undefined) return { last, added };
+      if (!(failure instanceof RuleError)) throw failure;
+      return { last, added, error: failure };
     });
   }
 

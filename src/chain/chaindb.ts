@@ -286,6 +286,10 @@ export class ChainDB {
 
 function u32(n: number): Uint8Array {
   const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n);
+  // Byte by byte: a DataView would move this small array off the V8 heap (one malloc per key).
+  b[0] = n >>> 24;
+  b[1] = (n >>> 16) & 0xff;
+  b[2] = (n >>> 8) & 0xff;
+  b[3] = n & 0xff;
   return b;
 }

@@ -1,6 +1,7 @@
 /** The chain layer's public face: the Chain service, its entries, errors and the signature-verification pool. */
 export { Chain, type BatchVerifier, type ChainEvents, type ChainModules, type ProcessResult } from './chain.js';
 export { ChainEntry, findFork } from './entry.js';
+export type { HeadersResult } from './accept-headers.js';
 export { ChainError } from './errors.js';
 export { isFatalStorageError } from './storage-errors.js';
 export { BlockStatus } from './records.js';

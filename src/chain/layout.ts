@@ -66,8 +66,47 @@ function key(prefix: number, ...parts: Uint8Array[]): Uint8Array {
 
 function u32be(n: number): Uint8Array {
   const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n);
+  putU32(b, 0, n);
   return b;
+}
+
+// Byte by byte: a DataView would move a small array off the V8 heap (one malloc per key).
+function putU32(out: Uint8Array, at: number, n: number): number {
+  out[at] = n >>> 24;
+  out[at + 1] = (n >>> 16) & 0xff;
+  out[at + 2] = (n >>> 8) & 0xff;
+  out[at + 3] = n & 0xff;
+  return at + 4;
+}
+
+function putBytes(out: Uint8Array, at: number, bytes: Uint8Array): number {
+  out.set(bytes, at);
+  return at + bytes.length;
+}
+
+/** `c` txid vout, written in place: one array per key (there are several per output of every block). */
+function coinKey(txid: Uint8Array, vout: number): Uint8Array {
+  const out = new Uint8Array(1 + txid.length + 4);
+  out[0] = PREFIX.coin;
+  putU32(out, putBytes(out, 1, txid), vout);
+  return out;
+}
+
+function addrUnspentKey(script: Uint8Array, height: number, txid: Uint8Array, vout: number): Uint8Array {
+  const out = new Uint8Array(1 + script.length + 4 + txid.length + 4);
+  out[0] = PREFIX.addrUnspent;
+  putU32(out, putBytes(out, putU32(out, putBytes(out, 1, script), height), txid), vout);
+  return out;
+}
+
+function addrDeltaKey(script: Uint8Array, d: { height: number; position: number; txid: Uint8Array; spending: boolean; index: number }): Uint8Array {
+  const out = new Uint8Array(1 + script.length + 8 + d.txid.length + 5);
+  out[0] = PREFIX.addrDelta;
+  let at = putU32(out, putU32(out, putBytes(out, 1, script), d.height), d.position);
+  at = putBytes(out, at, d.txid);
+  out[at] = d.spending ? 1 : 0;
+  putU32(out, at + 1, d.index);
+  return out;
 }
 
 export const keys = {
@@ -79,12 +118,11 @@ export const keys = {
   block: (hash: Uint8Array) => key(PREFIX.block, hash),
   header: (hash: Uint8Array) => key(PREFIX.header, hash),
   height: (height: number) => key(PREFIX.height, u32be(height)),
-  coin: (txid: Uint8Array, vout: number) => key(PREFIX.coin, txid, u32be(vout)),
+  coin: coinKey,
   undo: (hash: Uint8Array) => key(PREFIX.undo, hash),
   txIndex: (txid: Uint8Array) => key(PREFIX.txIndex, txid),
-  addrUnspent: (script: Uint8Array, height: number, txid: Uint8Array, vout: number) => key(PREFIX.addrUnspent, script, u32be(height), txid, u32be(vout)),
-  addrDelta: (script: Uint8Array, d: { height: number; position: number; txid: Uint8Array; spending: boolean; index: number }) =>
-    key(PREFIX.addrDelta, script, u32be(d.height), u32be(d.position), d.txid, Uint8Array.of(d.spending ? 1 : 0), u32be(d.index)),
+  addrUnspent: addrUnspentKey,
+  addrDelta: addrDeltaKey,
   /** The first key after every key starting with `prefix` bytes (for range scans). */
   prefixRange: (...prefix: Uint8Array[]) => {
     const gte = key(prefix[0]![0]!, prefix[0]!.subarray(1), ...prefix.slice(1));
@@ -99,5 +137,6 @@ export const keys = {
 
 /** Reads a big-endian u32 from a key at `offset`. */
 export function readU32BE(bytes: Uint8Array, offset: number): number {
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset);
+  if (offset < 0 || offset + 4 > bytes.length) throw new RangeError(`readU32BE: offset ${offset} outside a ${bytes.length}-byte key`);
+  return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
 }

@@ -14,20 +14,22 @@
  */
 import type { BatchOp } from './chaindb.js';
 
-/** A pending write: the value, or null for a delete. */
-interface Pending {
-  key: Uint8Array;
-  value: Uint8Array | null;
-}
+/**
+ * A pending write: the value, or null for a delete. The key lives only as the map's
+ * string (one character a byte) and is rebuilt at flush: keeping its array too cost
+ * about 250 bytes a write (the typed array, its ArrayBuffer, and for keys over 64 bytes
+ * a malloc'd store), more than the key and value themselves.
+ */
+type Pending = Uint8Array | null;
 
 /**
- * What one pending write costs beyond its key (counted twice: the bytes and the map's
- * string key, one character a byte) and value bytes: the Map slot, the record and two
- * typed arrays, each with its own ArrayBuffer. Measured: 200,000 pending coin writes took
- * 603 bytes each of heap and array buffers (node 20, after a full GC), 37-byte keys and
- * 48-byte values.
+ * What one pending write costs beyond its key (as the map's string key, one character a
+ * byte) and value bytes: the Map slot, the string's header and the value's typed array
+ * with its ArrayBuffer. Measured: 200,000 pending coin writes took 341 bytes each of heap
+ * and array buffers (node 20, after a full GC), 37-byte keys and 48-byte values (603 while
+ * each write kept its key array and a record as well).
  */
-export const ENTRY_OVERHEAD_BYTES = 480;
+export const ENTRY_OVERHEAD_BYTES = 256;
 
 /** What a lookup in the cache found: a value, a pending delete (`null`), or nothing cached (undefined). */
 export type CacheLookup = Uint8Array | null | undefined;
@@ -67,20 +69,20 @@ export class StateCache {
   /** Takes `ops` in, in order (a later write to a key replaces an earlier one). Synchronous: never half applied. */
   apply(ops: readonly BatchOp[]): void {
     for (const op of ops) {
-      const id = Buffer.from(op.key.buffer, op.key.byteOffset, op.key.byteLength).toString('latin1');
+      const id = keyId(op.key);
       const value = op.type === 'put' ? op.value : null;
       const old = this.pending.get(id);
-      if (old) this.pendingBytes -= entryBytes(old);
-      const entry = { key: op.key, value };
-      this.pending.set(id, entry);
-      this.pendingBytes += entryBytes(entry);
+      if (old !== undefined) this.pendingBytes -= entryBytes(id, old);
+      this.pending.set(id, value);
+      this.pendingBytes += entryBytes(id, value);
     }
   }
 
   /** The pending value of `key`: a value, null when a delete is pending, undefined when the cache has nothing for it. */
   lookup(key: Uint8Array): CacheLookup {
-    const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
-    return (this.pending.get(id) ?? this.flushing.get(id))?.value;
+    const id = keyId(key);
+    const value = this.pending.get(id);
+    return value !== undefined ? value : this.flushing.get(id);
   }
 
   /**
@@ -102,7 +104,7 @@ export class StateCache {
     this.pending = new Map();
     this.pendingBytes = 0;
     const ops: BatchOp[] = [];
-    for (const { key, value } of this.flushing.values()) ops.push(value ? { type: 'put', key, value } : { type: 'del', key });
+    for (const [id, value] of this.flushing) ops.push(value ? { type: 'put', key: idKey(id), value } : { type: 'del', key: idKey(id) });
     try {
       if (ops.length > 0) {
         await beforeWrite?.();
@@ -120,7 +122,7 @@ export class StateCache {
 
   private restore(id: string, entry: Pending): void {
     this.pending.set(id, entry);
-    this.pendingBytes += entryBytes(entry);
+    this.pendingBytes += entryBytes(id, entry);
   }
 
   /** Waits for a flush in progress, then forgets every pending write (before --reindex clears the state). */
@@ -131,6 +133,22 @@ export class StateCache {
   }
 }
 
-function entryBytes(e: Pending): number {
-  return ENTRY_OVERHEAD_BYTES + e.key.length * 2 + (e.value?.length ?? 0);
+/**
+ * The map key of `key`: one character a byte (as latin1). Read element by element, never
+ * through `key.buffer`, which would move a small key off the V8 heap into a malloc'd
+ * store of its own, one per pending write.
+ */
+function keyId(key: Uint8Array): string {
+  return String.fromCharCode.apply(null, key as unknown as number[]);
+}
+
+/** The key bytes of a map key made by {@link keyId}. */
+function idKey(id: string): Uint8Array {
+  const key = new Uint8Array(id.length);
+  for (let i = 0; i < id.length; i++) key[i] = id.charCodeAt(i);
+  return key;
+}
+
+function entryBytes(id: string, value: Pending): number {
+  return ENTRY_OVERHEAD_BYTES + id.length + (value?.length ?? 0);
 }

@@ -7,7 +7,7 @@
  * set's tip `T` with it; a start replays the blocks from `T` to `B`.
  */
 import type { Block } from '../primitives/block.js';
-import { classifyOutput } from '../primitives/script.js';
+import { isTaprootScript } from '../primitives/script.js';
 import type { BlockSpends } from '../consensus/block-spends.js';
 import type { BatchOp } from './chaindb.js';
 import type { ChainEntry } from './entry.js';
@@ -37,7 +37,7 @@ export function disconnectOps(block: Block, entry: ChainEntry, undo: readonly Un
   // Deleting every spendable output is enough: any spent within the block is already absent.
   for (const tx of block.transactions) {
     tx.outputs.forEach((output, vout) => {
-      if (classifyOutput(output.scriptPubKey).type !== 'taproot') return;
+      if (!isTaprootScript(output.scriptPubKey)) return;
       ops.push({ type: 'del', key: keys.coin(tx.txidBytes, vout) });
     });
   }

@@ -7,7 +7,7 @@
  */
 import type { Block } from '../primitives/block.js';
 import { outpointKey, type OutPoint } from '../primitives/tx.js';
-import { classifyOutput } from '../primitives/script.js';
+import { isTaprootScript } from '../primitives/script.js';
 import type { Coin, CoinView } from './coins.js';
 import { asBlockError } from './block-checks.js';
 import { blockError } from './errors.js';
@@ -60,7 +60,7 @@ export function checkBlockSpends(block: Block, view: CoinView, height: number, p
       }
     }
     tx.outputs.forEach((output, vout) => {
-      if (classifyOutput(output.scriptPubKey).type !== 'taproot') return;
+      if (!isTaprootScript(output.scriptPubKey)) return;
       const prevout = { txid: tx.txidBytes, vout };
       const coin: Coin = { value: output.value, scriptPubKey: output.scriptPubKey, height, coinbase: index === 0 };
       overlay.add(prevout, coin);

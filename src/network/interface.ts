@@ -4,7 +4,7 @@
  * it can be read (and tested) without libp2p in mind.
  */
 import type { Block, BlockHeader } from '../primitives/block.js';
-import type { ChainEntry, ProcessResult } from '../chain/index.js';
+import type { ChainEntry, HeadersResult, ProcessResult } from '../chain/index.js';
 
 /** What a peer told us in the status handshake (and later gossip). */
 export interface PeerStatus {
@@ -42,6 +42,8 @@ export interface SyncNode {
   locator(from?: ChainEntry): string[];
   getEntry(hash: string): ChainEntry | undefined;
   processHeader(header: BlockHeader): Promise<ChainEntry>;
+  /** A run of headers in one chain call; stops at the first rule broken and returns it (chain.ts processHeaders). */
+  processHeaders(headers: readonly BlockHeader[]): Promise<HeadersResult>;
   /** Blocks without data on the way from the best chain to `target` (the best header by default), oldest first. */
   blocksToDownload(limit: number, target?: ChainEntry): ChainEntry[];
   submitBlock(block: Block): Promise<ProcessResult>;

@@ -13,6 +13,7 @@ export function syncNodeOf(node: NetworkNode, onBlock: (block: Block) => void): 
     locator: (from?: ChainEntry) => chain.locator(from),
     getEntry: (hash: string) => chain.getEntry(hash),
     processHeader: (header: BlockHeader) => chain.processHeader(header),
+    processHeaders: (headers: readonly BlockHeader[]) => chain.processHeaders(headers),
     blocksToDownload: (limit: number, target?: ChainEntry) => chain.blocksToDownload(limit, target),
     submitBlock: (block: Block) => {
       onBlock(block);

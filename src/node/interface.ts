@@ -12,6 +12,7 @@ import type { Coin } from '../consensus/coins.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { ProcessResult } from '../chain/types.js';
 import type { ChainEntry } from '../chain/entry.js';
+import type { HeadersResult } from '../chain/accept-headers.js';
 import type { ChainError } from '../chain/errors.js';
 import type { UtxoDigest } from '../chain/chaindb.js';
 import type { AddressDelta, AddressHistoryItem, AddressRange, AddressUtxo, Cursored, TxLocation } from '../chain/indexers/index.js';
@@ -126,6 +127,8 @@ export type NodeEventSource = Pick<EventEmitter<NodeEvents>, 'on' | 'off'>;
 /** What sync changes in the chain besides submitting blocks: header acceptance, and what to download next. */
 export interface HeaderChain {
   processHeader(header: BlockHeader): Promise<ChainEntry>;
+  /** A run of headers in one chain call, stopping at the first rule broken (Chain.processHeaders). */
+  processHeaders(headers: readonly BlockHeader[]): Promise<HeadersResult>;
   /** Blocks without data on the way from the best chain to `target` (the best header by default), oldest first. */
   blocksToDownload(limit: number, target?: ChainEntry): ChainEntry[];
 }

@@ -4,13 +4,26 @@
  */
 import { EncodingError } from './errors.js';
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** ASCII code of each hex digit. */
+const DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** Hex strings up to this many characters are built in one reused buffer. */
+const SCRATCH_CHARS = 4096;
+const scratch = new Uint8Array(SCRATCH_CHARS);
+const ascii = new TextDecoder();
 
-/** Lower-case hex of `bytes`. */
+/**
+ * Lower-case hex of `bytes`. Built as one flat string: appending two characters a byte
+ * leaves a rope of one node per byte (over 1 kB for a txid) until something flattens it,
+ * and txid keys are made for every output of every block.
+ */
 export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
-  return out;
+  const n = bytes.length * 2;
+  const out = n <= SCRATCH_CHARS ? scratch : new Uint8Array(n);
+  for (let i = 0; i < bytes.length; i++) {
+    out[2 * i] = DIGITS[bytes[i]! >> 4]!;
+    out[2 * i + 1] = DIGITS[bytes[i]! & 15]!;
+  }
+  return ascii.decode(out.subarray(0, n));
 }
 
 /** Decodes hex (either case). Throws `EncodingError('bad-hex')` on odd length or a non-hex digit. */

@@ -8,16 +8,20 @@ import { EncodingError } from './errors.js';
 /** Largest CompactSize a decoder accepts as a length or count (Bitcoin's MAX_SIZE). */
 export const MAX_COMPACT_SIZE = 0x02000000;
 
+// Integers are read and written byte by byte, and 64-bit ones through this one scratch:
+// a DataView over a caller's small array would move its bytes off the V8 heap into a
+// malloc'd store of its own (one per coin record, key and value while a block connects).
+const scratch = new Uint8Array(8);
+const scratchView = new DataView(scratch.buffer);
+
 /** Sequential reader over a byte array. */
 export class BufferReader {
   readonly bytes: Uint8Array;
   offset: number;
-  private readonly view: DataView;
 
   constructor(bytes: Uint8Array, offset = 0) {
     this.bytes = bytes;
     this.offset = offset;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** Bytes left to read. */
@@ -38,37 +42,38 @@ export class BufferReader {
 
   u16(): number {
     this.need(2);
-    const v = this.view.getUint16(this.offset, true);
+    const b = this.bytes;
+    const o = this.offset;
     this.offset += 2;
-    return v;
+    return b[o]! | (b[o + 1]! << 8);
   }
 
   u32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.offset, true);
-    this.offset += 4;
-    return v;
+    return this.i32() >>> 0;
   }
 
   i32(): number {
     this.need(4);
-    const v = this.view.getInt32(this.offset, true);
+    const b = this.bytes;
+    const o = this.offset;
     this.offset += 4;
-    return v;
+    return b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24);
   }
 
   u64(): bigint {
-    this.need(8);
-    const v = this.view.getBigUint64(this.offset, true);
-    this.offset += 8;
-    return v;
+    this.toScratch();
+    return scratchView.getBigUint64(0, true);
   }
 
   i64(): bigint {
+    this.toScratch();
+    return scratchView.getBigInt64(0, true);
+  }
+
+  private toScratch(): void {
     this.need(8);
-    const v = this.view.getBigInt64(this.offset, true);
+    for (let i = 0; i < 8; i++) scratch[i] = this.bytes[this.offset + i]!;
     this.offset += 8;
-    return v;
   }
 
   /** A copy of the next `n` bytes. */
@@ -112,12 +117,10 @@ function checkMax(value: number, max: number): number {
 /** Growable little-endian writer. */
 export class BufferWriter {
   private buf: Uint8Array;
-  private view: DataView;
   private len = 0;
 
   constructor(capacity = 256) {
     this.buf = new Uint8Array(capacity);
-    this.view = new DataView(this.buf.buffer);
   }
 
   private grow(n: number): void {
@@ -125,7 +128,6 @@ export class BufferWriter {
     const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
-    this.view = new DataView(next.buffer);
   }
 
   u8(v: number): this {
@@ -136,37 +138,29 @@ export class BufferWriter {
 
   u16(v: number): this {
     this.grow(2);
-    this.view.setUint16(this.len, v, true);
-    this.len += 2;
+    this.buf[this.len++] = v & 0xff;
+    this.buf[this.len++] = (v >>> 8) & 0xff;
     return this;
   }
 
   u32(v: number): this {
-    this.grow(4);
-    this.view.setUint32(this.len, v >>> 0, true);
-    this.len += 4;
-    return this;
+    return this.i32(v);
   }
 
   i32(v: number): this {
     this.grow(4);
-    this.view.setInt32(this.len, v, true);
-    this.len += 4;
+    for (let i = 0; i < 4; i++) this.buf[this.len++] = (v >>> (8 * i)) & 0xff;
     return this;
   }
 
   u64(v: bigint): this {
-    this.grow(8);
-    this.view.setBigUint64(this.len, v, true);
-    this.len += 8;
-    return this;
+    scratchView.setBigUint64(0, v, true);
+    return this.bytes(scratch);
   }
 
   i64(v: bigint): this {
-    this.grow(8);
-    this.view.setBigInt64(this.len, v, true);
-    this.len += 8;
-    return this;
+    scratchView.setBigInt64(0, v, true);
+    return this.bytes(scratch);
   }
 
   bytes(b: Uint8Array): this {

@@ -38,15 +38,20 @@ export function pushData(data: Uint8Array): Uint8Array {
 
 /** Decides what kind of output `script` is; anything else is `nonstandard` and invalid in Tally. */
 export function classifyOutput(script: Uint8Array): OutputType {
-  if (script.length === 34 && script[0] === OP_1 && script[1] === 32) {
-    return { type: 'taproot', key: script.subarray(2) };
-  }
+  // A copy, not a view: a view of a small script would move it off the V8 heap for good
+  // (its own malloc'd store, one per output of every block and mempool transaction).
+  if (isTaprootScript(script)) return { type: 'taproot', key: script.slice(2) };
   if (script[0] === OP_RETURN) {
     if (script.length === 1) return { type: 'nulldata', data: new Uint8Array(0) };
     const data = parseSinglePush(script.subarray(1));
     if (data && data.length <= MAX_OP_RETURN_DATA) return { type: 'nulldata', data };
   }
   return { type: 'nonstandard' };
+}
+
+/** True for `OP_1 0x20 <32 bytes>`, the one kind of output that is a spendable coin; allocates nothing. */
+export function isTaprootScript(script: Uint8Array): boolean {
+  return script.length === 34 && script[0] === OP_1 && script[1] === 32;
 }
 
 /** The data of a script that is exactly one minimal push, or null. */

@@ -52,7 +52,9 @@ export class Transaction implements TransactionFields {
   readonly inputs: readonly TxInput[];
   readonly outputs: readonly TxOutput[];
   readonly locktime: number;
-  private cache: { txid?: Uint8Array; wtxid?: Uint8Array; base?: Uint8Array; full?: Uint8Array } = {};
+  // The stripped encoding is not kept: once hashed into the txid only its size is asked
+  // for again, and a kept copy doubled the bytes of every decoded block and mempool entry.
+  private cache: { txid?: Uint8Array; wtxid?: Uint8Array; baseSize?: number; full?: Uint8Array } = {};
 
   constructor(fields: TransactionFields) {
     this.version = fields.version;
@@ -131,8 +133,11 @@ export class Transaction implements TransactionFields {
 
   /** Canonical bytes (segwit encoding when there are witnesses). */
   toBytes(witness = true): Uint8Array {
-    if (witness) return (this.cache.full ??= this.serialize(true));
-    return (this.cache.base ??= this.serialize(false));
+    // Without witnesses both encodings are the same bytes: one cached copy serves both.
+    if (witness || !this.hasWitness) return (this.cache.full ??= this.serialize(true));
+    const base = this.serialize(false);
+    this.cache.baseSize = base.length;
+    return base;
   }
 
   private serialize(witness: boolean): Uint8Array {
@@ -174,7 +179,7 @@ export class Transaction implements TransactionFields {
 
   /** Size without witness data ("stripped size"). */
   get baseSize(): number {
-    return this.toBytes(false).length;
+    return (this.cache.baseSize ??= this.toBytes(false).length);
   }
 
   /** Size of the full encoding. */

@@ -7,7 +7,6 @@
  */
 import type { BlockHeader } from '../primitives/block.js';
 import { isTallyError } from '../primitives/errors.js';
-import { RuleError } from '../consensus/errors.js';
 import type { ChainEntry } from '../chain/index.js';
 import type { SyncNode, SyncPeer } from '../network/interface.js';
 import { verdictFor, verdictForCode } from '../network/penalty.js';
@@ -188,28 +187,25 @@ export class HeaderSync {
     if (offersHeaders(state.peer, node)) state.headersRetryAt = this.ctx.clock() + this.opts.retryMs;
   }
 
-  /** Hands a reply's headers (after any held ones) to the node in order; stops at the first one refused. */
+  /**
+   * Hands a reply's headers (after any held ones) to the node in one call, up to the first
+   * that does not follow its predecessor; stops at the first one refused.
+   */
   private async processHeaders(state: PeerState, headers: readonly BlockHeader[]): Promise<{ last?: ChainEntry; added: number; ok: boolean }> {
-    let last: ChainEntry | undefined;
-    let added = 0;
-    for (const [i, header] of headers.entries()) {
-      if (!this.ctx.isRunning() || state.banned) return { last, added, ok: false };
-      if (i > 0 && header.prevHash !== headers[i - 1]!.hash) {
-        this.punishFor(state.id, 'non-continuous-headers');
-        return { last, added, ok: false };
-      }
-      const known = this.ctx.node.getEntry(header.hash) !== undefined;
-      try {
-        last = await this.ctx.node.processHeader(header);
-      } catch (err) {
-        if (!(err instanceof RuleError)) throw err;
-        // No penalty (an unknown parent, a time too far ahead) may be honest: just stop here.
-        this.ctx.log.debug({ peer: state.id, hash: header.hash, code: err.code }, 'header refused');
-        const { penalty } = verdictFor(err, 'sync');
-        if (penalty > 0) this.ctx.punish(state.id, penalty, err.code);
-        return { last, added, ok: false };
-      }
-      if (!known) added++;
+    if (!this.ctx.isRunning() || state.banned) return { added: 0, ok: false };
+    const run = continuousPrefix(headers);
+    const { last, added, error } = await this.ctx.node.processHeaders(headers.slice(0, run));
+    if (error) {
+      // No penalty (an unknown parent, a time too far ahead) may be honest: just stop here.
+      const refused = last ? headers.findIndex((h) => h.hash === last.hashHex) + 1 : 0;
+      this.ctx.log.debug({ peer: state.id, hash: headers[refused]?.hash, code: error.code }, 'header refused');
+      const { penalty } = verdictFor(error, 'sync');
+      if (penalty > 0) this.ctx.punish(state.id, penalty, error.code);
+      return { last, added, ok: false };
+    }
+    if (run < headers.length) {
+      this.punishFor(state.id, 'non-continuous-headers');
+      return { last, added, ok: false };
     }
     return { last, added, ok: true };
   }
@@ -226,4 +222,11 @@ export class HeaderSync {
     state.headersRetryAt = now + this.opts.retryMs;
     this.ctx.log.debug({ peer: state.id, err: (err as Error).message }, 'headers request failed');
   }
+}
+
+/** How many of `headers`, from the first, each follow the one before. */
+function continuousPrefix(headers: readonly BlockHeader[]): number {
+  let i = 1;
+  while (i < headers.length && headers[i]!.prevHash === headers[i - 1]!.hash) i++;
+  return Math.min(i, headers.length);
 }

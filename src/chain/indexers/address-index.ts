@@ -7,8 +7,9 @@
  * address-reads.ts.
  */
 import type { Block } from '../../primitives/block.js';
-import { classifyOutput } from '../../primitives/script.js';
-import { outpointKey } from '../../primitives/tx.js';
+import { isTaprootScript } from '../../primitives/script.js';
+import { toHex } from '../../primitives/bytes.js';
+import { outpointKey, type OutPoint, type Transaction, type TxOutput } from '../../primitives/tx.js';
 import { BufferReader, BufferWriter } from '../../primitives/encoding.js';
 import type { Coin } from '../../consensus/coins.js';
 import type { BatchOp } from '../chaindb.js';
@@ -54,25 +55,33 @@ export function decodeAddrDelta(bytes: Uint8Array): bigint {
  * of the same block finds its coin among the block's own outputs.
  */
 export function blockAddressDeltas(block: Block, height: number, undo: readonly UndoCoin[]): { script: Uint8Array; delta: AddressDelta }[] {
-  const coins = new Map<string, Pick<Coin, 'value' | 'scriptPubKey'>>();
-  for (const { prevout, coin } of undo) coins.set(outpointKey(prevout), coin);
+  const spent = new Map<string, Pick<Coin, 'value' | 'scriptPubKey'>>();
+  for (const { prevout, coin } of undo) spent.set(outpointKey(prevout), coin);
+  // The block's own transactions by txid, one entry each rather than one per output.
+  const own = new Map<string, Transaction>();
   const out: { script: Uint8Array; delta: AddressDelta }[] = [];
   for (const [position, tx] of block.transactions.entries()) {
     const txid = tx.txidBytes;
     if (position > 0) {
       tx.inputs.forEach((input, index) => {
-        const coin = coins.get(outpointKey(input.prevout));
+        const coin = spent.get(outpointKey(input.prevout)) ?? ownOutput(own, input.prevout);
         if (coin) out.push({ script: coin.scriptPubKey, delta: { height, position, txid, spending: true, index, satoshis: -coin.value } });
       });
     }
     tx.outputs.forEach((output, index) => {
       // Only taproot outputs are spendable coins (block-spends.ts); nothing else can be an address's.
-      if (classifyOutput(output.scriptPubKey).type !== 'taproot') return;
+      if (!isTaprootScript(output.scriptPubKey)) return;
       out.push({ script: output.scriptPubKey, delta: { height, position, txid, spending: false, index, satoshis: output.value } });
-      coins.set(outpointKey({ txid, vout: index }), output);
     });
+    own.set(toHex(txid), tx);
   }
   return out;
+}
+
+/** An output of an earlier transaction of the block, when it is a (taproot) coin. */
+function ownOutput(own: ReadonlyMap<string, Transaction>, prevout: OutPoint): TxOutput | undefined {
+  const output = own.get(toHex(prevout.txid))?.outputs[prevout.vout];
+  return output && isTaprootScript(output.scriptPubKey) ? output : undefined;
 }
 
 /** Index writes that connect a block at `height`: unspent records follow the coins, deltas are added. */
@@ -92,7 +101,7 @@ export function addressIndexDisconnectOps(block: Block, height: number, undo: re
   // Deleting every output is enough: one spent within the block has no record to begin with.
   for (const tx of block.transactions) {
     tx.outputs.forEach((output, vout) => {
-      if (classifyOutput(output.scriptPubKey).type === 'taproot') ops.push({ type: 'del', key: keys.addrUnspent(output.scriptPubKey, height, tx.txidBytes, vout) });
+      if (isTaprootScript(output.scriptPubKey)) ops.push({ type: 'del', key: keys.addrUnspent(output.scriptPubKey, height, tx.txidBytes, vout) });
     });
   }
   for (const { prevout, coin } of undo) {

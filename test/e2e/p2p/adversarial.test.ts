@@ -22,7 +22,7 @@ import { MAX_LOCATOR_HASHES } from '../../../src/network/options.js';
 import { frame, framePrefix, junk, type EvilPeer } from '../../helpers/evil-peer.js';
 import { HonestPair, rpcText, WAIT_MS, waitFor } from '../../helpers/honest-pair.js';
 import { recordTrial } from '../../helpers/reliability.js';
-import type { RpcProbeResult } from '../../helpers/rpc-probe.js';
+import { RPC_LATENCY_BOUND_MS, type RpcProbeResult } from '../../helpers/rpc-probe.js';
 
 const REQUESTS_PER_SECOND = 20;
 
@@ -55,7 +55,7 @@ async function bAsksA(): Promise<number> {
 
 function expectResponsive(rpc: RpcProbeResult): void {
   expect(rpc.failures).toBe(0);
-  expect(rpc.maxMs).toBeLessThan(1000);
+  expect(rpc.maxMs).toBeLessThan(RPC_LATENCY_BOUND_MS);
 }
 
 describe('adversarial peer: malformed gossip', () => {

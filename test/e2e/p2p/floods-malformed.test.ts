@@ -26,7 +26,7 @@ import {
 import { burst, floodGossipFrames, gossipFrames, malformedPayloads } from '../../helpers/floods.js';
 import { TestNetwork, waitUntil } from '../../helpers/network.js';
 import { recordTrial } from '../../helpers/reliability.js';
-import { RpcProbe } from '../../helpers/rpc-probe.js';
+import { RPC_LATENCY_BOUND_MS, RpcProbe } from '../../helpers/rpc-probe.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const WAIT_MS = 20_000;
@@ -83,7 +83,7 @@ async function measure(): Promise<{ finish: () => Promise<{ rpcMaxMs: number; he
       const rpc = await probe.stop();
       expect(rpc.failures).toBe(0);
       expect(rpc.answers).toBeGreaterThan(0);
-      expect(rpc.maxMs).toBeLessThan(1000);
+      expect(rpc.maxMs).toBeLessThan(RPC_LATENCY_BOUND_MS);
       await stopFlooders(bed);
       await waitUntil(() => bed.a.p2p.peers().length === 1, 'A to have only B left', WAIT_MS);
       const heapGrowth = (await heapAfterGc()) - heapBefore;

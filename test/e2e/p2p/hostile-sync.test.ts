@@ -23,6 +23,7 @@ import { junk, type EvilPeer } from '../../helpers/evil-peer.js';
 import { HonestPair, rpcText, WAIT_MS, waitFor } from '../../helpers/honest-pair.js';
 import { hasPeer, isConnected, type TestNode } from '../../helpers/network.js';
 import { recordTrial } from '../../helpers/reliability.js';
+import { RPC_LATENCY_BOUND_MS } from '../../helpers/rpc-probe.js';
 
 /** A's request timeout: short, so that stalled requests end quickly. */
 const REQUEST_TIMEOUT_MS = 2_000;
@@ -113,7 +114,7 @@ function branchFrom(from: number, n: number): Block[] {
 
 function expectResponsive(rpc: { failures: number; maxMs: number }): void {
   expect(rpc.failures).toBe(0);
-  expect(rpc.maxMs).toBeLessThan(1000);
+  expect(rpc.maxMs).toBeLessThan(RPC_LATENCY_BOUND_MS);
 }
 
 describe('a mutated block over sync', () => {

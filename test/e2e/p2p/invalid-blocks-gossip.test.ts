@@ -17,6 +17,7 @@ import { catchRuleError, payTo, spend, withAlteredWitness } from '../../helpers/
 import { expectedVerdict, HonestPair, invalidBlockRows, penaltyText, rpcText, sentKind, WAIT_MS, waitFor } from '../../helpers/honest-pair.js';
 import type { InvalidBlockCase } from '../../helpers/invalid-blocks.js';
 import { recordTrial } from '../../helpers/reliability.js';
+import { RPC_LATENCY_BOUND_MS } from '../../helpers/rpc-probe.js';
 
 const pair = new HonestPair('tally-invalid-gossip');
 beforeAll(() => pair.start(), 120_000);
@@ -79,7 +80,7 @@ describe('invalid blocks over gossip', () => {
     expect(b.node.chain.getEntry(block.hash)).toBeUndefined();
     expect(b.p2p.totals().gossip).toEqual({ ...bGossip, accept: bGossip.accept + 1 });
     expect(rpc.failures).toBe(0);
-    expect(rpc.maxMs).toBeLessThan(1000);
+    expect(rpc.maxMs).toBeLessThan(RPC_LATENCY_BOUND_MS);
 
     const verdict = expected.undecodable ? 'undecodable, rejected' : expected.score > 0 ? 'rejected' : 'ignored';
     recordTrial({
@@ -122,7 +123,7 @@ describe('invalid blocks over gossip', () => {
     await waitFor(() => pair.disconnected(evil), 'A to drop the banned peer again', WAIT_MS);
     expect(a.p2p.peers().map((p) => p.id)).not.toContain(evil.peerId);
     expect(rpc.failures).toBe(0);
-    expect(rpc.maxMs).toBeLessThan(1000);
+    expect(rpc.maxMs).toBeLessThan(RPC_LATENCY_BOUND_MS);
     recordTrial({
       area: 'Adversarial peers',
       attack: 'mutated copy of a valid block (witness altered, same header) over gossip before the real one',

@@ -20,6 +20,7 @@ import type { EvilPeer } from '../../helpers/evil-peer.js';
 import { expectedVerdict, HonestPair, invalidBlockRows, penaltyText, rpcText, sentKind, WAIT_MS, waitFor, type Expected } from '../../helpers/honest-pair.js';
 import type { InvalidBlockCase } from '../../helpers/invalid-blocks.js';
 import { recordTrial } from '../../helpers/reliability.js';
+import { RPC_LATENCY_BOUND_MS } from '../../helpers/rpc-probe.js';
 
 const pair = new HonestPair('tally-invalid-sync');
 beforeAll(() => pair.start(), 120_000);
@@ -88,7 +89,7 @@ describe('invalid blocks over sync', () => {
     await pair.advance();
     expect(b.node.chain.getEntry(block.hash)).toBeUndefined();
     expect(rpc.failures).toBe(0);
-    expect(rpc.maxMs).toBeLessThan(1000);
+    expect(rpc.maxMs).toBeLessThan(RPC_LATENCY_BOUND_MS);
 
     const where = headerFails ? 'header refused before the body was asked for' : expected.undecodable ? 'body undecodable' : 'body rejected';
     const kept = headerFails ? 'header not stored' : c.corruptionPossible || expected.undecodable ? 'header kept valid' : 'hash marked invalid';

@@ -22,7 +22,7 @@ describe('StateCache', () => {
     expect(cache.lookup(k(3))).toBeUndefined();
     expect(cache.size).toBe(2);
     // Replacing a write does not count it twice.
-    expect(cache.bytes).toBe(2 * ENTRY_OVERHEAD_BYTES + 2 * 2 + 3 + 2 * 2);
+    expect(cache.bytes).toBe(2 * ENTRY_OVERHEAD_BYTES + 2 + 3 + 2);
   });
 
   it('is full past its limit', () => {
@@ -86,5 +86,19 @@ describe('StateCache', () => {
     expect(written).toHaveLength(1);
     expect(cache.size).toBe(0);
     expect(cache.lookup(k(2))).toBeUndefined();
+  });
+
+  it('never reads a key through its ArrayBuffer, and flushes keys of every byte value intact', async () => {
+    // A typed array's `.buffer` moves a small array off the V8 heap; the cache must not ask for it.
+    const key = Uint8Array.from({ length: 80 }, (_, i) => (i * 37 + 200) & 0xff);
+    Object.defineProperty(key, 'buffer', { get: () => { throw new Error('key.buffer read'); } });
+    const cache = new StateCache(1e6);
+    cache.apply([{ type: 'put', key, value: v(4) }, { type: 'del', key: Uint8Array.of(0x63, 0xff, 0x00, 0x80) }]);
+    expect(cache.lookup(key)).toEqual(v(4));
+    const written: BatchOp[][] = [];
+    await cache.flush(async (ops) => {
+      written.push(ops);
+    });
+    expect(written).toEqual([[{ type: 'put', key: Uint8Array.from(key), value: v(4) }, { type: 'del', key: Uint8Array.of(0x63, 0xff, 0x00, 0x80) }]]);
   });
 });

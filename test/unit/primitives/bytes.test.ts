@@ -155,3 +155,16 @@ describe('checkBytes', () => {
     expect(codeOf(() => checkBytes('hash', new Uint8Array(33), 32))).toBe('bad-length');
   });
 });
+
+describe('toHex, long and repeated', () => {
+  it('matches Node\'s hex for every byte value, past its reusable buffer, and each result stands alone', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const long = Uint8Array.from({ length: 5000 }, (_, i) => (i * 131) & 0xff);
+    const first = toHex(all);
+    expect(first).toBe(Buffer.from(all).toString('hex'));
+    expect(toHex(long)).toBe(Buffer.from(long).toString('hex'));
+    expect(toHex(Uint8Array.of(1, 2))).toBe('0102');
+    expect(first).toBe(Buffer.from(all).toString('hex'));
+    expect(toHex(new Uint8Array(0))).toBe('');
+  });
+});

@@ -181,3 +181,19 @@ describe('varintSize', () => {
     }
   });
 });
+
+describe('integers without the ArrayBuffer', () => {
+  it('reads and writes every width at its limits without asking an array for its buffer', () => {
+    // A DataView over a small array moves it off the V8 heap; the codec must not make one.
+    const guard = (bytes: Uint8Array): Uint8Array => Object.defineProperty(bytes, 'buffer', { get: () => { throw new Error('buffer read'); } });
+    const w = new BufferWriter(4);
+    w.u16(0xffff).u16(0x1234).u32(0xffffffff).u32(0x80000000).i32(-1).i32(-0x80000000).i32(0x7fffffff);
+    w.u64((1n << 64n) - 1n).u64(0x0102030405060708n).i64(-(1n << 63n)).i64((1n << 63n) - 1n).i64(-2n);
+    const bytes = guard(w.finish());
+    expect(toHex(bytes.slice(0, 8))).toBe('ffff3412ffffffff');
+    const r = new BufferReader(bytes);
+    expect([r.u16(), r.u16(), r.u32(), r.u32(), r.i32(), r.i32(), r.i32()]).toEqual([0xffff, 0x1234, 0xffffffff, 0x80000000, -1, -0x80000000, 0x7fffffff]);
+    expect([r.u64(), r.u64(), r.i64(), r.i64(), r.i64()]).toEqual([(1n << 64n) - 1n, 0x0102030405060708n, -(1n << 63n), (1n << 63n) - 1n, -2n]);
+    expect(r.remaining).toBe(0);
+  });
+});

@@ -10,6 +10,7 @@ import {
   OP_RETURN,
   classifyOutput,
   encodeHeightPush,
+  isTaprootScript,
   isValidOutputScript,
   nullDataScript,
   pushData,
@@ -194,5 +195,25 @@ describe('encodeHeightPush (BIP34)', () => {
 
   it.each(cases)('height %i encodes as %s', (height, hex) => {
     expect(toHex(encodeHeightPush(height))).toBe(hex);
+  });
+});
+
+describe('isTaprootScript', () => {
+  it('is true exactly where classifyOutput says taproot', () => {
+    const scripts = [fromHex(TAPROOT_SPK), bytes(34), concatBytes(Uint8Array.of(OP_1, 32), bytes(33)), Uint8Array.of(OP_1, 32), nullDataScript(bytes(4)), new Uint8Array(0)];
+    for (const script of scripts) expect(isTaprootScript(script)).toBe(classifyOutput(script).type === 'taproot');
+    expect(isTaprootScript(fromHex(TAPROOT_SPK))).toBe(true);
+  });
+
+  it('classifyOutput gives a taproot key as a copy, never through the script\'s ArrayBuffer', () => {
+    // A view would move a small script off the V8 heap for good, one per output.
+    const script = fromHex(TAPROOT_SPK);
+    Object.defineProperty(script, 'buffer', { get: () => { throw new Error('script.buffer read'); } });
+    const kind = classifyOutput(script);
+    expect(kind.type).toBe('taproot');
+    const key = (kind as { key: Uint8Array }).key;
+    expect(toHex(key)).toBe(TAPROOT_SPK.slice(4));
+    script[2] ^= 1;
+    expect(toHex(key)).toBe(TAPROOT_SPK.slice(4));
   });
 });

@@ -133,6 +133,13 @@ describe('BIP341 transaction with the expected taproot witnesses attached', () =
     expect(total - base).toBe(2 + sigBytes + 2);
     expect(signed.weight).toBe(3 * base + total);
     expect(signed.vsize).toBe(Math.ceil((3 * base + total) / 4));
+    // The stripped encoding is rebuilt on demand (only its size is kept) and stays the same bytes.
+    expect(signed.baseSize).toBe(base);
+    expect(equalBytes(signed.toBytes(false), signed.toBytes(false))).toBe(true);
+    const legacy = Transaction.fromBytes(signed.toBytes(false));
+    expect(legacy.toBytes(false)).toBe(legacy.toBytes(true));
+    expect(legacy.baseSize).toBe(base);
+    expect(legacy.txid).toBe(signed.txid);
   });
 });
 

@@ -179,6 +179,7 @@ function asSyncNode(chain: Chain): SyncNode {
     locator: (from) => chain.locator(from),
     getEntry: (hash) => chain.getEntry(hash),
     processHeader: (header) => chain.processHeader(header),
+    processHeaders: (headers) => chain.processHeaders(headers),
     blocksToDownload: (limit) => chain.blocksToDownload(limit),
     submitBlock: (block) => chain.processBlock(block),
   };
@@ -196,6 +197,7 @@ function withSubmit(node: SyncNode, submitBlock: SyncNode['submitBlock']): SyncN
     locator: (from) => node.locator(from),
     getEntry: (hash) => node.getEntry(hash),
     processHeader: (header) => node.processHeader(header),
+    processHeaders: (headers) => node.processHeaders(headers),
     blocksToDownload: (limit) => node.blocksToDownload(limit),
     submitBlock,
   };
@@ -497,11 +499,12 @@ describe('SyncManager', () => {
     // Headers that take a while each, as when they queue behind blocks in the chain: many ticks pass meanwhile.
     const slowHeaders = (node: SyncNode): SyncNode =>
       Object.assign(withSubmit(node, (block) => node.submitBlock(block)), {
-        processHeader: async (header: BlockHeader) => {
-          await sleep(1);
-          const entry = await node.processHeader(header);
-          handed++;
-          return entry;
+        processHeaders: async (headers: readonly BlockHeader[]) => {
+          // One millisecond a header, as the chain's queue took before headers came in batches.
+          await sleep(headers.length);
+          const result = await node.processHeaders(headers);
+          handed += result.added;
+          return result;
         },
       });
     const { chain } = await startSync([peer], {}, slowHeaders);
