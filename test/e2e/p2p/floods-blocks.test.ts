@@ -26,7 +26,7 @@ import { EvilPeer, frame } from '../../helpers/evil-peer.js';
 import { heapAfterGc, mb, mbChange, Sampler } from '../../helpers/flood-bed.js';
 import { TestNetwork, waitUntil, type TestNode } from '../../helpers/network.js';
 import { recordTrial } from '../../helpers/reliability.js';
-import { RPC_LATENCY_BOUND_MS, RpcProbe } from '../../helpers/rpc-probe.js';
+import { RpcProbe } from '../../helpers/rpc-probe.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const WAIT_MS = 20_000;
@@ -145,7 +145,8 @@ describe('block-serving flood', () => {
     expect(max.inFlight).toBeLessThanOrEqual(a.p2p.opts.serveBytesInFlightPerPeer);
     expect(rpc.failures).toBe(0);
     expect(rpc.answers).toBeGreaterThan(0);
-    expect(rpc.maxMs).toBeLessThan(RPC_LATENCY_BOUND_MS);
+    // Issue 11 names this bound for this attack: RPC answers within 1 s.
+    expect(rpc.maxMs).toBeLessThan(1000);
     recordTrial({
       area: 'Adversarial peers',
       attack: `block-serving flood: ${STREAMS} streams each asking for ${PER_REQUEST} blocks of 1 MB (${LARGE_BLOCKS} distinct, more than the block cache), never reading, asking again when timed out`,
