@@ -1,9 +1,9 @@
 /**
  * Runs the benchmarks in sequence and prints one JSON object on stdout:
- * `{ machine, mining, verify, connect, rpc, propagation, sync, lab, swarm, compact }`. Progress goes to stderr.
+ * `{ machine, mining, verify, connect, rpc, propagation, sync, lab, swarm, compact, longchain }`. Progress goes to stderr.
  *
  *   npm run bench                                  # all sections
- *   npx tsx scripts/bench.ts --only connect        # one section (mining | verify | connect | rpc | propagation | sync | lab | swarm | compact)
+ *   npx tsx scripts/bench.ts --only connect        # one section (mining | verify | connect | rpc | propagation | sync | lab | swarm | compact | longchain)
  *
  * Exits 1 with a message on stderr when a section throws, 2 on a bad argument.
  */
