@@ -77,13 +77,16 @@ async function killAt<T>(child: ReturnType<typeof spawn>, when: (line: string) =
 }
 
 describe('wallet after kill -9', () => {
+  // Made while the suite is collected: a tempDir made inside a test registers its cleanup too late to run.
+  const dirs = { random: tempDir('tally-wallet-crash-dir'), send: tempDir('tally-wallet-crash-send') };
+
   it('reopens consistent with the chain: equal to a fresh rescan from genesis', { timeout: 180_000 }, async () => {
-    const datadir = join(tempDir('tally-wallet-crash-dir'), 'node');
+    const datadir = join(dirs.random, 'node');
     await expectEqualToFreshRescan(datadir, await runAndKill(datadir, 106));
   });
 
   it('killed in the middle of a send, reopens equal to a fresh rescan', { timeout: 180_000 }, async () => {
-    const datadir = join(tempDir('tally-wallet-crash-send'), 'node');
+    const datadir = join(dirs.send, 'node');
     // Killed as soon as a payment has started: selecting coins, signing, writing or relaying it.
     await expectEqualToFreshRescan(datadir, await runAndKill(datadir, 106, 'send'));
   });
@@ -93,8 +96,10 @@ describe('wallet after kill -9', () => {
 const BLOCKS = 450;
 
 describe('wallet killed during a rescan', () => {
+  const root = tempDir('tally-wallet-rescan-dir');
+
   it('resumes the rescan from its last synced block and ends equal to a fresh one', { timeout: 180_000 }, async () => {
-    const datadir = join(tempDir('tally-wallet-rescan-dir'), 'node');
+    const datadir = join(root, 'node');
     // A chain paying the mnemonic's first 30 receiving keys in turn, made before the wallet exists.
     const h = await harness.start(datadir);
     const { external } = accountDescriptors(masterKeyFromMnemonic(MNEMONIC));
