@@ -24,6 +24,14 @@ function childrenOf(e: ChainEntry): readonly ChainEntry[] {
   return kids === undefined ? [] : Array.isArray(kids) ? kids : [kids];
 }
 
+/** Whether `e` has a child not known to be invalid. */
+function hasGoodChild(e: ChainEntry): boolean {
+  const kids = e.kids;
+  if (kids === undefined) return false;
+  if (!Array.isArray(kids)) return !kids.failed;
+  return kids.some((c) => !c.failed);
+}
+
 function addChild(parent: ChainEntry, child: ChainEntry): void {
   const kids = parent.kids;
   if (kids === undefined) parent.kids = child;
@@ -93,14 +101,19 @@ export class BlockIndex {
     for (const c of this.candidates) if (c.chainWork < tipWork) this.candidates.delete(c);
   }
 
-  /** Replaces every entry (after loading the stored index), parents before children. */
+  /**
+   * Replaces every entry (after loading the stored index), parents before children, each
+   * hash once: what `add` of each would leave, done in bulk (at a million entries, a lookup
+   * and a Set change each cost more than the rest of the load).
+   */
   reset(entries: Iterable<ChainEntry>): void {
-    const list = [...entries];
-    this.entries.clear();
-    for (const e of list) e.kids = undefined;
+    const list = Array.isArray(entries) ? (entries as ChainEntry[]) : [...entries];
+    this.entries.fill(list);
     this.headerTips.clear();
     this.bestHeaderCache = undefined;
-    for (const e of list) this.add(e);
+    for (const e of list) e.kids = undefined;
+    for (const e of list) if (e.prev) addChild(e.prev, e);
+    for (const e of list) if (!e.failed && !hasGoodChild(e)) this.headerTips.add(e);
   }
 
   /** Adds a new entry, keeping the best-header bookkeeping current. */
@@ -114,7 +127,7 @@ export class BlockIndex {
     if (entry.prev) addChild(entry.prev, entry);
     if (entry.failed) return;
     if (entry.prev) this.headerTips.delete(entry.prev);
-    if (!childrenOf(entry).some((c) => !c.failed)) this.headerTips.add(entry);
+    if (!hasGoodChild(entry)) this.headerTips.add(entry);
     if (this.bestHeaderCache && betterHeader(entry, this.bestHeaderCache)) this.bestHeaderCache = entry;
   }
 
@@ -176,7 +189,8 @@ export class BlockIndex {
       const e = queue.pop()!;
       e.linked = true;
       if (!e.failed && !this.isMain(e)) this.candidates.add(e);
-      const children = this.unlinked.get(e.hashHex);
+      // Nothing waits in a load in height order: no hex hash made per entry then.
+      const children = this.unlinked.size > 0 ? this.unlinked.get(e.hashHex) : undefined;
       if (children) {
         this.unlinked.delete(e.hashHex);
         queue.push(...children);

@@ -12,7 +12,7 @@ import { ChainError } from './errors.js';
 import { droppedRecords, missingFiles } from './db-files.js';
 import { DB_VERSION, keys, PREFIX, readU32BE, REINDEX_UPGRADABLE_VERSIONS } from './layout.js';
 import { StateCache, type FlushStats } from './state-cache.js';
-import { decodeKeptRecord, type KeptRecord } from './header-slab.js';
+import { packBatch } from './batch-slab.js';
 import { blocksLostError, damagedError, openError, readError, writeError } from './storage-errors.js';
 import {
   decodeCoin, decodeUndo, type UndoCoin,
@@ -148,7 +148,7 @@ export class ChainDB {
   async batch(ops: BatchOp[]): Promise<void> {
     if (ops.length === 0) return;
     try {
-      await this.db.batch(ops);
+      await this.db.batch(packBatch(ops));
     } catch (err) {
       throw writeError(this.path, err);
     }
@@ -231,26 +231,25 @@ export class ChainDB {
   }
 
   /**
-   * Every header index record (loaded once at start), and the hashes of records that are
-   * damaged: they do not decode, or their header does not hash to their key.
+   * Every record in `range`, in key order, passed to `take` a chunk at a time: thousands a
+   * native call (classic-level's default stops at 16 KiB, about a hundred), the next chunk
+   * read (on libuv's threads) while `take` works on this one, and kept out of LevelDB's block
+   * cache. For the header index, read whole at start (load.ts).
    */
-  async loadHeaderRecords(onProgress?: (loaded: number) => void): Promise<{ records: KeptRecord[]; damaged: { hash: Uint8Array; why: string }[] }> {
-    const records: KeptRecord[] = [];
-    const damaged: { hash: Uint8Array; why: string }[] = [];
-    const range = keys.prefixRange(Uint8Array.of(PREFIX.header));
+  async scanChunks(range: { gte: Uint8Array; lt: Uint8Array }, take: (chunk: [Uint8Array, Uint8Array][]) => void): Promise<void> {
     await this.read(async () => {
-      for await (const [key, value] of this.db.iterator(range)) {
-        const hash = key.subarray(1);
-        try {
-          records.push(decodeKeptRecord(value, hash));
-        } catch (err) {
-          damaged.push({ hash, why: (err as Error).message });
-          continue;
+      const it = this.db.iterator({ ...range, highWaterMarkBytes: 4096 * 160, fillCache: false });
+      let next = it.nextv(4096);
+      try {
+        for (let chunk = await next; chunk.length > 0; chunk = await next) {
+          next = it.nextv(4096);
+          take(chunk);
         }
-        if (records.length % 100_000 === 0) onProgress?.(records.length);
+      } finally {
+        await next.catch(() => undefined);
+        await it.close();
       }
     });
-    return { records, damaged };
   }
 
   /** Every record in `range` (layout.ts's keys.prefixRange), in key order: for the indexers. */

@@ -14,11 +14,6 @@ function prefixOf(hash: Uint8Array): number {
   return (hash[0]! | (hash[1]! << 8) | (hash[2]! << 16) | (hash[3]! << 24)) >>> 0;
 }
 
-function sameHash(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export class EntryTable {
   private list: ChainEntry[] = [];
   /** 1 + the entry's position in `list`, or 0 for an empty slot; its length is a power of two, at least twice the entries. */
@@ -46,15 +41,14 @@ export class EntryTable {
 
   /** Adds `entry`, or puts it in place of the entry with its hash. */
   set(entry: ChainEntry): void {
-    const hash = entry.hash;
-    const at = this.slotOf(hash);
+    const at = this.slotOfEntry(entry);
     if (at >= 0) {
       this.list[this.slots[at]! - 1] = entry;
       return;
     }
     if (2 * (this.list.length + 1) > this.slots.length) this.grow();
     this.list.push(entry);
-    this.place(hash, this.list.length);
+    this.place(entry.hashPrefix, this.list.length);
   }
 
   /** The entry of an internal-order hash. */
@@ -72,25 +66,47 @@ export class EntryTable {
     this.slots = new Uint32Array(1024);
   }
 
+  /**
+   * Replaces every entry with `entries`, whose hashes must all differ (a loaded index's):
+   * each is placed without looking for its hash first, in a table sized for them all.
+   */
+  fill(entries: readonly ChainEntry[]): void {
+    let size = 1024;
+    while (size < 2 * (entries.length + 1)) size *= 2;
+    this.list = entries.slice();
+    this.slots = new Uint32Array(size);
+    for (let i = 0; i < entries.length; i++) this.place(entries[i]!.hashPrefix, i + 1);
+  }
+
   /** The table position holding `hash`'s entry, or -1. */
   private slotOf(hash: Uint8Array): number {
     const mask = this.slots.length - 1;
     for (let i = prefixOf(hash) & mask; ; i = (i + 1) & mask) {
       const slot = this.slots[i]!;
       if (slot === 0) return -1;
-      if (sameHash(this.list[slot - 1]!.hash, hash)) return i;
+      if (this.list[slot - 1]!.hasHash(hash)) return i;
     }
   }
 
-  private place(hash: Uint8Array, slot: number): void {
+  /** The table position holding the entry with `entry`'s hash, or -1. */
+  private slotOfEntry(entry: ChainEntry): number {
     const mask = this.slots.length - 1;
-    let i = prefixOf(hash) & mask;
+    for (let i = entry.hashPrefix & mask; ; i = (i + 1) & mask) {
+      const slot = this.slots[i]!;
+      if (slot === 0) return -1;
+      if (this.list[slot - 1]!.sameHash(entry)) return i;
+    }
+  }
+
+  private place(prefix: number, slot: number): void {
+    const mask = this.slots.length - 1;
+    let i = prefix & mask;
     while (this.slots[i] !== 0) i = (i + 1) & mask;
     this.slots[i] = slot;
   }
 
   private grow(): void {
     this.slots = new Uint32Array(this.slots.length * 2);
-    this.list.forEach((e, i) => this.place(e.hash, i + 1));
+    this.list.forEach((e, i) => this.place(e.hashPrefix, i + 1));
   }
 }

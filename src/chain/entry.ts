@@ -62,6 +62,29 @@ export class ChainEntry {
     return this.slab.subarray(this.at + HEADER_SIZE, this.at + HEADER_SIZE + 32);
   }
 
+  /** The first four bytes of the hash (internal order), as an unsigned number: the entry table's key. */
+  get hashPrefix(): number {
+    const s = this.slab;
+    const o = this.at + HEADER_SIZE;
+    return (s[o]! | (s[o + 1]! << 8) | (s[o + 2]! << 16) | (s[o + 3]! << 24)) >>> 0;
+  }
+
+  /** Whether the hash is `hash` (internal order), compared in the slab: no view made. */
+  hasHash(hash: Uint8Array): boolean {
+    const s = this.slab;
+    const o = this.at + HEADER_SIZE;
+    for (let i = 0; i < 32; i++) if (s[o + i] !== hash[i]) return false;
+    return true;
+  }
+
+  /** Whether `other` has the same hash, compared in the slabs. */
+  sameHash(other: ChainEntry): boolean {
+    const a = this.slab;
+    const b = other.slab;
+    for (let i = HEADER_SIZE; i < HEADER_SIZE + 32; i++) if (a[this.at + i] !== b[other.at + i]) return false;
+    return true;
+  }
+
   /**
    * The block hash as Bitcoin displays it. Made when asked, not kept: the index finds
    * entries by their hash bytes (entry-table.ts), and a kept string costs 80 bytes a block.

@@ -11,14 +11,12 @@ import { getGenesisBlock, type NetworkParams } from '../consensus/params.js';
 import type { BatchOp, ChainDB } from './chaindb.js';
 import { repairFiles } from './db-files.js';
 import { ChainEntry } from './entry.js';
-import { keys } from './layout.js';
+import { keys, PREFIX } from './layout.js';
 import type { LogWriter } from '../util/logger.js';
 import { BlockStatus, encodeHeaderRecord } from './records.js';
-import { hashKey, keepHeader, prevHashKey, type KeptRecord } from './header-slab.js';
+import { KeptRecords, SlotPacker } from './header-slab.js';
+import { orderRecords } from './record-order.js';
 import { blocksLostError, causeText, damagedError, writeError } from './storage-errors.js';
-
-/** The previous-block hash of a genesis header. */
-const NO_PARENT = '\0'.repeat(32);
 
 /** The writes that make a new database hold the genesis block as its tip. */
 export function genesisOps(params: NetworkParams): BatchOp[] {
@@ -42,58 +40,67 @@ export function genesisOps(params: NetworkParams): BatchOp[] {
 export async function loadEntries(db: ChainDB, log: LogWriter, reindex: boolean): Promise<ChainEntry[]> {
   const started = performance.now();
   log.info('loading block index');
-  const { records, damaged } = await db.loadHeaderRecords((n) => log.info({ headers: n }, 'loading block index'));
+  const { records, damaged } = await readHeaderRecords(db, (n) => log.info({ headers: n }, 'loading block index'));
   if (damaged.length > 0) {
     if (!reindex) throw damagedError(db.path, `header record ${hashToHex(damaged[0]!.hash)} is unreadable: ${damaged[0]!.why}`);
-    records.push(...(await rebuildHeaderRecords(db, damaged.map((d) => d.hash), log)));
+    await rebuildHeaderRecords(db, damaged.map((d) => d.hash), records, log);
   }
   const entries = linkRecords(records);
   log.info({ headers: entries.length, ms: Math.round(performance.now() - started) }, 'block index loaded');
   return entries;
 }
 
-/** Header records rebuilt from their blocks' first 80 bytes; the records of missing blocks are deleted. */
-async function rebuildHeaderRecords(db: ChainDB, hashes: readonly Uint8Array[], log: LogWriter): Promise<KeptRecord[]> {
-  const rebuilt: KeptRecord[] = [];
+/**
+ * Every header index record, packed (header-slab.ts), and the hashes of records that are
+ * damaged: too short, or their header does not hash to their key.
+ */
+async function readHeaderRecords(db: ChainDB, onProgress: (loaded: number) => void): Promise<{ records: KeptRecords; damaged: { hash: Uint8Array; why: string }[] }> {
+  const records = new KeptRecords();
+  const damaged: { hash: Uint8Array; why: string }[] = [];
+  let reported = 0;
+  await db.scanChunks(keys.prefixRange(Uint8Array.of(PREFIX.header)), (chunk) => {
+    for (const [key, value] of chunk) {
+      const why = records.add(value, key);
+      if (why !== undefined) damaged.push({ hash: key.subarray(1), why });
+    }
+    if (records.count - reported >= 100_000) onProgress((reported = records.count));
+  });
+  return { records, damaged };
+}
+
+/** Rebuilds the records of `hashes` from their blocks' first 80 bytes into `records`; deletes those whose block is gone. */
+async function rebuildHeaderRecords(db: ChainDB, hashes: readonly Uint8Array[], records: KeptRecords, log: LogWriter): Promise<void> {
   const drop: BatchOp[] = [];
+  let rebuilt = 0;
   for (const hash of hashes) {
     const bytes = await db.getBlockBytes(hash);
     const header = bytes && bytes.length >= 80 ? BlockHeader.fromBytes(bytes.subarray(0, 80)) : undefined;
-    if (header && equalBytes(header.hashBytes, hash)) rebuilt.push({ ...keepHeader(header), status: BlockStatus.HAVE_DATA });
-    else drop.push({ type: 'del', key: keys.header(hash) });
-  }
-  await db.batch(drop);
-  log.warn({ rebuilt: rebuilt.length, deleted: drop.length }, 'damaged header records rebuilt from their blocks (deleted where the block is gone too)');
-  return rebuilt;
-}
-
-/** Entries for the records that link to genesis, parents first (breadth first, so in height order). */
-function linkRecords(records: readonly KeptRecord[]): ChainEntry[] {
-  const byParent = new Map<string, KeptRecord | KeptRecord[]>();
-  for (const rec of records) {
-    const key = prevHashKey(rec);
-    const siblings = byParent.get(key);
-    if (siblings === undefined) byParent.set(key, rec);
-    else if (Array.isArray(siblings)) siblings.push(rec);
-    else byParent.set(key, [siblings, rec]);
-  }
-  const children = (key: string): readonly KeptRecord[] => {
-    const found = byParent.get(key);
-    return found === undefined ? [] : Array.isArray(found) ? found : [found];
-  };
-  const queue: ChainEntry[] = [];
-  const slots: KeptRecord[] = [];
-  for (const rec of children(NO_PARENT)) {
-    queue.push(new ChainEntry(rec, null, rec.status));
-    slots.push(rec);
-  }
-  for (let i = 0; i < queue.length; i++) {
-    for (const rec of children(hashKey(slots[i]!))) {
-      queue.push(new ChainEntry(rec, queue[i]!, rec.status));
-      slots.push(rec);
+    if (header && equalBytes(header.hashBytes, hash)) {
+      records.addHeader(header, BlockStatus.HAVE_DATA);
+      rebuilt++;
+    } else {
+      drop.push({ type: 'del', key: keys.header(hash) });
     }
   }
-  return queue;
+  await db.batch(drop);
+  log.warn({ rebuilt, deleted: drop.length }, 'damaged header records rebuilt from their blocks (deleted where the block is gone too)');
+}
+
+/** Entries for the records that link to genesis, parents first (in height order: record-order.ts). */
+function linkRecords(records: KeptRecords): ChainEntry[] {
+  const { order, parent } = orderRecords(records);
+  const entries: ChainEntry[] = [];
+  /** Where each record's entry is in `entries`. */
+  const position = new Int32Array(records.count);
+  // Each entry gets its slot from the packer, which it copies: no object per entry besides it.
+  const slot = new SlotPacker();
+  for (const i of order) {
+    const p = parent[i]!;
+    slot.copy(records.slab(i), records.at(i));
+    position[i] = entries.length;
+    entries.push(new ChainEntry(slot, p >= 0 ? entries[position[p]!]! : null, records.status(i)));
+  }
+  return entries;
 }
 
 /**

@@ -116,4 +116,33 @@ describe('BlockIndex', () => {
     expect(locator.at(-1)).toBe(genesis.hashHex);
     expect(locator.length).toBeLessThan(20);
   });
+
+  it('loads a whole index at once as adding its entries one by one would, failed branches included', () => {
+    const genesis = child(null, BlockStatus.HAVE_DATA | BlockStatus.VALID);
+    const a = branch(genesis, 6);
+    const b = branch(a[1]!, 8);
+    const failed = [child(b[2]!, BlockStatus.HAVE_DATA | BlockStatus.FAILED)];
+    failed.push(child(failed[0]!, BlockStatus.HAVE_DATA | BlockStatus.FAILED_PARENT));
+    const c = branch(b[4]!, 2);
+    const all = [genesis, ...a, ...b, ...failed, ...c];
+
+    const bulk = new BlockIndex();
+    bulk.reset(all);
+    bulk.mainChain.push(genesis, ...a);
+    const single = new BlockIndex();
+    single.reset([genesis]);
+    single.mainChain.push(genesis, ...a);
+    for (const e of all.slice(1)) single.add(e);
+
+    expect([...bulk.values()]).toEqual(all);
+    for (const e of all) expect(bulk.get(e.hashHex)).toBe(e);
+    expect(bulk.bestHeader).toBe(b[7]);
+    expect(bulk.bestHeader).toBe(single.bestHeader);
+    expect(bulk.bestHeader).toBe(scanBest(bulk));
+    // The branch ends it kept are those adding one by one keeps: invalidating the best shows the next.
+    for (const index of [bulk, single]) index.markInvalid(b[3]!, invalid);
+    expect(bulk.bestHeader).toBe(single.bestHeader);
+    expect(bulk.bestHeader).toBe(a[5]);
+    expect(bulk.bestHeader).toBe(scanBest(bulk));
+  });
 });
