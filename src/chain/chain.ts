@@ -37,9 +37,13 @@ export type { HeadersResult } from './accept-headers.js';
 
 const inlineVerifier: BatchVerifier = { verify: async (checks) => findInvalidSignature(checks, getVerifier()) };
 
+/** Headers this far past the tip mean blocks to catch up on: the verifier gets ready while they download. */
+const WARM_AHEAD_BLOCKS = 16;
+
 export class Chain extends ChainReads {
   readonly params: NetworkParams;
   private readonly connector: ChainConnector;
+  private readonly verifier: BatchVerifier;
   private readonly clock: () => number;
   private readonly log: LogWriter;
   private readonly orphans: OrphanBlocks;
@@ -59,6 +63,7 @@ export class Chain extends ChainReads {
     this.log = modules.logger ?? silentLogger;
     this.orphans = new OrphanBlocks(full.maxOrphans);
     const verifier = modules.verifier ?? inlineVerifier;
+    this.verifier = verifier;
     const hook = modules.beforeFlushWrite ? { beforeFlushWrite: modules.beforeFlushWrite } : {};
     this.connector = new ChainConnector({ db, index, store, params: this.params, verifier, clock: this.clock, log: this.log, events: this, ...hook });
     this.flushIntervalMs = full.flushIntervalSeconds * 1000;
@@ -236,6 +241,8 @@ export class Chain extends ChainReads {
     return this.serialize(async () => {
       const { last, added, failure, ops } = acceptHeaders(headers, this.index, this.params, this.clock());
       if (ops.length > 0) await this.db.batch(ops);
+      // A pool's threads take a while to start (hundreds of ms under tsx); not on the first block's time.
+      if (added > 0 && this.index.bestHeader.height - this.tip.height >= WARM_AHEAD_BLOCKS) this.verifier.warm?.().catch(() => undefined);
       if (failure === undefined) return { last, added };
       if (!(failure instanceof RuleError)) throw failure;
       return { last, added, error: failure };
@@ -264,6 +271,8 @@ export class Chain extends ChainReads {
 
   /** Rebuilds the UTXO set and indexes from the stored blocks (`--reindex`). */
   reindex(onProgress?: (height: number, best: number) => void): Promise<void> {
+    // Every stored block is about to be verified: the pool's threads start while the state is cleared.
+    this.verifier.warm?.().catch(() => undefined);
     return this.serialize(() => this.connector.reindex(onProgress));
   }
 

@@ -7,16 +7,15 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Block } from '../primitives/block.js';
-import { outpointKey, type OutPoint } from '../primitives/tx.js';
 import { checkBlockContext, checkBlockSanity, headerContext } from '../consensus/block-checks.js';
-import { checkBlockSpends, type BlockSpends } from '../consensus/block-spends.js';
-import type { Coin } from '../consensus/coins.js';
+import type { BlockSpends } from '../consensus/block-spends.js';
 import { blockError, RuleError } from '../consensus/errors.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { SCRIPT_FAILURE } from '../consensus/signatures.js';
 import type { BlockIndex } from './block-index.js';
 import type { BlockStore } from './block-store.js';
-import type { ChainDB } from './chaindb.js';
+import type { BatchOp, ChainDB } from './chaindb.js';
+import { ConnectPipeline, spendsOf, type ReadyBlock } from './connect-pipeline.js';
 import { findFork, type ChainEntry } from './entry.js';
 import { activationSteps } from './activate.js';
 import { ChainError } from './errors.js';
@@ -58,6 +57,8 @@ export class ChainConnector {
   async activateBestChain(): Promise<void> {
     const { index, log } = this.m;
     const steps = activationSteps(index);
+    // Blocks ahead on a route are prepared while the pool verifies (connect-pipeline.ts).
+    const pipeline = new ConnectPipeline(this.m);
     let failed: RuleError | undefined;
     for (let step = steps.next(); !step.done; step = steps.next(failed)) {
       failed = undefined;
@@ -67,7 +68,7 @@ export class ChainConnector {
       } else if (s.kind === 'disconnect') {
         await this.disconnectTip();
       } else if (s.kind === 'connect') {
-        failed = await this.tryConnect(s.entry);
+        failed = await this.tryConnect(s.entry, () => pipeline.take(s.route, s.at));
       } else {
         log.info({ fork: s.fork.height, oldTip: s.oldTip.hashHex, newTip: s.newTip.hashHex, depth: s.oldTip.height - s.fork.height }, 'reorganized');
         this.m.events.emit('reorg', { oldTip: s.oldTip, newTip: s.newTip, fork: s.fork });
@@ -75,10 +76,15 @@ export class ChainConnector {
     }
   }
 
-  /** Connects `entry` on the tip; a broken rule marks it invalid and is returned rather than thrown. */
-  private async tryConnect(entry: ChainEntry): Promise<RuleError | undefined> {
+  /**
+   * Connects `entry` on the tip, prepared by `prepared` when it can; a broken rule
+   * marks it invalid and is returned rather than thrown.
+   */
+  private async tryConnect(entry: ChainEntry, prepared?: () => Promise<ReadyBlock | undefined>): Promise<RuleError | undefined> {
     try {
-      await this.connectTip(entry);
+      const ready = await prepared?.();
+      if (ready) await this.commitConnect(ready.block, entry, ready.ops);
+      else await this.connectTip(entry);
       return undefined;
     } catch (err) {
       if (!(err instanceof RuleError)) throw err;
@@ -93,12 +99,7 @@ export class ChainConnector {
    * @throws RuleError for the first rule the block breaks
    */
   private async checkSpends(block: Block, height: number): Promise<BlockSpends> {
-    const prevouts: OutPoint[] = [];
-    for (const tx of block.transactions.slice(1)) for (const input of tx.inputs) prevouts.push(input.prevout);
-    const found = await this.m.db.getCoins(prevouts);
-    const coins = new Map<string, Coin>();
-    prevouts.forEach((p, i) => { if (found[i]) coins.set(outpointKey(p), found[i]!); });
-    const spends = checkBlockSpends(block, { getCoin: (p) => coins.get(outpointKey(p)) }, height, this.m.params);
+    const spends = await spendsOf(this.m.db, block, height, this.m.params);
     const bad = await this.m.verifier.verify(spends.signatureChecks);
     if (bad >= 0) throw blockError(SCRIPT_FAILURE, `input ${spends.signatureChecks[bad]!.inputIndex}: invalid Schnorr signature`);
     return spends;
@@ -107,8 +108,13 @@ export class ChainConnector {
   private async connectTip(entry: ChainEntry): Promise<void> {
     const block = await this.m.store.get(entry);
     const spends = await this.checkSpends(block, entry.height);
+    await this.commitConnect(block, entry, connectOps(block, entry, spends));
+  }
+
+  /** Writes a verified block's changes and makes it the tip. */
+  private async commitConnect(block: Block, entry: ChainEntry, ops: BatchOp[]): Promise<void> {
     entry.status |= BlockStatus.VALID;
-    await this.m.db.commit(connectOps(block, entry, spends));
+    await this.m.db.commit(ops);
     this.m.index.extendTip(entry);
     this.m.events.emit('connect', block, entry);
     if (this.m.db.cache.full) await this.flushState('full');
@@ -146,11 +152,13 @@ export class ChainConnector {
   async replayTo(target: ChainEntry): Promise<number> {
     const fork = findFork(this.m.index.tip, target);
     while (this.m.index.tip !== fork) await this.disconnectTip();
-    const path: ChainEntry[] = [];
-    for (let e: ChainEntry | null = target; e && e !== fork; e = e.prev) path.push(e);
+    const route: ChainEntry[] = [];
+    for (let e: ChainEntry | null = target; e && e !== fork; e = e.prev) route.push(e);
+    route.reverse();
+    const pipeline = new ConnectPipeline(this.m);
     let connected = 0;
-    for (const entry of path.reverse()) {
-      if (await this.tryConnect(entry)) break;
+    for (let at = 0; at < route.length; at++) {
+      if (await this.tryConnect(route[at]!, () => pipeline.take(route, at))) break;
       connected++;
     }
     return connected;

@@ -7,7 +7,10 @@ export interface ChainOptions {
   params: NetworkParams;
   /** Blocks with unknown parents kept at most. */
   maxOrphans?: number;
-  /** Recently used blocks kept in memory. */
+  /**
+   * Recently used blocks kept in memory, at most (their bytes are bounded too: block-store.ts).
+   * Enough for the blocks sync receives ahead of the tip, so that they connect without being read back.
+   */
   blockCacheSize?: number;
   /**
    * Memory for chain-state writes not yet on disk (state-cache.ts; `--dbcache`), bytes.
@@ -20,7 +23,7 @@ export interface ChainOptions {
 
 export const CHAIN_DEFAULTS = {
   maxOrphans: 100,
-  blockCacheSize: 64,
+  blockCacheSize: 1024,
   dbcacheBytes: 0,
   flushIntervalSeconds: 300,
 } as const;

@@ -14,9 +14,13 @@ import type { ChainEntry } from './entry.js';
 import { addressIndexConnectOps, addressIndexDisconnectOps } from './indexers/address-index.js';
 import { txIndexConnectOps, txIndexDisconnectOps } from './indexers/tx-index.js';
 import { keys } from './layout.js';
-import { encodeCoin, encodeHeaderRecord, encodeUndo, type UndoCoin } from './records.js';
+import { BlockStatus, encodeCoin, encodeHeaderRecord, encodeUndo, type UndoCoin } from './records.js';
 
-/** Writes that make `entry` (whose block is `block`) the new tip. */
+/**
+ * Writes that make `entry` (whose block is `block`) the new tip. Its header record
+ * says VALID: the writes are built while its signatures are still being verified
+ * (connect-pipeline.ts), and committed only once they pass.
+ */
 export function connectOps(block: Block, entry: ChainEntry, spends: Pick<BlockSpends, 'undo' | 'created'>): BatchOp[] {
   const ops: BatchOp[] = [];
   for (const { prevout } of spends.undo) ops.push({ type: 'del', key: keys.coin(prevout.txid, prevout.vout) });
@@ -25,7 +29,7 @@ export function connectOps(block: Block, entry: ChainEntry, spends: Pick<BlockSp
   ops.push(...addressIndexConnectOps(block, entry.height, spends));
   ops.push(...txIndexConnectOps(block, entry));
   ops.push({ type: 'put', key: keys.height(entry.height), value: entry.hash });
-  ops.push({ type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) });
+  ops.push({ type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord({ ...entry.toRecord(), status: entry.status | BlockStatus.VALID }) });
   ops.push({ type: 'put', key: keys.tip(), value: entry.hash });
   ops.push({ type: 'put', key: keys.blockTip(), value: entry.hash });
   return ops;

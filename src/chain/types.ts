@@ -9,6 +9,8 @@ import type { LogWriter } from '../util/logger.js';
 /** Verifies signature checks, possibly on worker threads; resolves to the first bad index or -1. */
 export interface BatchVerifier {
   verify(checks: readonly SignatureCheck[]): Promise<number>;
+  /** Gets ready for a burst of calls (a pool starts its threads); optional. */
+  warm?(): Promise<void>;
 }
 
 export interface ChainModules {

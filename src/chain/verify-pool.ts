@@ -46,13 +46,20 @@ export class VerifyError extends TallyError<VerifyErrorCode> {
   }
 }
 
+/** Batches handed to one worker ahead of its answers (see Slot.tasks). */
+const TASKS_PER_WORKER = 2;
+
 interface Slot {
   readonly worker: Worker;
   ready: boolean;
   /** Set by stop(): its exit is expected. */
   retired: boolean;
-  /** At most one batch per worker, so that a failure cancels every batch not yet sent. */
-  task: Task | undefined;
+  /**
+   * Batches sent and not answered, oldest first: at most {@link TASKS_PER_WORKER}, so that
+   * a failure cancels every batch not yet sent, and a worker that finishes one finds the
+   * next waiting even while this thread is busy.
+   */
+  tasks: Task[];
   /** Uncaught error reported before the thread exited. */
   failure: unknown;
   onReady(): void;
@@ -152,8 +159,9 @@ export class VerifyPool {
    */
   async verify(checks: readonly SignatureCheck[]): Promise<number> {
     if (!this.running) throw new VerifyError('verify-pool-stopped', 'the verify pool is not started');
-    // With no worker to start (threads ≤ 1, or no worker came up) verifying inline still answers.
-    if (checks.length < this.options.inlineBelow || this.options.threads <= 1 || this.startFailed) {
+    // With no worker to start (threads ≤ 1, or no worker came up) verifying inline still answers;
+    // so does an empty call, which no worker would ever answer.
+    if (checks.length === 0 || checks.length < this.options.inlineBelow || this.options.threads <= 1 || this.startFailed) {
       return findInvalidSignature(checks, this.verifier!);
     }
     const layout = scanLayout(checks);
@@ -199,7 +207,7 @@ export class VerifyPool {
       const workerData: VerifyWorkerData = { backend: this.options.backend };
       const worker = createSiblingWorker(import.meta.url, 'verify-worker', { workerData });
       const slot: Slot = {
-        worker, ready: false, retired: false, task: undefined, failure: undefined,
+        worker, ready: false, retired: false, tasks: [], failure: undefined,
         onReady: resolve, onStartFailed: reject,
       };
       this.slots.push(slot);
@@ -213,12 +221,11 @@ export class VerifyPool {
     if (reply.type === 'ready') {
       slot.ready = true;
       slot.onReady();
-    } else if (slot.task) {
-      const task = slot.task;
-      slot.task = undefined;
-      this.queue.onResult(task, reply.bad);
+    } else {
+      const task = slot.tasks.shift();
+      if (task) this.queue.onResult(task, reply.bad);
     }
-    if (!slot.task) slot.worker.unref();
+    if (slot.tasks.length === 0) slot.worker.unref();
     this.dispatch();
   }
 
@@ -231,7 +238,7 @@ export class VerifyPool {
     this.slots = this.slots.filter((s) => s !== slot);
     const reason = slot.failure instanceof Error ? `: ${slot.failure.message}` : '';
     const error = new VerifyError('verify-worker-failed', `verify worker exited with code ${code}${reason}`, slot.failure);
-    if (slot.task) this.queue.onLost(slot.task, error);
+    for (const task of slot.tasks.splice(0)) this.queue.onLost(task, error);
     if (!slot.ready) {
       // It never started: replacing it would likely fail the same way, forever.
       slot.onStartFailed(error);
@@ -250,17 +257,24 @@ export class VerifyPool {
     this.dispatch();
   }
 
-  /** Hands the next batch to every idle worker; arms the idle timer when nothing is left. */
+  /** Hands out batches until every worker holds TASKS_PER_WORKER; arms the idle timer when nothing is left. */
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (!slot.ready || slot.task) continue;
-      const next = this.queue.take(this.slots.length, this.options.batchSize);
-      if (!next) break;
-      slot.task = next.task;
-      const request: VerifyBatchRequest = { buffer: packBatch(next.task.job.checks, next.task.start, next.count), count: next.count };
-      slot.worker.ref();
-      slot.worker.postMessage(request, [request.buffer]);
+    // Round by round, so that a short call is spread over every worker before any gets a second batch.
+    for (let depth = 1; depth <= TASKS_PER_WORKER; depth++) {
+      for (const slot of this.slots) {
+        if (!slot.ready || slot.tasks.length >= depth) continue;
+        const next = this.queue.take(this.slots.length, this.options.batchSize);
+        if (!next) return this.armIdleWhenDone();
+        slot.tasks.push(next.task);
+        const request: VerifyBatchRequest = { buffer: packBatch(next.task.job.checks, next.task.start, next.count), count: next.count };
+        slot.worker.ref();
+        slot.worker.postMessage(request, [request.buffer]);
+      }
     }
+    this.armIdleWhenDone();
+  }
+
+  private armIdleWhenDone(): void {
     if (this.queue.size === 0) this.armIdle();
   }
 }

@@ -63,6 +63,11 @@ export class FeeEstimator {
   private bestHeight = 0;
   /** Height of the last block processed; blocks at or below it (reconnected after a reorg) are not counted twice. */
   private lastBlockHeight = 0;
+  /**
+   * False until anything is recorded: decaying zeros changes nothing, so a node in initial
+   * block download with an empty pool (Core skips fee estimation in IBD) pays nothing per block.
+   */
+  private recorded = false;
 
   constructor(opts: Partial<FeeEstimatorOptions> = {}) {
     this.opts = { ...defaultFeeEstimatorOptions, ...opts };
@@ -87,6 +92,7 @@ export class FeeEstimator {
     if (!t) return;
     this.tracked.delete(txid);
     if (failedAtHeight === undefined) return;
+    this.recorded = true;
     const waited = Math.min(failedAtHeight - t.height, this.opts.maxTarget);
     for (let target = 1; target <= waited; target++) this.failed[target - 1]![t.bucket]! += 1;
   }
@@ -111,6 +117,7 @@ export class FeeEstimator {
 
   /** Records one confirmation directly (for tests and for replaying history). */
   recordConfirmation(bucket: number, waited: number, feeRate = this.bounds[bucket]!): void {
+    this.recorded = true;
     this.txCount[bucket]! += 1;
     this.feeSum[bucket]! += feeRate;
     for (let target = Math.max(waited, 1); target <= this.opts.maxTarget; target++) this.confirmed[target - 1]![bucket]! += 1;
@@ -173,6 +180,7 @@ export class FeeEstimator {
   }
 
   private decay(): void {
+    if (!this.recorded) return;
     const d = this.opts.decay;
     for (let b = 0; b < this.bounds.length; b++) {
       this.txCount[b]! *= d;

@@ -112,6 +112,16 @@ describe('VerifyPool', () => {
     expect(await workers.verify([])).toBe(-1);
     expect(await workers.verify(valid.slice(0, 5))).toBe(-1);
     expect(await workers.verify(corrupt(valid.slice(0, 5), 4))).toBe(4);
+    // With nothing inline, an empty call still answers (no worker would ever take it).
+    const none = await startPool({ threads: 2, inlineBelow: 0 });
+    expect(await none.verify([])).toBe(-1);
+    expect(await none.verify(corrupt(valid.slice(0, 2), 1))).toBe(1);
+  });
+
+  it('keeps every worker fed with two batches while calls wait, and answers each call alone', async () => {
+    const pool = await startPool({ threads: 2, batchSize: 8, inlineBelow: 0 });
+    const calls = [corrupt(valid, 3), valid, corrupt(valid.slice(0, 20), 19), valid.slice(0, 1)];
+    expect(await Promise.all(calls.map((c) => pool.verify(c)))).toEqual([3, -1, 19, -1]);
   });
 
   it('fails checks whose signature or key has the wrong size, and verifies odd message sizes', async () => {
