@@ -258,9 +258,9 @@ export class Network implements SyncNetwork {
     return describePeers({ host: this.host, store: this.peerManager, traffic: this.traffic, configured: () => [...this.opts.connect, ...this.opts.bootstrap] });
   }
 
-  /** Block bytes read for peers and not yet sent, and block requests waiting for room (serve-budget.ts). */
+  /** Block bytes read for peers and not yet sent, and block requests waiting for room (serve-budget.ts) or for their turn. */
   servingLoad(): { inFlightBytes: number; waiting: number } {
-    return { inFlightBytes: this.serveBudget.inFlight, waiting: this.serveBudget.waiting };
+    return { inFlightBytes: this.serveBudget.inFlight, waiting: this.serveBudget.waiting + this.blockServer.waitingTurns };
   }
 
   /** Bytes on the wire since start (every connection, closed ones included), gossip verdicts and compact relay's counters. */

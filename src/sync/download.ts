@@ -15,12 +15,13 @@ import { verdictFor, verdictForCode } from '../network/penalty.js';
 import type { SyncContext } from './context.js';
 import { SyncError } from './errors.js';
 import type { SyncOptions } from './options.js';
-import { balanceRanges, type RangeCandidate } from './peer-balancer.js';
+import { balanceRanges } from './peer-balancer.js';
+import { canSend, owedBlocks, scheduledRate, toCandidate } from './candidates.js';
 import type { BlockRequest, PeerState } from './peer-state.js';
-import { pickEndgame } from './endgame.js';
+import { planReassignments } from './reassign.js';
 import { ReceivedBlocks } from './received.js';
 import { Senders } from './senders.js';
-import { blocksPerRequest, blockTimeoutMs, movingAverage } from './request-sizing.js';
+import { blockTimeoutMs, movingAverage, priorRate } from './request-sizing.js';
 import { timedCall } from './timed-call.js';
 
 /** What the downloader needs from the sync manager that owns it. */
@@ -51,8 +52,8 @@ export class BlockDownloader {
   }
 
   /**
-   * Hands out ranges to every peer with a free slot (peer-balancer.ts decides
-   * who gets what). While headers are still arriving, only full ranges go out.
+   * Hands out blocks to every peer with room in its pipeline (peer-balancer.ts decides who
+   * gets what). While headers are still arriving, only full requests go out.
    */
   assign(headersArriving = false): void {
     const { node, clock } = this.ctx;
@@ -61,57 +62,54 @@ export class BlockDownloader {
     if (best.chainWork <= tip.chainWork) return;
     const now = clock();
     const getEntry = (hash: string): ChainEntry | undefined => node.getEntry(hash);
+    const usable = [...this.ctx.peers.values()].filter((p) => p.usable(now));
+    const expected = this.expectedBlockBytes() ?? 1;
+    const prior = priorRate(usable, this.opts.minBytesPerSecond);
     // With the queue of received blocks full, nothing new goes out; the tip's range may still be copied.
-    const ready = this.pending.full ? [] : [...this.ctx.peers.values()].filter((p) => p.usable(now) && p.requests.size < p.maxInFlight(this.opts));
-    const wantedFor = this.wantedLists(tip);
-    if (ready.length === 0) { // every slot taken, as while replies stream in: only endgame copies can go out
+    const ready = this.pending.full ? [] : usable.filter((p) => canSend(p, prior, expected, this.opts));
+    // Every pipeline full, as while replies stream in: only endgame copies can go out (and the
+    // wanted list, a walk of up to a window of entries, is not worked out at every block).
+    if (ready.length === 0) {
       if (!headersArriving) this.endgame([], now, best, getEntry);
       return;
     }
-    // A peer takes at most its share of what is wanted, so a short window is spread over every peer
-    // (a throughput measured on tiny blocks would otherwise hand one peer all the big ones that follow).
-    const slots = ready.reduce((n, p) => n + p.maxInFlight(this.opts) - p.requests.size, 0);
-    const share = Math.max(1, Math.ceil(wantedFor(best).length / Math.max(1, slots)));
-    const candidates = ready.map((peer): RangeCandidate<PeerState, ChainEntry> => {
+    const wantedFor = this.wantedLists(tip);
+    // Every usable peer counts for the choice; those without a free slot or room just take nothing.
+    const candidates = (this.pending.full ? [] : usable).map((peer) => {
       // The best header for most peers; another branch for a peer not on the way to it.
       const target = peer.sideTarget(best, tip, getEntry) ?? best;
-      return {
-        peer,
-        slots: peer.maxInFlight(this.opts) - peer.requests.size,
-        rangeSize: Math.min(share, blocksPerRequest(peer, this.blockBytes, this.opts)),
-        cost: peer.cost(),
-        wanted: wantedFor(target),
-        has: peer.availableHeight(target, getEntry),
-        lacks: (hash) => peer.lacks(hash, now),
-      };
+      return toCandidate(peer, { prior, expected, now, wanted: wantedFor(target), has: peer.availableHeight(target, getEntry) }, this.opts);
     });
-    const assignments = balanceRanges(candidates, { rangeSize: this.opts.rangeSize, fullRangesOnly: headersArriving });
+    const assignments = balanceRanges(candidates, { blockBytes: () => expected, fullRangesOnly: headersArriving });
     for (const { peer, range } of assignments) this.dispatch(peer, range.map((e) => e.hashHex));
     if (!headersArriving) this.endgame(ready.filter((p) => !assignments.some((a) => a.peer === p)), now, best, getEntry);
   }
 
+  /** The size expected of blocks not received yet: the largest of the last ones received. */
+  private expectedBlockBytes(): number | undefined {
+    return this.recentSizes.length > 0 ? Math.max(...this.recentSizes) : this.blockBytes;
+  }
+
   /**
-   * Idle peers copy the lowest ranges that much slower peers still hold (endgame.ts); and the range
-   * the tip waits for is copied by the fastest peer even when it is busy (one request over its slots).
+   * Idle peers take over requests other peers have not started serving, or copy the lowest ranges
+   * much slower peers still hold (reassign.ts); the range the tip waits for may be copied by a busy peer.
    */
   private endgame(idle: PeerState[], now: number, best: ChainEntry, getEntry: (hash: string) => ChainEntry | undefined): void {
-    if (this.requests.size === 0) return;
-    const lowest = (req: BlockRequest): number => getEntry(req.hashes[req.next] ?? '')?.height ?? Infinity;
-    const open = [...this.requests].sort((a, b) => lowest(a) - lowest(b));
-    const busy = [...this.ctx.peers.values()].filter((p) => !idle.includes(p) && p.usable(now) && p.requests.size <= p.maxInFlight(this.opts));
-    const inputs = {
-      now,
-      blockBytes: this.blockBytes,
-      remainingOf: (req: BlockRequest) => req.hashes.slice(req.next).filter((h) => this.inFlight.get(h) === req),
-      canServe: (peer: PeerState, hashes: readonly string[]) => {
-        const last = getEntry(hashes.at(-1)!);
-        return last !== undefined && peer.availableHeight(best, getEntry) >= last.height && !hashes.some((h) => peer.lacks(h, now));
-      },
-    };
-    const byCost = (a: PeerState, b: PeerState): number => a.cost() - b.cost();
-    const picks = pickEndgame({ ...inputs, idle: idle.sort(byCost), open });
-    if (open[0] && !picks.some((p) => p.original === open[0])) picks.push(...pickEndgame({ ...inputs, idle: busy.sort(byCost).slice(0, 1), open: [open[0]] }));
-    for (const { peer, original, hashes } of picks) {
+    const prior = priorRate([...this.ctx.peers.values()], this.opts.minBytesPerSecond);
+    const { steals, copies } = planReassignments({
+      requests: this.requests, peers: this.ctx.peers.values(), idle, now, best, getEntry,
+      blockBytes: this.expectedBlockBytes(),
+      rateOf: (p) => scheduledRate(p, prior),
+      remainingOf: (req) => req.hashes.slice(req.next).filter((h) => this.inFlight.get(h) === req),
+      mayExceed: (p) => p.usable(now) && p.requests.size <= p.maxInFlight(this.opts),
+    });
+    for (const { peer, original } of steals) {
+      this.ctx.log.debug({ peer: peer.id, from: original.peer.id, blocks: original.hashes.length }, 'moving a queued range to a faster peer');
+      this.finish(original);
+      original.controller.abort(new SyncError('superseded', 'moved to peers that deliver it sooner'));
+    }
+    if (steals.length > 0) this.ctx.schedule(); // their blocks go out again, balanced, at the next pass
+    for (const { peer, original, hashes } of copies) {
       this.ctx.log.debug({ peer: peer.id, slow: original.peer.id, blocks: hashes.length }, 'endgame: asking a faster peer too');
       this.dispatch(peer, hashes, original);
     }
@@ -135,26 +133,25 @@ export class BlockDownloader {
 
   /** Sends a request; a copy of `original` (endgame) leaves the blocks in flight under the original. */
   private dispatch(peer: PeerState, hashes: readonly string[], original?: BlockRequest): void {
-    const big = this.recentSizes.length > 0 ? Math.max(...this.recentSizes) : this.blockBytes;
-    const timeoutMs = blockTimeoutMs(peer, big, this.opts);
-    // The first block also waits for what the peer still owes on its other requests (same link).
-    let ahead = 0;
-    for (const r of peer.requests) ahead += (r.hashes.length - r.next) * (big ?? 0);
-    const firstMs = blockTimeoutMs(peer, (big ?? 0) + ahead, this.opts);
+    // A peer's requests share its link: a block may wait for one block of each of its other replies.
+    const waitMs = (): number => blockTimeoutMs(peer, (this.expectedBlockBytes() ?? 0) * Math.max(1, peer.requests.size), this.opts);
+    const timeoutMs = waitMs();
+    const firstMs = blockTimeoutMs(peer, (this.expectedBlockBytes() ?? 0) * (owedBlocks(peer) + 1), this.opts);
+    const now = this.ctx.clock();
+    peer.meterStart(now);
     const req: BlockRequest = {
-      peer, hashes, startedAt: this.ctx.clock(), timeoutMs, controller: new AbortController(), done: false,
+      peer, hashes, startedAt: now, timeoutMs, controller: new AbortController(), done: false,
       next: 0, received: 0, bytes: 0, submitted: Promise.resolve(),
     };
     this.requests.add(req);
     peer.requests.add(req);
     if (original) [req.twin, original.twin] = [original, req];
     else for (const hash of hashes) this.inFlight.set(hash, req);
-    const call = (signal: AbortSignal, touch: () => void) =>
-      this.ctx.network.getBlocks(peer.id, hashes, signal, (block) => {
-        touch();
-        this.onBlock(req, block);
-      });
-    const task = timedCall(call, timeoutMs, req.controller.signal, firstMs).then(
+    const call = (signal: AbortSignal, touch: () => void) => {
+      req.touch = touch;
+      return this.ctx.network.getBlocks(peer.id, hashes, signal, (block) => this.onBlock(req, block));
+    };
+    const task = timedCall(call, waitMs, req.controller.signal, firstMs).then(
       () => this.onEnd(req),
       (err: unknown) => this.onFailure(req, err),
     );
@@ -174,10 +171,13 @@ export class BlockDownloader {
       this.ctx.punish(peer.id, verdictForCode('block-hash-mismatch', 'sync').penalty, 'block-hash-mismatch');
       return;
     }
+    // The link is alive: every reply of this peer may wait for this one, so none of them is stalled.
+    for (const r of peer.requests) r.touch?.();
     if (req.received === 0) peer.recordSuccess(this.ctx.clock() - req.startedAt);
     req.next = at + 1;
     req.received++;
     req.bytes += block.size;
+    peer.meterBytes(block.size, this.ctx.clock());
     this.blockBytes = movingAverage(this.blockBytes, block.size);
     if (this.recentSizes.push(block.size) > 16) this.recentSizes.shift();
     this.ctx.delivered(peer.id, block.size);
@@ -209,6 +209,7 @@ export class BlockDownloader {
     req.done = true;
     this.requests.delete(req);
     req.peer.requests.delete(req);
+    if (req.peer.requests.size === 0) req.peer.meterStop(this.ctx.clock());
     // What an endgame copy still fetches stays in flight under the copy.
     const twin = req.twin && !req.twin.done ? req.twin : undefined;
     for (const hash of req.hashes) {
@@ -241,10 +242,7 @@ export class BlockDownloader {
     const { peer } = req;
     const now = this.ctx.clock();
     if (req.received === 0) peer.recordSuccess(now - req.startedAt);
-    else {
-      peer.rangesServed++;
-      peer.recordThroughput(req.bytes, now - req.startedAt);
-    }
+    else peer.rangesServed++;
     for (const hash of req.hashes) if (!this.pending.has(hash) && !this.ctx.node.getEntry(hash)?.haveData) peer.noteMissing(hash, now, this.opts);
     this.cancelTwinIfServed(req);
     this.ctx.schedule(); // the slot is free now

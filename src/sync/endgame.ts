@@ -35,6 +35,12 @@ export interface EndgameInputs {
  */
 export const ENDGAME_SPEEDUP = 2;
 
+/**
+ * How long a request runs before it may be copied, whatever the rates say (ms): rates measured on
+ * the first, often tiny, blocks say little, and block sizes may turn out far larger than expected.
+ */
+export const ENDGAME_MIN_MS = 2_000;
+
 /** At most one copy per idle peer and per request; a copy is never copied again. */
 export function pickEndgame(inputs: EndgameInputs): EndgamePick[] {
   const picks: EndgamePick[] = [];
@@ -56,13 +62,17 @@ export function pickEndgame(inputs: EndgameInputs): EndgamePick[] {
 function worthCopying(original: BlockRequest, fast: PeerState, inputs: EndgameInputs): boolean {
   const slow = original.peer;
   if (original.done || original.twin || slow === fast || fast.latencyMs === undefined || fast.bytesPerSecond === undefined) return false;
-  // How fast the holder is: the request's own progress once blocks arrive, else what it was measured at.
+  // How fast the holder is: its link's measured rate, or the request's own progress if that is faster
+  // (a request shares the link with the holder's others, so alone it understates a measured peer).
   const elapsed = inputs.now - original.startedAt;
-  const slowRate = original.received > 0 && elapsed > 0 ? (1000 * original.bytes) / elapsed : (slow.bytesPerSecond ?? 0);
+  const own = original.received > 0 && elapsed > 0 ? (1000 * original.bytes) / elapsed : 0;
+  const slowRate = Math.max(own, slow.bytesPerSecond ?? 0);
   const much = slow.stalls > 0 || slowRate * ENDGAME_SPEEDUP < fast.bytesPerSecond;
   if (!much) return false;
-  // Not before the request has run as long as the fast peer would need for all of it, twice.
-  const bytes = (inputs.blockBytes ?? 0) * original.hashes.length;
+  // Not before the request has run as long as the fast peer would need for what it still owes (twice
+  // that for a holder not measured yet, which may only be slow to start): a slow holder of the tip's
+  // blocks is then overtaken within one fast delivery time.
+  const bytes = (inputs.blockBytes ?? 0) * inputs.remainingOf(original).length;
   const fastMs = fast.latencyMs + (1000 * bytes) / fast.bytesPerSecond;
-  return inputs.now - original.startedAt > ENDGAME_SPEEDUP * fastMs;
+  return elapsed >= ENDGAME_MIN_MS && elapsed > (slowRate > 0 ? 1 : ENDGAME_SPEEDUP) * fastMs;
 }

@@ -16,6 +16,8 @@ export interface SyncOptions {
   maxRangeSize: number;
   /** A request asks for about this long's worth of bytes at the peer's measured throughput (ms). */
   targetRequestMs: number;
+  /** A peer owes at most about this long's worth of bytes at its measured throughput, on all its requests (ms). */
+  pipelineMs: number;
   /** The throughput assumed of a peer not measured yet, for its request size and timeout (bytes/s). */
   minBytesPerSecond: number;
   /** Block requests outstanding to one peer at a time. */
@@ -61,13 +63,16 @@ export const SYNC_DEFAULTS: SyncOptions = {
   headersBatchSize: 2000,
   downloadWindow: 1024,
   rangeSize: 16,
-  maxRangeSize: 128,
-  targetRequestMs: 4_000,
+  // Core's MAX_BLOCKS_IN_TRANSIT_PER_PEER: block sizes are unknown until blocks arrive (request-sizing.ts).
+  maxRangeSize: 16,
+  targetRequestMs: 1_000,
+  pipelineMs: 2_500,
   // 1 Mbit/s.
   minBytesPerSecond: 125_000,
-  maxInFlightPerPeer: 2,
+  maxInFlightPerPeer: 8,
   requestTimeoutMs: 10_000,
-  minRequestTimeoutMs: 2_000,
+  // A block of 100 kB takes 1.6 s at 0.5 Mbit/s, and rates measured on small blocks say little of large ones.
+  minRequestTimeoutMs: 4_000,
   timeoutLatencyFactor: 3,
   maxHeaderSyncs: 2,
   retryMs: 5_000,

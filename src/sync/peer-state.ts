@@ -12,7 +12,7 @@ export class PeerState {
   peer: SyncPeer;
   /** Moving average of the time to a reply's first frame (ms); undefined until the first reply. */
   latencyMs: number | undefined;
-  /** Moving average of the bytes per second one of its block requests carries; undefined until measured. */
+  /** Moving average of the bytes per second its link delivers while it owes us blocks; undefined until measured. */
   bytesPerSecond: number | undefined;
   /** Recent timeouts; each success forgives one. */
   stalls = 0;
@@ -32,6 +32,8 @@ export class PeerState {
   readonly missing = new Set<string>();
   private missingUntil = 0;
   private readonly forkHeights = new Map<string, number>();
+  /** The current window of the throughput meter: open only while the peer owes us blocks. */
+  private meter: { since: number; bytes: number } | undefined;
 
   /** Kept apart from `peer`: a transport may update the status object in place. */
   private tipHash: string;
@@ -56,11 +58,6 @@ export class PeerState {
     return !this.banned && now >= this.backoffUntil;
   }
 
-  /** Scheduling cost: slow and stalling peers pick last. Unknown peers pick first, to be measured. */
-  cost(): number {
-    return (this.latencyMs ?? 0) * (1 + this.stalls);
-  }
-
   /** A peer on probation after a timeout gets one request at a time. */
   maxInFlight(opts: SyncOptions): number {
     return this.stalls > 0 ? 1 : opts.maxInFlightPerPeer;
@@ -72,7 +69,34 @@ export class PeerState {
     return Math.min(opts.requestTimeoutMs, Math.max(opts.minRequestTimeoutMs, opts.timeoutLatencyFactor * this.latencyMs));
   }
 
-  /** A block request of `bytes` took `ms` from start to end. */
+  /**
+   * Meters the link, not each request: its requests run side by side on one connection, so
+   * each carries a share of the link. A window opens when the peer starts owing us blocks
+   * (`now` is then the dispatch, so a reply's latency counts), every METER_WINDOW_MS its bytes
+   * become a sample, and it closes when the peer owes nothing (what it held is then kept if
+   * it lasted long enough to mean something).
+   */
+  meterStart(now: number): void {
+    this.meter ??= { since: now, bytes: 0 };
+  }
+
+  meterBytes(bytes: number, now: number): void {
+    const m = this.meter;
+    if (!m) return;
+    m.bytes += bytes;
+    // A peer not measured yet is measured on its first block, to be scheduled by it at once.
+    if (this.bytesPerSecond !== undefined && now - m.since < METER_WINDOW_MS) return;
+    this.recordThroughput(m.bytes, now - m.since);
+    this.meter = { since: now, bytes: 0 };
+  }
+
+  meterStop(now: number): void {
+    const m = this.meter;
+    this.meter = undefined;
+    if (m && m.bytes > 0 && now - m.since >= METER_WINDOW_MS / 4) this.recordThroughput(m.bytes, now - m.since);
+  }
+
+  /** `bytes` arrived over `ms`: one sample of its throughput. */
   recordThroughput(bytes: number, ms: number): void {
     if (bytes <= 0 || ms <= 0) return;
     const rate = (1000 * bytes) / ms;
@@ -146,6 +170,9 @@ export class PeerState {
   }
 }
 
+/** Length of one throughput sample (ms): long enough to span several blocks of a busy link. */
+const METER_WINDOW_MS = 400;
+
 function safeForkHeight(a: ChainEntry, b: ChainEntry): number {
   try {
     return findFork(a, b).height;
@@ -175,6 +202,8 @@ export interface BlockRequest {
   submitted: Promise<void>;
   /** The other copy, in endgame mode (endgame.ts): the original of a copy, or the copy of an original. */
   twin?: BlockRequest;
+  /** Restarts its timeout: any block from its peer shows the link alive (set once the request is out). */
+  touch?: () => void;
   /** Aborted to abandon the request (peer gone or banned, sync stopped). */
   readonly controller: AbortController;
   done: boolean;

@@ -1,8 +1,9 @@
 /**
  * How much to ask one peer for, and how long to wait: pure functions of what
  * sync has measured. A request asks for about `targetRequestMs` worth of bytes
- * at the peer's measured throughput, so a fast peer gets long ranges and a
- * slow one short ranges, and large blocks never ride in a 16-block request
+ * at the peer's measured throughput, and a peer owes about `pipelineMs` of it
+ * at once (several requests, as BitTorrent keeps a pipeline of requests per
+ * peer), so its link stays full and large blocks never ride in a request
  * that a link cannot carry before its timeout. The timeout bounds the wait for
  * each next block (replies stream block by block), from the bytes expected at
  * the throughput measured, with a floor; it is never learnt from tiny blocks
@@ -14,24 +15,38 @@ import type { SyncOptions } from './options.js';
 export interface PeerMeasures {
   /** Moving average of its reply latency (ms); undefined until measured. */
   latencyMs: number | undefined;
-  /** Moving average of the bytes per second one request of its carries; undefined until measured. */
+  /** Moving average of the bytes per second its link delivers; undefined until measured. */
   bytesPerSecond: number | undefined;
 }
 
-type SizingOptions = Pick<SyncOptions, 'rangeSize' | 'maxRangeSize' | 'targetRequestMs' | 'minBytesPerSecond' | 'requestTimeoutMs' | 'minRequestTimeoutMs' | 'timeoutLatencyFactor'>;
+type SizingOptions = Pick<SyncOptions, 'rangeSize' | 'maxRangeSize' | 'targetRequestMs' | 'pipelineMs' | 'minBytesPerSecond' | 'requestTimeoutMs' | 'minRequestTimeoutMs' | 'timeoutLatencyFactor'>;
+
+/** How much one request may carry, and how much a peer may owe at once. */
+export interface RequestLimits {
+  /** Blocks per request, at most. */
+  maxBlocks: number;
+  /** Bytes per request, at most (a request always carries at least one block). */
+  maxBytes: number;
+  /** Bytes the peer may owe on all its requests together (its pipeline). */
+  pipelineBytes: number;
+}
 
 /**
- * Blocks for one request to `peer`, given the expected block size (undefined until a block arrived):
- * `rangeSize` for a peer or chain not measured yet, capped by what the slowest assumed rate carries in
- * the target time; otherwise its throughput times the target time, in blocks, between 1 and `maxRangeSize`.
+ * What `peer` may be asked for: requests of about `targetRequestMs` of its throughput, and
+ * `pipelineMs` of it in flight in all, so that its link never waits for our next request.
+ * A peer not measured yet is assumed at `minBytesPerSecond` and asked for at most `rangeSize`
+ * blocks a request; a measured one for at most `maxRangeSize` (and never more than the
+ * protocol's 128). Counts stay small because block sizes are only known once blocks arrive:
+ * a chain that turns from small blocks to large ones must not have handed one peer many.
  */
-export function blocksPerRequest(peer: PeerMeasures, blockBytes: number | undefined, opts: SizingOptions): number {
-  if (blockBytes === undefined || blockBytes <= 0) return opts.rangeSize;
+export function requestLimits(peer: PeerMeasures, opts: SizingOptions): RequestLimits {
   const rate = peer.bytesPerSecond ?? opts.minBytesPerSecond;
-  const fit = Math.floor((rate * opts.targetRequestMs) / 1000 / blockBytes);
-  // A request names at most 128 blocks (PROTOCOL.md §9.1), whatever the option says.
-  const most = Math.min(128, peer.bytesPerSecond === undefined ? opts.rangeSize : opts.maxRangeSize);
-  return Math.max(1, Math.min(most, fit));
+  const most = peer.bytesPerSecond === undefined ? opts.rangeSize : opts.maxRangeSize;
+  return {
+    maxBlocks: Math.max(1, Math.min(128, most)),
+    maxBytes: (rate * opts.targetRequestMs) / 1000,
+    pipelineBytes: (rate * opts.pipelineMs) / 1000,
+  };
 }
 
 /**
@@ -51,4 +66,13 @@ export function blockTimeoutMs(peer: PeerMeasures, blockBytes: number | undefine
 /** A moving average that follows the chain's block size as it changes (weight of the newest: `alpha`). */
 export function movingAverage(previous: number | undefined, sample: number, alpha = 0.2): number {
   return previous === undefined ? sample : (1 - alpha) * previous + alpha * sample;
+}
+
+/**
+ * The rate assumed of a peer not measured yet: the median of those measured (a new peer is
+ * likely one like the others), or `floor` before any is.
+ */
+export function priorRate(peers: readonly { bytesPerSecond: number | undefined }[], floor: number): number {
+  const rates = peers.map((p) => p.bytesPerSecond).filter((r): r is number => r !== undefined).sort((a, b) => a - b);
+  return rates.length === 0 ? floor : rates[Math.floor(rates.length / 2)]!;
 }

@@ -132,6 +132,7 @@ const EVENTS: Record<string, string> = {
   'block request timed out; reassigning': 'timeouts',
   'block request failed; reassigning': 'failures',
   'endgame: asking a faster peer too': 'endgame',
+  'moving a queued range to a faster peer': 'steals',
   'peer connected': 'connects',
   'peer disconnected': 'disconnects',
   'penalizing peer': 'penalties',

@@ -12,6 +12,7 @@ const SYNC_FLAGS: Readonly<Record<keyof SyncOptions, { name: string; arg: string
   rangeSize: { name: 'sync-range-size', arg: 'blocks', help: 'blocks per request to a peer not measured yet', min: 1 },
   maxRangeSize: { name: 'sync-max-range-size', arg: 'blocks', help: 'blocks per request at most', min: 1 },
   targetRequestMs: { name: 'sync-target-request', arg: 'ms', help: 'a request asks for this long of the peer\'s throughput', min: 1 },
+  pipelineMs: { name: 'sync-pipeline', arg: 'ms', help: 'a peer owes at most this long of its throughput', min: 1 },
   minBytesPerSecond: { name: 'sync-min-rate', arg: 'bytes/s', help: 'throughput assumed of a peer not measured yet', min: 1 },
   maxInFlightPerPeer: { name: 'sync-max-in-flight', arg: 'n', help: 'block requests outstanding to one peer', min: 1 },
   requestTimeoutMs: { name: 'sync-request-timeout', arg: 'ms', help: 'longest wait for a reply', min: 1 },

@@ -31,15 +31,23 @@ const FAST = { latencyMs: 10, bytesPerSecond: 10_000_000 };
 const SLOW = { latencyMs: 200, bytesPerSecond: 500_000 };
 
 describe('pickEndgame', () => {
-  it('copies the lowest range a much slower peer holds, once it has run twice as long as the fast peer needs', () => {
+  it('copies the lowest range a much slower peer holds, once it has run 2 s and as long as the fast peer needs for what it owes', () => {
     const fast = peer('fast', FAST);
     const slow = peer('slow', SLOW);
     const low = request(slow, ['a', 'b'], 0);
     const high = request(slow, ['c', 'd'], 0);
     const picks = pickEndgame(inputs({ idle: [fast], open: [low, high] }));
     expect(picks.map((p) => [p.peer.id, p.hashes])).toEqual([['fast', ['a', 'b']]]);
-    // 2 MB at 10 MB/s plus 10 ms is 210 ms; twice that has not passed yet at 400 ms.
-    expect(pickEndgame(inputs({ idle: [fast], open: [low], now: 400 }))).toEqual([]);
+    // Never before 2 s, whatever the rates say: they may come from tiny blocks.
+    expect(pickEndgame(inputs({ idle: [fast], open: [low], now: 1_999 }))).toEqual([]);
+    // What it still owes, 30 MB, takes the fast peer 10 ms plus 3 s: not yet at 3 s.
+    const long = request(slow, Array.from({ length: 30 }, (_, i) => `x${i}`), 0);
+    expect(pickEndgame(inputs({ idle: [fast], open: [long], now: 3_000 }))).toEqual([]);
+    expect(pickEndgame(inputs({ idle: [fast], open: [long], now: 3_100 }))).toHaveLength(1);
+    // A holder not measured yet gets twice that: it may only be slow to start.
+    const unknown = request(peer('new'), long.hashes.slice(), 0);
+    expect(pickEndgame(inputs({ idle: [fast], open: [unknown], now: 6_000 }))).toEqual([]);
+    expect(pickEndgame(inputs({ idle: [fast], open: [unknown], now: 6_100 }))).toHaveLength(1);
   });
 
   it('leaves ranges of peers of similar speed, of unmeasured idle peers, copies and their originals alone', () => {
@@ -66,11 +74,11 @@ describe('pickEndgame', () => {
   it('judges a holder by its request\'s own progress: one streaming fast enough is left alone, measured or not', () => {
     const fast = peer('fast', FAST);
     const streaming = request(peer('new'), ['a', 'b', 'c', 'd'], 0);
-    // 6 MB in 1 s is more than half the fast peer's 10 MB/s: left alone; at 3 MB/s it is copied.
-    Object.assign(streaming, { received: 2, bytes: 6_000_000, next: 2 });
-    expect(pickEndgame(inputs({ idle: [fast], open: [streaming], now: 1_000 }))).toEqual([]);
-    Object.assign(streaming, { bytes: 3_000_000 });
-    expect(pickEndgame(inputs({ idle: [fast], open: [streaming], now: 1_000 }))).toHaveLength(1);
+    // 12 MB in 2 s is more than half the fast peer's 10 MB/s: left alone; at 3 MB/s it is copied.
+    Object.assign(streaming, { received: 2, bytes: 12_000_000, next: 2 });
+    expect(pickEndgame(inputs({ idle: [fast], open: [streaming], now: 2_000 }))).toEqual([]);
+    Object.assign(streaming, { bytes: 6_000_000 });
+    expect(pickEndgame(inputs({ idle: [fast], open: [streaming], now: 2_000 }))).toHaveLength(1);
   });
 
   it('gives each idle peer its own range, never one range to two peers', () => {

@@ -1,13 +1,18 @@
 /**
  * Answers a blocks request (PROTOCOL.md §9.1) with the stored bytes of each
  * block, as they are: blocks were checked when stored, so serving one costs a
- * database read, not a decode, a check and a re-encode. Blocks are read one at
- * a time and each is written, and has left our buffers for the connection,
- * before the next is read, so a peer that stops reading holds at most one
- * block of ours per request. What all requests hold together is bounded per
- * peer and in total ({@link ServeBudget}); the bytes sent count against the
+ * database read, not a decode, a check and a re-encode. Each block is written,
+ * and has left our buffers for the connection, before the one after the next
+ * is read (one is read ahead, so the link never waits for the database), so a
+ * peer that stops reading holds at most two blocks of ours per request. What
+ * all requests hold together is bounded per peer and in total
+ * ({@link ServeBudget}); the bytes sent count against the
  * peer's byte rate, and a reply over it waits between blocks. A reply stops as
- * soon as its request times out or its stream closes.
+ * soon as one block takes longer than the timeout to go out, or its stream
+ * closes: the deadline is per block, not per reply, since a reply of many large
+ * blocks may honestly take longer than any fixed bound on a slow link, and
+ * ending it there would make the peer fetch again what was already sent.
+ * A peer's replies go out one at a time, in the order it asked (takeTurn).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LogWriter } from '../../../util/logger.js';
@@ -15,7 +20,7 @@ import { isFatalStorageError } from '../../../chain/index.js';
 import { P2PError } from '../../errors.js';
 import { decodeBlockRequest, encodeCount } from '../messages.js';
 import { timeoutSignal, type Framed } from '../protocols.js';
-import type { ServeBudget } from '../serve-budget.js';
+import type { Lease, ServeBudget } from '../serve-budget.js';
 import type { RequestHandler } from '../server.js';
 
 export interface BlockServerOptions {
@@ -41,6 +46,10 @@ export interface BlockServerModules {
 }
 
 export class BlockServer {
+  /** Per peer, the end of the last reply queued: the next one starts after it. */
+  private readonly turns = new Map<string, Promise<void>>();
+  private waiting = 0;
+
   constructor(
     private readonly opts: BlockServerOptions,
     private readonly modules: BlockServerModules,
@@ -48,27 +57,94 @@ export class BlockServer {
 
   /**
    * Writes the count of the blocks in `hashes` that are stored, then each of them in
-   * request order. `signal` is the request's deadline.
+   * request order, once the peer's earlier replies are out (within `stepTimeoutMs`). Each step
+   * (the count, then each block: waiting for room, reading, writing and flushing it) must end
+   * within `stepTimeoutMs`.
    * @throws P2PError request-timeout, peer-unavailable; ChainError db-corrupt and other storage errors
    */
-  async serve(framed: Framed, peer: string, hashes: readonly string[], signal: AbortSignal): Promise<void> {
-    const stored = hashes.filter((hash) => this.modules.chain.hasBlock(hash));
+  async serve(framed: Framed, peer: string, hashes: readonly string[], stepTimeoutMs: number): Promise<void> {
     const closed = new AbortController();
     const onClose = () => closed.abort(new P2PError('peer-unavailable', 'the request stream closed'));
     framed.stream.addEventListener('close', onClose);
-    const stop = AbortSignal.any([signal, closed.signal]);
+    // AbortSignal.any holds its sources weakly (Node 20): a step's timer that nothing else holds
+    // may be collected and never fire. The last few are held here while their steps run.
+    const held: AbortSignal[] = [];
+    const stepSignal = (): AbortSignal => {
+      const timer = AbortSignal.timeout(stepTimeoutMs);
+      if (held.push(timer) > 3) held.shift();
+      return AbortSignal.any([timer, closed.signal]);
+    };
+    // Waiting for its turn is bounded like any step: a peer that stops reading holds up its own requests only so long.
+    let stop = stepSignal();
+    const turn = this.takeTurn(peer, stop);
     try {
+      await turn.ready;
+      const stored = hashes.filter((hash) => this.modules.chain.hasBlock(hash));
+      stop = stepSignal();
       await framed.write(encodeCount(stored.length), stop);
-      for (const hash of stored) await this.serveOne(framed, peer, hash, stop);
+      let step = stepSignal();
+      let next = stored.length > 0 ? this.fetch(peer, stored[0]!, step) : undefined;
+      for (let i = 0; next; i++) {
+        stop = step;
+        const current = await next;
+        // The next block is read while this one goes out (a peer's replies go one at a time, so a read
+        // that waited for each send would idle the link): a reply holds at most two blocks of ours.
+        step = stepSignal();
+        next = i + 1 < stored.length ? this.fetch(peer, stored[i + 1]!, step) : undefined;
+        next?.catch(() => undefined); // awaited at the next turn of the loop, or released below
+        try {
+          await this.send(framed, current);
+        } catch (err) {
+          void next?.then((f) => f.lease.release(), () => undefined);
+          throw err;
+        } finally {
+          current.lease.release();
+        }
+      }
     } catch (err) {
       if (isFatalStorageError(err)) this.modules.logger.error({ peer, err: err.message, code: err.code }, 'cannot serve a stored block');
       throw stop.aborted ? reasonOf(stop) : err;
     } finally {
+      turn.done();
       framed.stream.removeEventListener('close', onClose);
     }
   }
 
-  private async serveOne(framed: Framed, peer: string, hash: string, signal: AbortSignal): Promise<void> {
+  /** Requests waiting for their turn (another reply to the same peer goes out first). */
+  get waitingTurns(): number {
+    return this.waiting;
+  }
+
+  /**
+   * One reply at a time per peer, in the order asked: its requests share one link, so serving them
+   * side by side would only make each slower, and a request still waiting here has cost nothing
+   * yet, so the peer may cancel it (close its stream) to ask another peer instead.
+   */
+  private takeTurn(peer: string, stop: AbortSignal): { ready: Promise<void>; done: () => void } {
+    const before = this.turns.get(peer) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const tail = before.then(() => mine);
+    this.turns.set(peer, tail);
+    void tail.then(() => {
+      if (this.turns.get(peer) === tail) this.turns.delete(peer);
+    });
+    this.waiting++;
+    const ready = new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(stop.reason as Error);
+      if (stop.aborted) return onAbort();
+      stop.addEventListener('abort', onAbort, { once: true });
+      void before.then(() => {
+        stop.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+    void ready.then(() => this.waiting--, () => this.waiting--);
+    return { ready, done };
+  }
+
+  /** Reads a block under a lease of the budget (the rate's wait first); the lease is the caller's to release. */
+  private async fetch(peer: string, hash: string, signal: AbortSignal): Promise<{ bytes: Uint8Array; lease: Lease; signal: AbortSignal }> {
     const { budget, chain, rate, nowMs } = this.modules;
     const delay = rate.serveDelayMs(peer, nowMs());
     if (delay > 0) await sleep(delay, undefined, { signal });
@@ -77,19 +153,25 @@ export class BlockServer {
     const preempted = new AbortController();
     const lease = await budget.acquire(peer, this.opts.maxMessageSize, signal, () =>
       preempted.abort(new P2PError('request-timeout', 'the reply was ended: the peer did not read it while others waited')));
-    signal = AbortSignal.any([signal, preempted.signal]);
     try {
       signal.throwIfAborted();
       const bytes = await chain.getBlockBytes(hash);
       if (!bytes) throw new P2PError('aborted', `block ${hash} is no longer stored`);
       lease.resize(bytes.length);
-      signal.throwIfAborted();
-      await framed.write(bytes, signal);
-      await framed.flushed(signal);
+      // Charged once read, not once sent: the next block's wait must count this one, which is read ahead.
       rate.chargeServed(peer, bytes.length, nowMs());
-    } finally {
+      return { bytes, lease, signal: AbortSignal.any([signal, preempted.signal]) };
+    } catch (err) {
       lease.release();
+      throw err;
     }
+  }
+
+  /** Writes a block read by {@link fetch} and waits until it has left for the connection. */
+  private async send(framed: Framed, block: { bytes: Uint8Array; signal: AbortSignal }): Promise<void> {
+    block.signal.throwIfAborted();
+    await framed.write(block.bytes, block.signal);
+    await framed.flushed(block.signal);
   }
 }
 
@@ -109,9 +191,8 @@ export interface BlocksHandlerModules {
 /** The blocks protocol (PROTOCOL.md §9.1): the request is read here, the reply is the block server's. */
 export function blocksHandler(modules: BlocksHandlerModules): RequestHandler {
   return async (framed, peer) => {
-    const signal = timeoutSignal(modules.requestTimeoutMs);
-    const hashes = decodeBlockRequest(await framed.read(signal));
+    const hashes = decodeBlockRequest(await framed.read(timeoutSignal(modules.requestTimeoutMs)));
     if (!modules.isHandshaked(peer)) throw new P2PError('no-handshake', 'blocks requested before the status handshake');
-    await modules.server.serve(framed, peer, hashes, signal);
+    await modules.server.serve(framed, peer, hashes, modules.requestTimeoutMs);
   };
 }

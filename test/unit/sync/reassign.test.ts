@@ -1,0 +1,109 @@
+/**
+ * Moving work between peers once everything wanted is in flight (reassign.ts):
+ * synthetic peers and requests, no network.
+ */
+import { describe, expect, it } from 'vitest';
+import { pickSteals, planReassignments, type ReassignView, type StealInputs } from '../../../src/sync/reassign.js';
+import { PeerState, type BlockRequest } from '../../../src/sync/peer-state.js';
+import type { ChainEntry } from '../../../src/chain/index.js';
+import type { SyncPeer } from '../../../src/network/interface.js';
+
+function peer(id: string, bytesPerSecond?: number): PeerState {
+  const sync: SyncPeer = { id, status: { network: 'regtest', genesis: '00', tipHash: 'tip', height: 100, chainWork: 100n } };
+  const state = new PeerState(sync);
+  if (bytesPerSecond !== undefined) Object.assign(state, { bytesPerSecond, latencyMs: 10 });
+  return state;
+}
+
+/** A request of `owner` for `hashes`, registered with it (in dispatch order). */
+function request(owner: PeerState, hashes: string[], received = 0): BlockRequest {
+  const req: BlockRequest = {
+    peer: owner, hashes, startedAt: 0, timeoutMs: 10_000, controller: new AbortController(), done: false,
+    next: received, received, bytes: received * 1_000, submitted: Promise.resolve(),
+  };
+  owner.requests.add(req);
+  return req;
+}
+
+function steals(over: Partial<StealInputs>): StealInputs {
+  return { idle: [], queued: [], holderMs: () => 1_000, takerMs: () => 100, canServe: () => true, ...over };
+}
+
+describe('pickSteals', () => {
+  it('moves a queued request to an idle peer that would deliver it sooner, one per idle peer', () => {
+    const busy = peer('busy', 1_000);
+    const [q1, q2] = [request(busy, ['a']), request(busy, ['b'])];
+    const [i1, i2, i3] = [peer('i1', 1_000), peer('i2', 1_000), peer('i3', 1_000)];
+    const picks = pickSteals(steals({ idle: [i1, i2, i3], queued: [q1, q2] }));
+    expect(picks.map((p) => [p.peer.id, p.original.hashes])).toEqual([['i1', ['a']], ['i2', ['b']]]);
+  });
+
+  it('leaves a request where it is when its holder delivers it as soon, or the idle peer lacks it', () => {
+    const busy = peer('busy', 1_000);
+    const q = request(busy, ['a']);
+    expect(pickSteals(steals({ idle: [peer('i', 1_000)], queued: [q], takerMs: () => 1_000 }))).toEqual([]);
+    expect(pickSteals(steals({ idle: [peer('i', 1_000)], queued: [q], canServe: () => false }))).toEqual([]);
+    expect(pickSteals(steals({ idle: [busy], queued: [q] }))).toEqual([]);
+  });
+});
+
+/** Entries named h1..hN at heights 1..N, on one chain. */
+function chain(n: number): Map<string, ChainEntry> {
+  const entries = new Map<string, ChainEntry>();
+  for (let h = 1; h <= n; h++) entries.set(`h${h}`, { height: h, hashHex: `h${h}` } as unknown as ChainEntry);
+  return entries;
+}
+
+function view(over: Partial<ReassignView> & Pick<ReassignView, 'requests' | 'idle'>, n = 20): ReassignView {
+  const entries = chain(n);
+  const best = entries.get(`h${n}`)!;
+  return {
+    peers: [],
+    now: 10_000,
+    best,
+    getEntry: (hash) => entries.get(hash),
+    blockBytes: 1_000,
+    rateOf: (p) => p.bytesPerSecond ?? 1_000,
+    remainingOf: (req) => req.hashes.slice(req.next),
+    mayExceed: () => true,
+    ...over,
+  };
+}
+
+describe('planReassignments', () => {
+  it('takes over a request its peer has not started serving (nothing received, two older ones still out), before copying anything', () => {
+    const loaded = peer('loaded', 1_000);
+    const serving = request(loaded, ['h1', 'h2'], 1);
+    // The next one may have started already: its peer writes ahead of its link.
+    const next = request(loaded, ['h3']);
+    const queued = request(loaded, ['h4', 'h5', 'h6', 'h7']);
+    const idle = peer('idle', 1_000);
+    idle.availableHeight = () => 20;
+    const plan = planReassignments(view({ requests: new Set([serving, next, queued]), idle: [idle] }));
+    expect(plan.steals.map((s) => [s.peer.id, s.original.hashes])).toEqual([['idle', ['h4', 'h5', 'h6', 'h7']]]);
+    expect(plan.copies).toEqual([]);
+    // Without the one ahead of it, it might have started: left alone.
+    loaded.requests.delete(next);
+    expect(planReassignments(view({ requests: new Set([serving, queued]), idle: [idle] })).steals).toEqual([]);
+  });
+
+  it('also takes over the request right after the one being served while that one still owes three blocks', () => {
+    const loaded = peer('loaded', 1_000);
+    const serving = request(loaded, ['h1', 'h2', 'h3', 'h4'], 1);
+    const queued = request(loaded, ['h5', 'h6']);
+    const idle = peer('idle', 1_000);
+    idle.availableHeight = () => 20;
+    const plan = planReassignments(view({ requests: new Set([serving, queued]), idle: [idle] }));
+    expect(plan.steals.map((s) => s.original)).toEqual([queued]);
+  });
+
+  it('never takes over the request its peer is serving: that one may only be copied, by a much faster peer', () => {
+    const slow = peer('slow', 1_000);
+    const serving = request(slow, ['h1', 'h2']);
+    const fast = peer('fast', 100_000);
+    fast.availableHeight = () => 20;
+    const plan = planReassignments(view({ requests: new Set([serving]), idle: [fast] }));
+    expect(plan.steals).toEqual([]);
+    expect(plan.copies.map((c) => [c.peer.id, c.original.peer.id])).toEqual([['fast', 'slow']]);
+  });
+});
