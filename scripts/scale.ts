@@ -24,10 +24,11 @@
  */
 // Before anything that loads libp2p (Promise.withResolvers on Node 20), as the CLI does.
 import '../src/polyfills.js';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildScaleSeed, coinsNeeded } from '../test/helpers/scale-chain.js';
+import { quantile } from '../test/helpers/scale-measure.js';
 import { ScaleNet } from '../test/helpers/scale-net.js';
 import { nodeLabSkipReason } from '../test/helpers/swarm-lab.js';
 import { churn, discover, relayBlocks, restartWith, warmUp, type ScaleRunOptions } from '../test/helpers/scale-run.js';
@@ -43,29 +44,85 @@ import { scaleReport, type ScaleMeasurements } from './scale/report.js';
  */
 const NODE_ARGS = ['--verify-threads', '1', '--dbcache', '4'];
 /**
- * V8 flags of every node (NODE_OPTIONS): young generation capped at 2 MB a semi-space. Startup
- * and block handling otherwise grow it to 16 MB (32 MB committed) that an idle node keeps.
+ * V8 flags of every node (NODE_OPTIONS), the small-node setup of docs/OPERATING.md: young
+ * generation capped at 2 MB a semi-space (startup and block handling otherwise grow it to 16 MB,
+ * 32 MB committed, that an idle node keeps), and the old generation at 160 MB. Without that cap
+ * V8 sizes its heap for this machine's 24 GB and collects so seldom that each 1 MB block leaves
+ * ~100 MB of garbage (and the native buffers it holds) in every node; a 1 MB block needs about
+ * 100 MB live at its peak, so 160 leaves room. The price is more collection: about 1.5x the
+ * CPU per block.
  */
-const NODE_V8_OPTIONS = '--max-semi-space-size=2';
+const NODE_V8_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=160';
+/**
+ * glibc malloc settings of every node: two arenas instead of eight per core (threads of the
+ * libuv pool, V8's GC helpers and LevelDB would each grow one).
+ */
+const NODE_MALLOC_ENV = { MALLOC_ARENA_MAX: '2' };
+
+/** Quiet time after the compact blocks before RSS is read again. */
+const SETTLE_MS = 20_000;
+
+const median = (values: number[]) => quantile(values, 0.5);
 
 function progress(line: string): void {
   process.stderr.write(`scale: ${line}\n`);
 }
 
+/**
+ * Longest wait for a block (or its transactions) to reach every node: every node validates it,
+ * so on two cores the time grows with the node count (about 1.5 s of CPU per node for 1 MB).
+ */
+function blockWaitMs(nodes: number): number {
+  return Math.max(120_000, nodes * 3_000);
+}
+
+/**
+ * Copies dist/ (with package.json, and node_modules linked) under `root` and returns its CLI: every
+ * node of a run, restarts included, then runs the code that was built when the run began, even if
+ * dist/ is rebuilt meanwhile (a node started while tsc rewrites dist/ fails to load).
+ */
+function snapshotDist(root: string): string {
+  const repo = resolve(import.meta.dirname, '..');
+  const app = join(root, 'app');
+  cpSync(join(repo, 'dist'), join(app, 'dist'), { recursive: true });
+  cpSync(join(repo, 'package.json'), join(app, 'package.json'));
+  symlinkSync(join(repo, 'node_modules'), join(app, 'node_modules'));
+  return join(app, 'dist', 'cli', 'index.js');
+}
+
+/** Share of a core each node used over {@link SETTLE_MS} with nothing to do (the mesh formed, no blocks, no transactions). */
+async function idleCpu(net: ScaleNet): Promise<number[]> {
+  const before = net.cpuMs();
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  return net.cpuMs().map((ms, i) => Math.round(((ms - before[i]!) / SETTLE_MS) * 1000) / 10);
+}
+
 /** The measuring part of a run, on a network already created. */
-async function measure(net: ScaleNet, args: ScaleArgs, run: ScaleRunOptions, coins: Parameters<typeof relayBlocks>[1]) {
+async function measure(net: ScaleNet, args: ScaleArgs, run: ScaleRunOptions, coins: Parameters<typeof relayBlocks>[1], sofar: Record<string, unknown>) {
   const discovery = await discover(net, 'compact', run);
   progress(`mesh: ${discovery.graphConnected ? 'connected' : 'NOT connected'}, fewest peers ${discovery.minPeers}, after ${discovery.connectedAfterMs ?? 'no'} ms`);
   const rssAfterDiscoveryMb = net.rssMb();
+  Object.assign(sofar, { discovery, rssAfterDiscoveryMb });
+  const idleCpuPercent = await idleCpu(net);
+  sofar.idleCpuPercent = idleCpuPercent;
+  progress(`idle: rss ${median(rssAfterDiscoveryMb)} MB, cpu ${median(idleCpuPercent)}% of a core per node (median)`);
   await warmUp(net, net.nodes, run);
   const compact = await relayBlocks(net, coins, args.blocks, run, progress);
   const rssAfterBlocksMb = net.rssMb();
+  const pssAfterBlocksMb = net.pssMb();
+  Object.assign(sofar, { compact, rssAfterBlocksMb, pssAfterBlocksMb });
+  // V8 gives back what a block left behind once the node has been idle a few seconds (its memory reducer).
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const rssSettledMb = net.rssMb();
+  progress(`rss after the blocks ${median(rssAfterBlocksMb)} MB (pss ${median(pssAfterBlocksMb)}), ${SETTLE_MS / 1000} s later ${median(rssSettledMb)} MB`);
+  sofar.rssSettledMb = rssSettledMb;
   const churned = await churn(net, coins, args.churnShare, args.churnBlocks, run, progress);
+  sofar.churn = churned;
   progress(`churn: survivors ${churned.survivorsConnected ? 'connected' : 'NOT connected'}; restarted nodes rejoined after ${churned.rejoinedAfterMs ?? 'no'} ms`);
   const fullRestart = await restartWith(net, 'full', run);
   progress(`restarted with --blockrelay full: mesh after ${fullRestart.connectedAfterMs ?? 'no'} ms`);
   const full = await relayBlocks(net, coins, args.blocks, run, progress);
-  return { discovery, compact, full, churn: churned, fullRestart, rssAfterDiscoveryMb, rssAfterBlocksMb };
+  return { discovery, compact, full, churn: churned, fullRestart, rssAfterDiscoveryMb, idleCpuPercent, rssAfterBlocksMb, pssAfterBlocksMb, rssSettledMb };
 }
 
 async function main(): Promise<void> {
@@ -77,13 +134,17 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, NODE_V8_OPTIONS].filter(Boolean).join(' ');
+  Object.assign(process.env, NODE_MALLOC_ENV);
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
   const root = mkdtempSync(join(tmpdir(), 'tally-scale-'));
-  const run: ScaleRunOptions = { minPeers: args.minPeers, meshMs: args.meshS * 1000, blockBytes: args.blockKb * 1000, blockMs: 120_000, miners: args.miners };
+  process.env.TALLY_CLI = snapshotDist(root);
+  const run: ScaleRunOptions = { minPeers: args.minPeers, meshMs: args.meshS * 1000, blockBytes: args.blockKb * 1000, blockMs: blockWaitMs(args.nodes), miners: args.miners };
   let net: ScaleNet | undefined;
+  const sofar: Record<string, unknown> = {};
   const onSignal = (signal: NodeJS.Signals) => {
     progress(`${signal}: cleaning up`);
+    writeFileSync(join(out, 'partial.json'), JSON.stringify({ nodes: args.nodes, failed: signal, ...sofar }, null, 2) + '\n');
     void (net?.close() ?? Promise.resolve()).finally(() => {
       rmSync(root, { recursive: true, force: true });
       process.exit(130);
@@ -93,8 +154,8 @@ async function main(): Promise<void> {
   try {
     const seed = await buildScaleSeed(join(root, 'seed'), coinsNeeded(2 * args.blocks + args.churnBlocks, run.blockBytes));
     net = await ScaleNet.create({ nodes: args.nodes, rateBits: args.rateMbit * 1e6, root: join(root, 'nodes'), seedDir: seed.dir, wave: args.wave, args: NODE_ARGS, log: progress });
-    const measured = await measure(net, args, run, seed.coins);
-    const settings = { ...args, nodeArgs: NODE_ARGS, nodeOptions: process.env.NODE_OPTIONS, cpus: availableParallelism(), memoryGb: Math.round(totalmem() / 1e9), loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) };
+    const measured = await measure(net, args, run, seed.coins, sofar);
+    const settings = { ...args, nodeArgs: NODE_ARGS, nodeOptions: process.env.NODE_OPTIONS, nodeEnv: NODE_MALLOC_ENV, cpus: availableParallelism(), memoryGb: Math.round(totalmem() / 1e9), loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) };
     const m: ScaleMeasurements = { nodes: args.nodes, settings, ...measured, seconds: Math.round((performance.now() - started) / 1000) };
     const plots = await writePlots(out, scaleSpecs({ compact: m.compact, full: m.full }, m.discovery.degrees, m.rssAfterBlocksMb));
     const report = scaleReport(m, plots);
@@ -102,6 +163,8 @@ async function main(): Promise<void> {
     console.log(`scale.json: ${join(out, 'scale.json')}`);
     for (const [name, path] of Object.entries(plots)) console.log(`plot ${name}: ${path}`);
   } catch (err) {
+    // What was measured before the failure, for the record (not the scale.json other scripts read).
+    writeFileSync(join(out, 'partial.json'), JSON.stringify({ nodes: args.nodes, failed: String(err), ...sofar }, null, 2) + '\n');
     if (net) writeFileSync(join(out, 'failure-logs.txt'), net.tails(30) + '\n');
     if (net) progress(`the nodes' last log lines: ${join(out, 'failure-logs.txt')}`);
     throw err;

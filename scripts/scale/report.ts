@@ -20,7 +20,13 @@ export interface ScaleMeasurements {
   /** Discovery again after every node restarted with `--blockrelay full`. */
   fullRestart: Discovery;
   rssAfterDiscoveryMb: number[];
+  /** Share of a core (%) each node used while idle, once the mesh formed. */
+  idleCpuPercent: number[];
   rssAfterBlocksMb: number[];
+  /** Proportional set size at the same moment (shared pages divided among the nodes). */
+  pssAfterBlocksMb: number[];
+  /** RSS again after a quiet spell following the blocks. */
+  rssSettledMb: number[];
   seconds: number;
 }
 
@@ -58,7 +64,14 @@ export function scaleReport(m: ScaleMeasurements, plots: Record<string, string>)
       compactOverFull: bytesCompact !== null && bytesFull ? Math.round((bytesCompact / bytesFull) * 1000) / 1000 : null,
       unit: 'bytes sent plus received per receiving node per block, from getnettotals just before the block was mined to its last arrival',
     },
-    rssMb: { ...rss(m.rssAfterBlocksMb), afterDiscovery: rss(m.rssAfterDiscoveryMb), when: 'after the compact-relay blocks (afterDiscovery: idle, once the mesh formed)' },
+    rssMb: {
+      ...rss(m.rssAfterBlocksMb),
+      afterDiscovery: rss(m.rssAfterDiscoveryMb),
+      settled: rss(m.rssSettledMb),
+      pssAfterBlocks: rss(m.pssAfterBlocksMb),
+      when: 'right after the compact-relay blocks (afterDiscovery: idle, once the mesh formed; settled: 20 s after the blocks; pssAfterBlocks: proportional set size right after the blocks)',
+    },
+    idleCpuPercent: { median: quantile(m.idleCpuPercent, 0.5), max: Math.max(...m.idleCpuPercent), total: Math.round(m.idleCpuPercent.reduce((a, b) => a + b, 0)), perNode: m.idleCpuPercent },
     churn: {
       killed: m.churn.killed,
       survivorsConnected: m.churn.survivorsConnected,

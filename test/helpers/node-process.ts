@@ -29,7 +29,8 @@ export class NodeProcess {
    *   signals reach the node itself); the node runs directly when absent.
    */
   constructor(args: string[], opts: { prefix?: readonly string[] } = {}) {
-    const argv = [process.execPath, CLI, 'node', '--log-format', 'json', ...args];
+    // TALLY_CLI: a snapshot of dist/ (npm run scale), safe from a rebuild of dist/ during a long run.
+    const argv = [process.execPath, process.env.TALLY_CLI ?? CLI, 'node', '--log-format', 'json', ...args];
     const [cmd, ...rest] = [...(opts.prefix ?? []), ...argv];
     this.child = spawn(cmd!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
     createInterface({ input: this.child.stdout! }).on('line', (text) => {

@@ -11,6 +11,30 @@ import { addressOf, type NsNode } from '../e2e/netns/cluster.js';
 import type { ScaleNode } from './scale-net.js';
 import { waitUntil } from './wait.js';
 
+/** Connection-level RPC failures retried by {@link retried}, each after {@link RETRY_PAUSE_MS}. */
+const RPC_RETRIES = 3;
+const RETRY_PAUSE_MS = 1_000;
+
+/**
+ * Runs an idempotent RPC call, again when it fails before any answer (undici's `fetch failed`: a
+ * reset or refused connection, which a node busy with its share of a 2-core machine now and then
+ * gives). Other errors, and the last failure, are thrown with the node's name.
+ */
+export async function retried<T>(name: string, call: () => Promise<T>, retries = RPC_RETRIES): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const atConnection = err instanceof TypeError && err.message === 'fetch failed';
+      if (!atConnection || attempt >= retries) {
+        const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
+        throw new Error(`${name}: ${err instanceof Error ? err.message : String(err)}${cause}`, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
+    }
+  }
+}
+
 /** The `q` quantile (0..1) of `values` by nearest rank; NaN when empty. */
 export function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return NaN;
@@ -45,7 +69,10 @@ export interface PeerGraph {
 
 /** Asks each node for its peers; an edge counts from either end (a connection is one edge). */
 export async function peerGraph(nodes: readonly ScaleNode[]): Promise<PeerGraph> {
-  const lists = await Promise.all(nodes.map((n) => n.node.peers().catch(() => [] as string[])));
+  const lists = await Promise.all(nodes.map((n) => retried(n.node.name, () => n.node.peers()).catch((err: Error) => {
+    process.stderr.write(`scale: getpeerinfo failed: ${err.message}\n`);
+    return [] as string[];
+  })));
   const edges = new Map<string, string[]>(nodes.map((n) => [n.node.peerId, []]));
   nodes.forEach((n, i) => {
     for (const peer of lists[i]!) {
@@ -64,24 +91,32 @@ export async function waitForMesh(nodes: readonly ScaleNode[], minPeers: number,
     const graph = await peerGraph(nodes);
     const ok = graph.connected && Math.min(...graph.degrees) >= minPeers;
     if (ok || Date.now() > deadline) return { ...graph, ok };
-    await new Promise((r) => setTimeout(r, 1_000));
+    await new Promise((r) => setTimeout(r, pollMs(nodes.length)));
   }
 }
 
 /** Submits each transaction to a different node of `nodes` and waits, bounded, until every mempool holds them all. */
 export async function spreadTransactions(nodes: readonly ScaleNode[], txs: readonly Transaction[], offset: number, ms: number): Promise<string[]> {
   const txids = await Promise.all(txs.map((tx, i) => nodes[(offset + i * 7) % nodes.length]!.node.rpc<string>('sendrawtransaction', tx.toHex())));
+  // Only nodes still short of a transaction are asked again: 100 nodes polled at once load the machine being measured.
+  let waiting = [...nodes];
   await waitUntil(async () => {
-    const pools = await Promise.all(nodes.map((n) => n.node.mempool()));
-    return pools.every((pool) => txids.every((t) => pool.includes(t)));
-  }, `${txids.length} transactions in ${nodes.length} mempools`, ms, 500);
+    const pools = await Promise.all(waiting.map((n) => retried(n.node.name, () => n.node.mempool())));
+    waiting = waiting.filter((_, i) => !txids.every((t) => pools[i]!.includes(t)));
+    return waiting.length === 0;
+  }, `${txids.length} transactions in ${nodes.length} mempools`, ms, pollMs(nodes.length));
   return txids;
+}
+
+/** How often to poll `nodes` nodes over RPC: twice a second for a few, every 2 s for a hundred. */
+export function pollMs(nodes: number): number {
+  return Math.min(2_000, Math.max(500, nodes * 20));
 }
 
 /** Bytes on the wire so far, per node, in `nodes` order. */
 export async function netTotals(nodes: readonly ScaleNode[]): Promise<{ sent: number; recv: number }[]> {
   return Promise.all(nodes.map(async (n) => {
-    const t = await n.node.rpc<{ totalbytessent: number; totalbytesrecv: number }>('getnettotals');
+    const t = await retried(n.node.name, () => n.node.rpc<{ totalbytessent: number; totalbytesrecv: number }>('getnettotals'));
     return { sent: t.totalbytessent, recv: t.totalbytesrecv };
   }));
 }

@@ -7,7 +7,7 @@
  * the caller makes sure it runs (finally, and on signals).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetnsLab, type LabHost } from './netns.js';
 import type { NodeProcess } from './node-process.js';
@@ -22,6 +22,24 @@ const START_TIMEOUT_MS = 120_000;
 
 /** Available memory under which the nodes are killed, to protect the rest of the machine. */
 const MIN_AVAILABLE_BYTES = 1_500_000_000;
+
+/**
+ * Neighbour (ARP) table limits while a run lasts. The kernel's table is one for all namespaces,
+ * and its default hard limit (gc_thresh3, 1024 entries) is what 30 nodes that each talk to 30
+ * others need: past it no new neighbour is resolved, and connections to the nodes' RPC and
+ * between nodes time out. Raised, never lowered.
+ */
+const NEIGHBOUR_LIMITS = { gc_thresh1: 4096, gc_thresh2: 8192, gc_thresh3: 16384 };
+
+/** Raises the neighbour table limits (left raised after the run: a concurrent lab may need them too). */
+function raiseNeighbourLimits(): void {
+  const path = (name: string) => `/proc/sys/net/ipv4/neigh/default/${name}`;
+  const old = Object.fromEntries(Object.keys(NEIGHBOUR_LIMITS).map((k) => [k, Number(readFileSync(path(k), 'utf8'))]));
+  // gc_thresh3 first: the kernel refuses thresholds that would fall out of order.
+  for (const name of ['gc_thresh3', 'gc_thresh2', 'gc_thresh1'] as const) {
+    writeFileSync(path(name), String(Math.max(old[name]!, NEIGHBOUR_LIMITS[name])));
+  }
+}
 
 /** How the nodes of a scale run start. */
 export interface ScaleNetOptions {
@@ -59,6 +77,7 @@ export class ScaleNet {
   private readonly watchdog: ReturnType<typeof setInterval>;
 
   private constructor(readonly opts: ScaleNetOptions) {
+    raiseNeighbourLimits();
     this.lab = new NetnsLab([opts.nodes]);
     this.watchdog = setInterval(() => this.checkMemory(), 2_000).unref();
   }
@@ -153,6 +172,27 @@ export class ScaleNet {
     return this.alive().map((n) => {
       const status = readFileSync(`/proc/${n.node.proc.child.pid}/status`, 'utf8');
       return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+    });
+  }
+
+  /** CPU time (user plus system, ms) each alive node's process has used so far, from /proc. */
+  cpuMs(): number[] {
+    return this.alive().map((n) => {
+      // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100 a second).
+      const fields = readFileSync(`/proc/${n.node.proc.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    });
+  }
+
+  /**
+   * Proportional set size of each alive node (MB): its resident memory with pages shared between
+   * processes (the node binary's ~40 MB of code) divided among them, so that the sum over nodes
+   * is what they take from the machine.
+   */
+  pssMb(): number[] {
+    return this.alive().map((n) => {
+      const rollup = readFileSync(`/proc/${n.node.proc.child.pid}/smaps_rollup`, 'utf8');
+      return Math.round(Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) / 1024);
     });
   }
 

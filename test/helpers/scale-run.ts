@@ -7,7 +7,7 @@
 import { addressOf } from '../e2e/netns/cluster.js';
 import type { OwnedCoin } from './chain.js';
 import { largeTransactions } from './scale-chain.js';
-import { mineAndFollow, peerGraph, quantile, spreadTransactions, waitForMesh, type BlockTrip, type PeerGraph } from './scale-measure.js';
+import { mineAndFollow, peerGraph, pollMs, quantile, retried, spreadTransactions, waitForMesh, type BlockTrip, type PeerGraph } from './scale-measure.js';
 import type { ScaleNet, ScaleNode } from './scale-net.js';
 import { waitUntil } from './wait.js';
 
@@ -55,8 +55,14 @@ export function minerFor(net: ScaleNet, round: number, opts: ScaleRunOptions): S
  */
 export async function warmUp(net: ScaleNet, nodes: readonly ScaleNode[], opts: ScaleRunOptions): Promise<void> {
   const miner = minerFor(net, 0, opts);
-  const [hash] = await miner.node.rpc<string[]>('generatetoaddress', 1, addressOf(3));
-  await waitUntil(async () => (await Promise.all(nodes.map((n) => n.node.tip()))).every((t) => t === hash), 'the warm-up block on every node', opts.blockMs, 500);
+  // Retried: a second block, if the first call did mine one, only moves the tip one further.
+  const [hash] = await retried(miner.node.name, () => miner.node.rpc<string[]>('generatetoaddress', 1, addressOf(3)));
+  let behind = [...nodes];
+  await waitUntil(async () => {
+    const tips = await Promise.all(behind.map((n) => retried(n.node.name, () => n.node.tip())));
+    behind = behind.filter((_, i) => tips[i] !== hash);
+    return behind.length === 0;
+  }, 'the warm-up block on every node', opts.blockMs, pollMs(nodes.length));
 }
 
 /** `blocks` blocks of gossiped transactions, each mined by the next miner and followed to every other alive node. */
@@ -115,9 +121,9 @@ export async function churn(net: ScaleNet, coins: OwnedCoin[], share: number, bl
   let last: PeerGraph | undefined;
   const rejoined = await waitUntil(async () => {
     last = await peerGraph(net.nodes);
-    const tips = await Promise.all(victims.map((v) => v.node.tip()));
+    const tips = await Promise.all(victims.map((v) => retried(v.node.name, () => v.node.tip())));
     return last.connected && tips.every((t) => t === tip) && victims.every((v) => last!.edges.get(v.node.peerId)!.length > 0);
-  }, 'the restarted nodes to rejoin and catch up', opts.meshMs, 1_000).then(() => true, () => false);
+  }, 'the restarted nodes to rejoin and catch up', opts.meshMs, pollMs(net.nodes.length)).then(() => true, () => false);
   const degrees = last ? victims.map((v) => last!.degrees[v.index]!) : [];
   return { killed: victims.length, survivorsConnected: mesh.connected, trips, rejoinedAfterMs: rejoined ? Date.now() - restartedAt : null, rejoinedDegrees: degrees };
 }

@@ -39,6 +39,9 @@ export interface KeeperModules {
   clock(): number;
 }
 
+/** Age (ms, libp2p's connection clock) before an outbound connection counts against `maxOutbound`: longer than a DHT query. */
+export const OUTBOUND_GRACE_MS = 20_000;
+
 export class ConnectionKeeper {
   private timer?: NodeJS.Timeout;
   private nextTickAt = Infinity;
@@ -116,8 +119,14 @@ export class ConnectionKeeper {
     this.schedule(this.gapMs);
   }
 
-  /** Disconnects the peers chooseEvictions names; returns their ids. */
-  private async evict(peers: ConnectedPeer[]): Promise<string[]> {
+  /**
+   * Disconnects the peers chooseEvictions names; returns their ids. Outbound connections younger
+   * than {@link OUTBOUND_GRACE_MS} are left out of the choice: a DHT query (a search, or advertising
+   * this node) dials a dozen peers at once, and evicting them mid-query made it dial a dozen more.
+   */
+  private async evict(all: ConnectedPeer[]): Promise<string[]> {
+    const now = Date.now();
+    const peers = all.filter((p) => p.direction === 'inbound' || now - p.openedAt >= OUTBOUND_GRACE_MS);
     const victims = chooseEvictions(peers, this.opts);
     const host = this.modules.host();
     for (const id of victims) {
