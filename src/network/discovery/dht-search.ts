@@ -11,6 +11,7 @@ import type { KadDHT, QueryEvent } from '@libp2p/kad-dht';
 import type { PeerInfo } from '@libp2p/interface';
 import type { CID } from 'multiformats/cid';
 import type { LogWriter } from '../../util/logger.js';
+import { timeoutSignal } from '../reqresp/protocols.js';
 import { networkKey, routingTableOf } from './dht.js';
 
 export interface DhtSearchOptions {
@@ -108,7 +109,7 @@ export class DhtSearch {
   }
 
   private signal(): AbortSignal {
-    return AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.queryTimeoutMs)]);
+    return timeoutSignal(this.opts.queryTimeoutMs, this.abort.signal);
   }
 
   /** Learns every peer the query's replies name; a query that times out or fails ends the walk quietly. */

@@ -134,8 +134,18 @@ function translate(err: unknown): Error {
   return new P2PError('peer-unavailable', String(err));
 }
 
+/**
+ * Timers kept alive by the combined signal that waits on them. Node 20's AbortSignal.any
+ * holds its sources weakly, so a timeout signal nothing else references can be collected
+ * and never fire; keyed weakly by the combined signal, each lives exactly as long as its waiter.
+ */
+const heldTimers = new WeakMap<AbortSignal, AbortSignal>();
+
 /** An AbortSignal that fires after `ms` or when `parent` fires. */
 export function timeoutSignal(ms: number, parent?: AbortSignal): AbortSignal {
   const timer = AbortSignal.timeout(ms);
-  return parent ? AbortSignal.any([timer, parent]) : timer;
+  if (!parent) return timer;
+  const combined = AbortSignal.any([timer, parent]);
+  heldTimers.set(combined, timer);
+  return combined;
 }
