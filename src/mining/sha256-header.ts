@@ -15,7 +15,7 @@
  * so its most significant 32 bits are the last digest word byte-swapped.
  */
 import { EncodingError } from '../primitives/errors.js';
-import { SHA256_IV, SHA256_K } from '../primitives/sha256-constants.js';
+import { expandSchedule, runRounds, SHA256_IV as IV, sigma0, sigma1 } from '../primitives/sha256-compress.js';
 import { miningError } from './errors.js';
 import { compressOuterHash } from './sha256-outer.js';
 import { compressHeaderTail } from './sha256-tail.js';
@@ -24,42 +24,9 @@ import { compressHeaderTail } from './sha256-tail.js';
 const HEADER_BYTES = 80;
 const MAX_UINT256 = (1n << 256n) - 1n;
 
-const K = SHA256_K;
-const IV = SHA256_IV;
-
 /** Byte swap of a 32-bit word: the header stores the nonce little-endian, SHA-256 reads big-endian words. */
 function bswap32(x: number): number {
   return (x >>> 24) | ((x >>> 8) & 0xff00) | ((x & 0xff00) << 8) | (x << 24);
-}
-
-const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
-const sigma0 = (x: number): number => rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
-const sigma1 = (x: number): number => rotr(x, 17) ^ rotr(x, 19) ^ (x >>> 10);
-
-/** Expands words 0-15 of `w` into the 64-word message schedule. */
-function expandSchedule(w: Int32Array): void {
-  for (let i = 16; i < 64; i++) w[i] = (sigma1(w[i - 2]!) + w[i - 7]! + sigma0(w[i - 15]!) + w[i - 16]!) | 0;
-}
-
-/**
- * Rounds `from` to `to - 1` over `state` in place, without the final addition.
- * Plain loop: it runs once per header, not per nonce.
- */
-function runRounds(state: Int32Array, w: Int32Array, from: number, to: number): void {
-  let a = state[0]!, b = state[1]!, c = state[2]!, d = state[3]!, e = state[4]!, f = state[5]!, g = state[6]!, h = state[7]!;
-  for (let i = from; i < to; i++) {
-    const t1 = (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + (g ^ (e & (f ^ g))) + K[i]! + w[i]!) | 0;
-    const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) | (c & (a | b)))) | 0;
-    h = g;
-    g = f;
-    f = e;
-    e = (d + t1) | 0;
-    d = c;
-    c = b;
-    b = a;
-    a = (t1 + t2) | 0;
-  }
-  state.set([a, b, c, d, e, f, g, h]);
 }
 
 function readWordsBE(bytes: Uint8Array, offset: number, count: number, into: Int32Array): void {
