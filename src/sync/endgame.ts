@@ -41,21 +41,35 @@ export const ENDGAME_SPEEDUP = 2;
  */
 export const ENDGAME_MIN_MS = 2_000;
 
-/** At most one copy per idle peer and per request; a copy is never copied again. */
-export function pickEndgame(inputs: EndgameInputs): EndgamePick[] {
-  const picks: EndgamePick[] = [];
+/**
+ * Greedy matching of idle peers to requests: each peer, in order, takes the first request that
+ * `pick` accepts for it and no earlier peer took. Endgame copies and steals share it.
+ */
+export function matchIdlePeers<T>(
+  idle: readonly PeerState[], requests: Iterable<BlockRequest>, pick: (peer: PeerState, req: BlockRequest) => T | undefined,
+): T[] {
+  const picks: T[] = [];
   const taken = new Set<BlockRequest>();
-  for (const peer of inputs.idle) {
-    for (const original of inputs.open) {
-      if (taken.has(original) || !worthCopying(original, peer, inputs)) continue;
-      const hashes = inputs.remainingOf(original);
-      if (hashes.length === 0 || !inputs.canServe(peer, hashes)) continue;
-      picks.push({ peer, original, hashes });
-      taken.add(original);
+  for (const peer of idle) {
+    for (const req of requests) {
+      if (taken.has(req)) continue;
+      const picked = pick(peer, req);
+      if (picked === undefined) continue;
+      picks.push(picked);
+      taken.add(req);
       break;
     }
   }
   return picks;
+}
+
+/** At most one copy per idle peer and per request; a copy is never copied again. */
+export function pickEndgame(inputs: EndgameInputs): EndgamePick[] {
+  return matchIdlePeers(inputs.idle, inputs.open, (peer, original) => {
+    if (!worthCopying(original, peer, inputs)) return undefined;
+    const hashes = inputs.remainingOf(original);
+    return hashes.length > 0 && inputs.canServe(peer, hashes) ? { peer, original, hashes } : undefined;
+  });
 }
 
 /** `fast` would finish what `original` still owes well before its slow holder is expected to. */

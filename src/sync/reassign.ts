@@ -8,7 +8,7 @@
  * only: the downloader applies them.
  */
 import type { ChainEntry } from '../chain/index.js';
-import { pickEndgame, type EndgamePick } from './endgame.js';
+import { matchIdlePeers, pickEndgame, type EndgamePick } from './endgame.js';
 import type { BlockRequest, PeerState } from './peer-state.js';
 
 /**
@@ -39,19 +39,12 @@ export const STEAL_GAIN_MS = 500;
 
 /** At most one request per idle peer, each to a peer that would deliver it clearly sooner than its holder. */
 export function pickSteals(inputs: StealInputs): StealPick[] {
-  const picks: StealPick[] = [];
-  const taken = new Set<BlockRequest>();
-  for (const peer of inputs.idle) {
-    for (const req of inputs.queued) {
-      if (taken.has(req) || req.peer === peer || req.twin || req.done) continue;
-      // A clear gain only: estimates move as blocks arrive, and two peers must not trade requests back and forth.
-      if (inputs.takerMs(peer, req) + STEAL_GAIN_MS > inputs.holderMs(req) || !inputs.canServe(peer, req.hashes)) continue;
-      picks.push({ peer, original: req });
-      taken.add(req);
-      break;
-    }
-  }
-  return picks;
+  return matchIdlePeers(inputs.idle, inputs.queued, (peer, req) => {
+    if (req.peer === peer || req.twin || req.done) return undefined;
+    // A clear gain only: estimates move as blocks arrive, and two peers must not trade requests back and forth.
+    if (inputs.takerMs(peer, req) + STEAL_GAIN_MS > inputs.holderMs(req) || !inputs.canServe(peer, req.hashes)) return undefined;
+    return { peer, original: req };
+  });
 }
 
 /** What the downloader knows that reassignment needs. */

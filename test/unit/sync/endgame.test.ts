@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickEndgame, type EndgameInputs } from '../../../src/sync/endgame.js';
+import { matchIdlePeers, pickEndgame, type EndgameInputs } from '../../../src/sync/endgame.js';
 import { PeerState, type BlockRequest } from '../../../src/sync/peer-state.js';
 import type { SyncPeer } from '../../../src/network/interface.js';
 
@@ -85,5 +85,22 @@ describe('pickEndgame', () => {
     const slow = peer('slow', SLOW);
     const picks = pickEndgame(inputs({ idle: [peer('f1', FAST), peer('f2', FAST)], open: [request(slow, ['a'], 0), request(slow, ['b'], 0)] }));
     expect(picks.map((p) => [p.peer.id, p.hashes])).toEqual([['f1', ['a']], ['f2', ['b']]]);
+  });
+});
+
+describe('matchIdlePeers', () => {
+  it('gives each idle peer the first request it accepts, and each request to one peer at most', () => {
+    const a = peer('a'), b = peer('b'), c = peer('c'), holder = peer('h');
+    const r1 = request(holder, ['1'], 0), r2 = request(holder, ['2'], 0);
+    // c refuses everything; a and b would both take r1 first.
+    const picks = matchIdlePeers([a, b, c], [r1, r2], (p, r) => (p === c ? undefined : `${p.id}:${r.hashes[0]}`));
+    expect(picks).toEqual(['a:1', 'b:2']);
+  });
+
+  it('returns nothing when there are more peers than requests left to give', () => {
+    const holder = peer('h');
+    const only = request(holder, ['1'], 0);
+    expect(matchIdlePeers([peer('a'), peer('b')], [only], () => 'x')).toEqual(['x']);
+    expect(matchIdlePeers([], [only], () => 'x')).toEqual([]);
   });
 });
