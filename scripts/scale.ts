@@ -28,7 +28,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildScaleSeed, coinsNeeded } from '../test/helpers/scale-chain.js';
-import { quantile } from '../test/helpers/scale-measure.js';
+import { peerGraph, quantile } from '../test/helpers/scale-measure.js';
 import { ScaleNet } from '../test/helpers/scale-net.js';
 import { nodeLabSkipReason } from '../test/helpers/swarm-lab.js';
 import { churn, discover, relayBlocks, restartWith, warmUp, type ScaleRunOptions } from '../test/helpers/scale-run.js';
@@ -55,9 +55,13 @@ const NODE_ARGS = ['--verify-threads', '1', '--dbcache', '4'];
 const NODE_V8_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=160';
 /**
  * glibc malloc settings of every node: two arenas instead of eight per core (threads of the
- * libuv pool, V8's GC helpers and LevelDB would each grow one).
+ * libuv pool, V8's GC helpers and LevelDB would each grow one); allocations of 64 kB and more
+ * (block buffers, LevelDB batches) in their own mappings, returned when freed, and free memory
+ * above 1 MB at the heap's top returned at once (glibc's defaults grow both thresholds up to
+ * 32 MB, which a node then keeps). Measured on three nodes after 990 kB blocks: about 20 MB less
+ * RSS 10 s after the blocks.
  */
-const NODE_MALLOC_ENV = { MALLOC_ARENA_MAX: '2' };
+const NODE_MALLOC_ENV = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '1048576' };
 
 /** Quiet time after the compact blocks before RSS is read again. */
 const SETTLE_MS = 20_000;
@@ -81,20 +85,85 @@ function blockWaitMs(nodes: number): number {
  * node of a run, restarts included, then runs the code that was built when the run began, even if
  * dist/ is rebuilt meanwhile (a node started while tsc rewrites dist/ fails to load).
  */
-function snapshotDist(root: string): string {
+function snapshotDist(root: string, dist?: string): string {
   const repo = resolve(import.meta.dirname, '..');
   const app = join(root, 'app');
-  cpSync(join(repo, 'dist'), join(app, 'dist'), { recursive: true });
+  cpSync(dist ? resolve(dist) : join(repo, 'dist'), join(app, 'dist'), { recursive: true });
   cpSync(join(repo, 'package.json'), join(app, 'package.json'));
   symlinkSync(join(repo, 'node_modules'), join(app, 'node_modules'));
   return join(app, 'dist', 'cli', 'index.js');
 }
 
-/** Share of a core each node used over {@link SETTLE_MS} with nothing to do (the mesh formed, no blocks, no transactions). */
-async function idleCpu(net: ScaleNet): Promise<number[]> {
+/** Idle time measured by `--idle-only`: two of the nodes' 30 s status and ping rounds. */
+const IDLE_ONLY_MS = 60_000;
+
+/** Share of a core each node used over `ms` with nothing to do (the mesh formed, no blocks, no transactions). */
+async function idleCpu(net: ScaleNet, ms = SETTLE_MS): Promise<number[]> {
   const before = net.cpuMs();
-  await new Promise((r) => setTimeout(r, SETTLE_MS));
-  return net.cpuMs().map((ms, i) => Math.round(((ms - before[i]!) / SETTLE_MS) * 1000) / 10);
+  await new Promise((r) => setTimeout(r, ms));
+  return net.cpuMs().map((used, i) => Math.round(((used - before[i]!) / ms) * 1000) / 10);
+}
+
+/**
+ * `--cpu-prof <dir>`: every node preloads scale/cpu-prof.mjs, which profiles between two SIGUSR2
+ * (Node refuses --cpu-prof in NODE_OPTIONS, and a whole-life profile would be mostly the start).
+ */
+function enableCpuProf(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  process.env.TALLY_CPU_PROF_DIR = resolve(dir);
+  const preload = resolve(import.meta.dirname, 'scale', 'cpu-prof.mjs');
+  process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--import=${preload}`].filter(Boolean).join(' ');
+}
+
+/** Starts or ends (and writes) the CPU profile of every alive node. */
+function toggleCpuProf(net: ScaleNet): void {
+  for (const n of net.alive()) n.node.proc.child.kill('SIGUSR2');
+}
+
+/** Pause between the two idle windows of `--idle-only`: the first catches the end of discovery, the second a settled network. */
+const IDLE_SETTLE_MS = 60_000;
+
+/** What the nodes logged since `from` (line counts per node), by message, over all nodes: dials, evictions and DHT rounds show up here. */
+function loggedSince(net: ScaleNet, from: number[]): Record<string, number> {
+  const logged: Record<string, number> = {};
+  net.alive().forEach((n, i) => {
+    for (const line of n.node.proc.lines.slice(from[i])) logged[String(line.msg)] = (logged[String(line.msg)] ?? 0) + 1;
+  });
+  return logged;
+}
+
+/** One idle window: CPU per node, load, and what was logged meanwhile. */
+async function idleWindow(net: ScaleNet, profile: boolean) {
+  const lines = net.alive().map((n) => n.node.proc.lines.length);
+  const loadBefore = loadavg().map((x) => Math.round(x * 100) / 100);
+  if (profile) toggleCpuProf(net);
+  const cpu = await idleCpu(net, IDLE_ONLY_MS);
+  if (profile) toggleCpuProf(net);
+  const sorted = [...cpu].sort((a, b) => a - b);
+  const load = loadavg().map((x) => Math.round(x * 100) / 100);
+  return { cpuPercent: cpu, median: median(cpu), max: sorted.at(-1), loadBefore, loadAfter: load, logged: loggedSince(net, lines) };
+}
+
+/**
+ * `--idle-only`: the mesh, then two windows of {@link IDLE_ONLY_MS} with nothing to do, into
+ * `<out>/idle.json`: one at once (the end of discovery) and one after {@link IDLE_SETTLE_MS} more.
+ * With `--cpu-prof` each node profiles the second and writes `<dir>/<pid>.cpuprofile`.
+ */
+async function measureIdle(net: ScaleNet, args: ScaleArgs, run: ScaleRunOptions, out: string): Promise<void> {
+  const discovery = await discover(net, 'compact', run);
+  progress(`mesh: ${discovery.graphConnected ? 'connected' : 'NOT connected'}, fewest peers ${discovery.minPeers}, after ${discovery.connectedAfterMs ?? 'no'} ms`);
+  const early = await idleWindow(net, false);
+  progress(`idle at once: cpu median ${early.median}%, max ${early.max}% of a core per node, load ${early.loadAfter.join(' ')}`);
+  await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+  const settled = await idleWindow(net, args.cpuProfDir !== undefined);
+  const rssMb = net.rssMb();
+  progress(`idle settled: cpu median ${settled.median}%, max ${settled.max}% of a core per node, load ${settled.loadAfter.join(' ')}, rss median ${median(rssMb)} MB`);
+  // Time for the nodes to write their profiles.
+  if (args.cpuProfDir) await new Promise((r) => setTimeout(r, 5_000));
+  const degrees = (await peerGraph(net.alive())).degrees;
+  const report = { nodes: args.nodes, discovery, idleMs: IDLE_ONLY_MS, settleMs: IDLE_SETTLE_MS, early, settled, degreesAtEnd: degrees, rssMb, pids: net.alive().map((n) => n.node.proc.child.pid), cpuProfDir: args.cpuProfDir };
+  writeFileSync(join(out, 'idle.json'), JSON.stringify(report, null, 2) + '\n');
+  console.log(`idle.json: ${join(out, 'idle.json')}`);
 }
 
 /** The measuring part of a run, on a network already created. */
@@ -134,11 +203,12 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, NODE_V8_OPTIONS].filter(Boolean).join(' ');
+  if (args.cpuProfDir) enableCpuProf(args.cpuProfDir);
   Object.assign(process.env, NODE_MALLOC_ENV);
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
   const root = mkdtempSync(join(tmpdir(), 'tally-scale-'));
-  process.env.TALLY_CLI = snapshotDist(root);
+  process.env.TALLY_CLI = snapshotDist(root, args.dist);
   const run: ScaleRunOptions = { minPeers: args.minPeers, meshMs: args.meshS * 1000, blockBytes: args.blockKb * 1000, blockMs: blockWaitMs(args.nodes), miners: args.miners };
   let net: ScaleNet | undefined;
   const sofar: Record<string, unknown> = {};
@@ -154,6 +224,7 @@ async function main(): Promise<void> {
   try {
     const seed = await buildScaleSeed(join(root, 'seed'), coinsNeeded(2 * args.blocks + args.churnBlocks, run.blockBytes));
     net = await ScaleNet.create({ nodes: args.nodes, rateBits: args.rateMbit * 1e6, root: join(root, 'nodes'), seedDir: seed.dir, wave: args.wave, args: NODE_ARGS, log: progress });
+    if (args.idleOnly) return await measureIdle(net, args, run, out);
     const measured = await measure(net, args, run, seed.coins, sofar);
     const settings = { ...args, nodeArgs: NODE_ARGS, nodeOptions: process.env.NODE_OPTIONS, nodeEnv: NODE_MALLOC_ENV, cpus: availableParallelism(), memoryGb: Math.round(totalmem() / 1e9), loadAvgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) };
     const m: ScaleMeasurements = { nodes: args.nodes, settings, ...measured, seconds: Math.round((performance.now() - started) / 1000) };

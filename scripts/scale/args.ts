@@ -22,10 +22,23 @@ export interface ScaleArgs {
   /** Longest wait for the mesh after the last start, seconds (the issue's goal: 120). */
   meshS: number;
   out: string;
+  /**
+   * Stop after the mesh and the idle CPU measurement (no blocks, no churn) and write
+   * `idle.json`: a cheap check of discovery and of what idle nodes cost.
+   */
+  idleOnly: boolean;
+  /**
+   * Folder for V8 CPU profiles of every node over the settled idle window of `idleOnly` (sampled every
+   * 10 ms; scale/cpu-prof.mjs). Absent: no profiles.
+   */
+  cpuProfDir?: string;
+  /** A built dist/ to run instead of this checkout's (to measure another version the same way). */
+  dist?: string;
 }
 
 const USAGE = `npm run scale -- [--nodes 100] [--rate 20] [--blocks 5] [--out test-artifacts/scale]
-  [--block-kb 990] [--miners 3] [--wave 10] [--churn 0.3] [--churn-blocks 3] [--min-peers 8] [--mesh-s 180]`;
+  [--block-kb 990] [--miners 3] [--wave 10] [--churn 0.3] [--churn-blocks 3] [--min-peers 8] [--mesh-s 180]
+  [--idle-only] [--cpu-prof <dir>] [--dist <built dist/>]`;
 
 function count(name: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined) return fallback;
@@ -38,9 +51,13 @@ function count(name: string, text: string | undefined, fallback: number, min: nu
 export function parseScaleArgs(argv: readonly string[]): ScaleArgs {
   const { values } = parseArgs({
     args: [...argv],
-    options: Object.fromEntries(['nodes', 'rate', 'blocks', 'out', 'block-kb', 'miners', 'wave', 'churn', 'churn-blocks', 'min-peers', 'mesh-s'].map((k) => [k, { type: 'string' as const }])),
+    options: {
+      ...Object.fromEntries(['nodes', 'rate', 'blocks', 'out', 'block-kb', 'miners', 'wave', 'churn', 'churn-blocks', 'min-peers', 'mesh-s', 'cpu-prof', 'dist'].map((k) => [k, { type: 'string' as const }])),
+      'idle-only': { type: 'boolean' as const },
+    },
   });
   const v = values as Record<string, string | undefined>;
+  const idleOnly = (values as Record<string, unknown>)['idle-only'] === true;
   const nodes = Math.round(count('nodes', v.nodes, 100, 4));
   return {
     nodes,
@@ -54,5 +71,8 @@ export function parseScaleArgs(argv: readonly string[]): ScaleArgs {
     minPeers: Math.round(count('min-peers', v['min-peers'], 8, 1)),
     meshS: count('mesh-s', v['mesh-s'], 180, 1),
     out: v.out ?? 'test-artifacts/scale',
+    idleOnly,
+    ...(v['cpu-prof'] !== undefined ? { cpuProfDir: v['cpu-prof'] } : {}),
+    ...(v.dist !== undefined ? { dist: v.dist } : {}),
   };
 }

@@ -48,8 +48,8 @@ export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBan
     connectionManager: { maxConnections: opts.maxConnections + (dht ? EVICTION_HEADROOM : 0) },
     // Pings measure latency (getpeerinfo pingtime); a ping stuck behind a block reply on a slow link is
     // not a dead peer, so only one unanswered for a minute ends the connection (Core waits 20 minutes).
-    // Every 30 s rather than libp2p's 10: each ping is a new stream, and idle nodes should stay idle.
-    connectionMonitor: { pingInterval: 30_000, pingTimeout: { minTimeout: 60_000, maxTimeout: 120_000 } },
+    // Every opts.pingIntervalSeconds rather than libp2p's 10 s: each ping is a new stream.
+    connectionMonitor: { pingInterval: opts.pingIntervalSeconds * 1000, pingTimeout: { minTimeout: 60_000, maxTimeout: 120_000 } },
     connectionGater: {
       denyDialPeer: denied,
       denyInboundEncryptedConnection: denied,

@@ -48,6 +48,8 @@ export interface P2POptions {
   banSeconds: number;
   /** Seconds between status refreshes with each peer. */
   statusIntervalSeconds: number;
+  /** Seconds between libp2p pings of each connection (round-trip times for getpeerinfo; a dead peer shows). */
+  pingIntervalSeconds: number;
   /** How blocks are gossiped: compact (short ids, PROTOCOL.md §9.5) or whole; both are always received. */
   blockRelay: 'compact' | 'full';
 }
@@ -75,9 +77,14 @@ export function defaultP2POptions(params: NetworkParams): P2POptions {
     serveBytesInFlightPerPeer: 8_400_000,
     serveBytesInFlight: 64_000_000,
     banSeconds: 24 * 60 * 60,
-    // Blocks and their senders' tips travel by gossip; the refresh only mends what gossip missed.
-    // Every 10 s it was a stream per peer that kept 100 idle nodes on two cores busy.
-    statusIntervalSeconds: 30,
+    // Blocks and their senders' tips travel by gossip; the refresh only mends what gossip missed
+    // (Lodestar refreshes every 5 minutes, Core never). Each refresh is a new stream per peer, and a
+    // stream costs more than its bytes (multistream negotiation, a peer-store write on each side):
+    // with pings, most of what an idle node with peers did at 30 s.
+    statusIntervalSeconds: 120,
+    // Core pings every 2 minutes; libp2p's default of 10 s is a stream per peer every 10 s. Yamux's
+    // own keep-alive (a frame, no stream) still runs every 30 s.
+    pingIntervalSeconds: 120,
     blockRelay: 'compact',
   };
 }

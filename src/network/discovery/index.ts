@@ -6,7 +6,7 @@
  */
 export { AddressBook, usableAddrs, type BookEntry } from './address-book.js';
 export { chooseDials, chooseEvictions, PROTECT_BY_PING, type ConnectedPeer, type ConnectionLimits, type DialCandidate } from './choose.js';
-export { dhtProtocol, dhtService, networkKey, networkKeyText, routingTableOf } from './dht.js';
+export { dhtProtocol, dhtService, networkKey, networkKeyText, routingTableOf, setTableRefreshInterval, type DhtIntervals } from './dht.js';
 export { DISCOVERY_TIMINGS, EVICTION_HEADROOM, type DiscoveryTimings } from './options.js';
 export { ipAddressOf, isLocalAddress, isLoopbackAddress, netGroup } from './netgroup.js';
 export { discoveryEnabled, PeerFinder, type PeerFinderModules } from './peer-finder.js';

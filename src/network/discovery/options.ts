@@ -14,6 +14,10 @@ export interface DiscoveryTimings {
   maxRoundGapMs: number;
   minProvideGapMs: number;
   maxProvideGapMs: number;
+  /** kad-dht's self-query interval, in ms. */
+  querySelfMs: number;
+  /** kad-dht's routing-table refresh interval, in ms (discovery/dht.ts). */
+  tableRefreshMs: number;
 }
 
 export const DISCOVERY_TIMINGS: DiscoveryTimings = {
@@ -28,8 +32,18 @@ export const DISCOVERY_TIMINGS: DiscoveryTimings = {
   minRoundGapMs: 2_000,
   maxRoundGapMs: 300_000,
   // Early advertisements reach the few nodes known then; later ones the nodes closest to the key.
-  minProvideGapMs: 60_000,
-  maxProvideGapMs: 30 * 60_000,
+  // Each one dials the key's closest nodes (the same ones for every node of the network), and a
+  // node's peers are found by random walks anyway (every peer of a Tally DHT is a Tally node), so
+  // they are rare: every 60 s it was a third of what 20 idle nodes did. kad-dht's reprovider
+  // renews the record before it expires (48 h).
+  minProvideGapMs: 10 * 60_000,
+  maxProvideGapMs: 60 * 60_000,
+  // The self-query keeps the closest neighbours known; every 10 minutes is plenty for a node doing nothing.
+  querySelfMs: 10 * 60_000,
+  // kad-dht refreshes every 5 minutes: a lookup per bucket, whose replies' unknown peers it dials
+  // to ping. The keeper searches by itself whenever it is short of peers, so the table only needs
+  // an occasional refresh.
+  tableRefreshMs: 30 * 60_000,
 };
 
 /**

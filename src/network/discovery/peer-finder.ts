@@ -66,7 +66,7 @@ export class PeerFinder {
 
   /** The DHT service for the libp2p host, when discovery runs. */
   dhtService(): ReturnType<typeof dhtService> | undefined {
-    return this.keeper ? dhtService(this.modules.network) : undefined;
+    return this.keeper ? dhtService(this.modules.network, this.timings) : undefined;
   }
 
   /** Dials the configured peers (and keeps redialing them), then starts discovery. */

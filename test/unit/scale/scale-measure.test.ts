@@ -31,6 +31,9 @@ describe('scale run measures', () => {
     const args = parseScaleArgs(['--nodes', '40', '--blocks', '2', '--block-kb', '500']);
     expect(args).toMatchObject({ nodes: 40, blocks: 2, blockKb: 500, minPeers: 8, churnShare: 0.3 });
     expect(() => parseScaleArgs(['--nodes', '2'])).toThrow(/--nodes/);
+    const idle = parseScaleArgs(['--idle-only', '--cpu-prof', '/tmp/p', '--dist', '/tmp/d']);
+    expect([idle.idleOnly, idle.cpuProfDir, idle.dist]).toEqual([true, '/tmp/p', '/tmp/d']);
+    expect(parseScaleArgs([]).idleOnly).toBe(false);
   });
 
   it('calls an RPC again only when the connection failed, and names the node when it gives up', async () => {

@@ -4,19 +4,21 @@
  * which fails here first if @libp2p/kad-dht moves it. A host with no listen
  * addresses: nothing is dialed or bound.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { KadDHTComponents } from '@libp2p/kad-dht';
 import { generateKeyPair } from '@libp2p/crypto/keys';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createHost, type TallyLibp2p } from '../../../../src/network/libp2p.js';
 import { defaultP2POptions } from '../../../../src/network/options.js';
 import { regtest } from '../../../../src/consensus/params.js';
-import { dhtProtocol, dhtService, networkKey, routingTableOf } from '../../../../src/network/discovery/dht.js';
+import { dhtProtocol, dhtService, networkKey, pingOverOpenConnections, routingTableOf } from '../../../../src/network/discovery/dht.js';
+import { DISCOVERY_TIMINGS } from '../../../../src/network/discovery/options.js';
 
 let host: TallyLibp2p;
 
 beforeAll(async () => {
   const opts = { ...defaultP2POptions(regtest), listen: [] };
-  host = await createHost(opts, await generateKeyPair('Ed25519'), () => false, [], undefined, dhtService('regtest'));
+  host = await createHost(opts, await generateKeyPair('Ed25519'), () => false, [], undefined, dhtService('regtest', DISCOVERY_TIMINGS));
   await host.start();
 });
 afterAll(() => host.stop());
@@ -47,9 +49,42 @@ describe('the DHT of a network', () => {
     expect(await table?.find(host.peerId)).toBeUndefined();
   });
 
+  it('refreshes its routing table at Tally\'s interval, not kad-dht\'s 5 minutes', () => {
+    // The private field that setTableRefreshInterval sets: if kad-dht moves it, this fails first.
+    const refresh = (host.services.dht as unknown as { routingTableRefresh?: { refreshInterval?: number } }).routingTableRefresh;
+    expect(refresh?.refreshInterval).toBe(DISCOVERY_TIMINGS.tableRefreshMs);
+  });
+
   it('lets libp2p hold a few connections beyond maxConnections, for the keeper to choose whom to evict', () => {
     expect(host.getConnections()).toEqual([]);
     const limit = (host as unknown as { components: { connectionManager: { getMaxConnections(): number } } }).components.connectionManager.getMaxConnections();
     expect(limit).toBeGreaterThan(defaultP2POptions(regtest).maxConnections);
+  });
+});
+
+describe('the ping kad-dht verifies contacts with', () => {
+  const fake = (connections: number, inTable: boolean) => {
+    const ping = vi.fn(async () => 7);
+    const components = { connectionManager: { getConnections: () => Array.from({ length: connections }) }, ping: { ping }, peerId: host.peerId } as unknown as KadDHTComponents;
+    return { ping, wrapped: pingOverOpenConnections(components, async () => inTable) };
+  };
+
+  it('pings a connected peer over its connection', async () => {
+    const { ping, wrapped } = fake(1, false);
+    await expect(wrapped.ping.ping(host.peerId)).resolves.toBe(7);
+    expect(ping).toHaveBeenCalledOnce();
+  });
+
+  it('keeps an old contact without a connection, and dials neither it nor a new one', async () => {
+    const old = fake(0, true);
+    await expect(old.wrapped.ping.ping(host.peerId)).resolves.toBe(0);
+    const fresh = fake(0, false);
+    await expect(fresh.wrapped.ping.ping(host.peerId)).rejects.toThrow(/not connected/);
+    expect(old.ping).not.toHaveBeenCalled();
+    expect(fresh.ping).not.toHaveBeenCalled();
+  });
+
+  it('passes every other component through', () => {
+    expect(fake(0, false).wrapped.peerId).toBe(host.peerId);
   });
 });
