@@ -12,13 +12,14 @@ import { ChainError } from './errors.js';
 import { droppedRecords, missingFiles } from './db-files.js';
 import { DB_VERSION, keys, PREFIX, readU32BE, REINDEX_UPGRADABLE_VERSIONS } from './layout.js';
 import { StateCache, type FlushStats } from './state-cache.js';
-import { packBatch } from './batch-slab.js';
+import { levelMemoryFor } from './level-options.js';
+import { addToBatch, OffHeapScratch, type WriteOp } from './batch-write.js';
 import { blocksLostError, damagedError, openError, readError, writeError } from './storage-errors.js';
 import {
   decodeCoin, decodeUndo, type UndoCoin,
 } from './records.js';
 
-export type BatchOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+export type BatchOp = WriteOp;
 
 export type { UtxoDigest } from './state-scans.js';
 
@@ -32,6 +33,7 @@ export class ChainDB {
   private handle?: Level<Uint8Array, Uint8Array>;
   /** Chain-state writes not yet in LevelDB (state-cache.ts). */
   readonly cache: StateCache;
+  private readonly scratch = new OffHeapScratch();
 
   /** @param cacheBytes the chain-state cache's size (`--dbcache`); 0 writes every change through at once. */
   constructor(path: string, cacheBytes = 0) {
@@ -58,7 +60,7 @@ export class ChainDB {
     if (missing) throw damagedError(this.path, missing);
     // Made here, not in the constructor: a Level opens itself on the next tick after it is made,
     // which would run before the check above.
-    this.handle = new Level<Uint8Array, Uint8Array>(this.path, ENC);
+    this.handle = new Level<Uint8Array, Uint8Array>(this.path, { ...ENC, ...levelMemoryFor(this.cache.limitBytes) });
     try {
       await this.db.open();
     } catch (err) {
@@ -145,10 +147,22 @@ export class ChainDB {
    * Writes `ops` as one LevelDB batch: all or nothing.
    * @throws ChainError disk-full, db-write-failed
    */
-  async batch(ops: BatchOp[]): Promise<void> {
-    if (ops.length === 0) return;
+  async batch(ops: readonly BatchOp[]): Promise<void> {
+    return this.write([ops]);
+  }
+
+  /** Writes the operations of every part, in order, as one LevelDB batch (batch-write.ts). */
+  private async write(parts: readonly (readonly BatchOp[])[]): Promise<void> {
+    if (parts.every((ops) => ops.length === 0)) return;
     try {
-      await this.db.batch(packBatch(ops));
+      const batch = this.db.batch();
+      try {
+        addToBatch(batch, parts, this.scratch);
+      } catch (err) {
+        await batch.close();
+        throw err;
+      }
+      await batch.write();
     } catch (err) {
       throw writeError(this.path, err);
     }
@@ -157,13 +171,16 @@ export class ChainDB {
   /**
    * Applies the writes of one block change: blocks, header entries and the block tip at
    * once (one batch), the chain state into the cache, which reaches LevelDB at the next
-   * flush; everything in one batch when there is no cache.
+   * flush (or with the pending ones at once, when they alone would overflow it);
+   * everything in one batch when there is no cache.
    * @throws ChainError disk-full, db-write-failed
    */
   async commit(ops: BatchOp[]): Promise<void> {
     if (this.cache.limitBytes === 0) return this.batch(ops);
     await this.batch(ops.filter((op) => DIRECT.has(op.key[0]!)));
-    this.cache.apply(ops.filter((op) => !DIRECT.has(op.key[0]!)));
+    const state = ops.filter((op) => !DIRECT.has(op.key[0]!));
+    if (this.cache.overflowedBy(state)) await this.cache.writeThrough(state, (pending, more) => this.write([pending, more]));
+    else this.cache.apply(state);
   }
 
   /**

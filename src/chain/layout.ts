@@ -92,15 +92,37 @@ function coinKey(txid: Uint8Array, vout: number): Uint8Array {
   return out;
 }
 
+/** Bytes of each shared buffer that long keys are cut from. */
+const LONG_KEY_CHUNK_BYTES = 64 * 1024;
+let longKeyChunk = new Uint8Array(0);
+let longKeyUsed = 0;
+
+/**
+ * A new zeroed key of `length` bytes. One over 64 bytes (the address index's, two per output of
+ * every block) cannot live in V8's heap, and allocated alone would cost a malloc'd store and its
+ * bookkeeping each, tens of thousands per block, freed only when the collector reaches them: it is
+ * cut from a shared buffer instead (which a kept key keeps alive; keys are short-lived, and the
+ * state cache keeps its keys as strings).
+ */
+function newKey(length: number): Uint8Array {
+  if (length <= 64) return new Uint8Array(length);
+  if (longKeyUsed + length > longKeyChunk.length) {
+    longKeyChunk = new Uint8Array(Math.max(LONG_KEY_CHUNK_BYTES, length));
+    longKeyUsed = 0;
+  }
+  longKeyUsed += length;
+  return longKeyChunk.subarray(longKeyUsed - length, longKeyUsed);
+}
+
 function addrUnspentKey(script: Uint8Array, height: number, txid: Uint8Array, vout: number): Uint8Array {
-  const out = new Uint8Array(1 + script.length + 4 + txid.length + 4);
+  const out = newKey(1 + script.length + 4 + txid.length + 4);
   out[0] = PREFIX.addrUnspent;
   putU32(out, putBytes(out, putU32(out, putBytes(out, 1, script), height), txid), vout);
   return out;
 }
 
 function addrDeltaKey(script: Uint8Array, d: { height: number; position: number; txid: Uint8Array; spending: boolean; index: number }): Uint8Array {
-  const out = new Uint8Array(1 + script.length + 8 + d.txid.length + 5);
+  const out = newKey(1 + script.length + 8 + d.txid.length + 5);
   out[0] = PREFIX.addrDelta;
   let at = putU32(out, putU32(out, putBytes(out, 1, script), d.height), d.position);
   at = putBytes(out, at, d.txid);

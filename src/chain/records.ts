@@ -3,9 +3,10 @@ import { BlockHeader } from '../primitives/block.js';
 import { BufferReader, BufferWriter } from '../primitives/encoding.js';
 import type { Coin } from '../consensus/coins.js';
 import type { OutPoint } from '../primitives/tx.js';
+import { RecordBytes, varBytesSize } from './record-bytes.js';
 
 export function encodeCoin(coin: Coin): Uint8Array {
-  return new BufferWriter(16 + coin.scriptPubKey.length).i64(coin.value).u32(coin.height).u8(coin.coinbase ? 1 : 0).varBytes(coin.scriptPubKey).finish();
+  return new RecordBytes(13 + varBytesSize(coin.scriptPubKey)).i64(coin.value).u32(coin.height).u8(coin.coinbase ? 1 : 0).varBytes(coin.scriptPubKey).finish();
 }
 
 export function decodeCoin(bytes: Uint8Array): Coin {

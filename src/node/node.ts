@@ -21,6 +21,7 @@ import { chainStateOptionsFrom, flushTestHook } from './options/chain.js';
 import { loadOrCreateMinerKey } from './miner-key.js';
 import type { Logger } from '../util/logger.js';
 import { BlockProducer } from './producer.js';
+import { BlockGc } from './block-gc.js';
 import { systemClock } from '../util/clock.js';
 import type { NodeEvents } from './interface.js';
 
@@ -49,6 +50,8 @@ export class TallyNode extends EventEmitter<NodeEvents> {
   private started = false;
   private chainOpen = false;
   private fatalError?: ChainError;
+  /** A collection after large blocks on a small heap (block-gc.ts). */
+  private readonly blockGc = new BlockGc();
 
   constructor(config: NodeConfig, modules: NodeModules) {
     super();
@@ -162,6 +165,7 @@ export class TallyNode extends EventEmitter<NodeEvents> {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
+    this.blockGc.stop();
     await this.producer?.stop();
     await this.miner.stop();
     // On a full disk the save could only leave a partial temporary file; the last saved mempool stays.
@@ -214,6 +218,7 @@ export class TallyNode extends EventEmitter<NodeEvents> {
         await this.mempool.removeForBlock(block, entry.height);
         this.log.info({ module: 'chain', height: entry.height, hash: entry.hashHex, txs: block.transactions.length }, 'block connected');
         this.emit('block', block, entry);
+        this.blockGc.blockConnected(block.size);
       } else {
         disconnected.push(block);
         this.log.info({ module: 'chain', height: entry.height, hash: entry.hashHex }, 'block disconnected');

@@ -10,11 +10,12 @@ import type { Block } from '../../primitives/block.js';
 import { isTaprootScript } from '../../primitives/script.js';
 import { toHex } from '../../primitives/bytes.js';
 import { outpointKey, type OutPoint, type Transaction, type TxOutput } from '../../primitives/tx.js';
-import { BufferReader, BufferWriter } from '../../primitives/encoding.js';
+import { BufferReader } from '../../primitives/encoding.js';
 import type { Coin } from '../../consensus/coins.js';
 import type { BatchOp } from '../chaindb.js';
 import { keys } from '../layout.js';
 import type { UndoCoin } from '../records.js';
+import { RecordBytes } from '../record-bytes.js';
 
 /** One change a confirmed transaction made to an output script (a `D` record). */
 export interface AddressDelta {
@@ -32,7 +33,7 @@ export interface AddressDelta {
 
 /** `U` value: the coin's amount and whether a coinbase created it. */
 export function encodeAddrUnspent(value: bigint, coinbase: boolean): Uint8Array {
-  return new BufferWriter(9).i64(value).u8(coinbase ? 1 : 0).finish();
+  return new RecordBytes(9).i64(value).u8(coinbase ? 1 : 0).finish();
 }
 
 export function decodeAddrUnspent(bytes: Uint8Array): { value: bigint; coinbase: boolean } {
@@ -42,7 +43,7 @@ export function decodeAddrUnspent(bytes: Uint8Array): { value: bigint; coinbase:
 
 /** `D` value: the signed amount. */
 export function encodeAddrDelta(satoshis: bigint): Uint8Array {
-  return new BufferWriter(8).i64(satoshis).finish();
+  return new RecordBytes(8).i64(satoshis).finish();
 }
 
 export function decodeAddrDelta(bytes: Uint8Array): bigint {

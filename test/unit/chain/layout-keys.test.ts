@@ -27,6 +27,13 @@ describe('layout keys', () => {
     expect(keys.addrDelta(script, { ...d, spending: false })[1 + 34 + 8 + 32]).toBe(0);
   });
 
+  it('long keys cut from a shared buffer stay intact however many follow', () => {
+    const first = keys.addrUnspent(script, 1, txid, 1);
+    const made = Array.from({ length: 3_000 }, (_, i) => keys.addrUnspent(script, i, txid, i));
+    expect(first).toEqual(concatBytes(Uint8Array.of(PREFIX.addrUnspent), script, be(1), txid, be(1)));
+    made.forEach((key, i) => expect(readU32BE(key, key.length - 4)).toBe(i));
+  });
+
   it('readU32BE reads what the builders wrote and refuses to read past a key', () => {
     const key = keys.addrUnspent(script, 0xfedcba98, txid, 1);
     expect(readU32BE(key, 1 + 34)).toBe(0xfedcba98);

@@ -73,6 +73,45 @@ describe('StateCache', () => {
     expect(cache.size).toBe(2);
   });
 
+  it('is overflowed by writes that alone take more than its limit', () => {
+    const cache = new StateCache(2 * ENTRY_OVERHEAD_BYTES + 20);
+    expect(cache.overflowedBy([put(1, 1), del(2)])).toBe(false);
+    expect(cache.overflowedBy([put(1, 1), put(2, 2), put(3, 3)])).toBe(true);
+  });
+
+  it('writes through: the pending writes then the given ones, in one call, after a flush in progress; the given ones never enter the cache', async () => {
+    const cache = new StateCache(1e6);
+    cache.apply([put(1, 1)]);
+    const written: BatchOp[][][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const flushing = cache.flush(async (ops) => {
+      written.push([ops]);
+    }, () => gate);
+    await Promise.resolve();
+    await Promise.resolve();
+    cache.apply([put(2, 2)]);
+    const through = cache.writeThrough([put(2, 7), del(3)], async (pending, ops) => {
+      written.push([pending, [...ops]]);
+    });
+    release();
+    await flushing;
+    const stats = await through;
+    expect(written).toEqual([[[put(1, 1)]], [[put(2, 2)], [put(2, 7), del(3)]]]);
+    expect(stats.ops).toBe(3);
+    expect(cache.size).toBe(0);
+    expect(cache.lookup(k(2))).toBeUndefined();
+  });
+
+  it('writes through even with nothing pending', async () => {
+    const cache = new StateCache(1e6);
+    const written: BatchOp[][] = [];
+    await cache.writeThrough([put(4, 4)], async (pending, ops) => {
+      written.push(pending, [...ops]);
+    });
+    expect(written).toEqual([[], [put(4, 4)]]);
+  });
+
   it('discards everything once a flush in progress is done', async () => {
     const cache = new StateCache(1e6);
     cache.apply([put(1, 1)]);
