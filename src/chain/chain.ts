@@ -13,9 +13,10 @@ import { getVerifier } from '../primitives/signature.js';
 import { isTallyError } from '../primitives/errors.js';
 import { judgeBlock } from './accept.js';
 import { acceptHeaders, type HeadersResult } from './accept-headers.js';
+import { BlockBatches, type QueuedBlock } from './block-batch.js';
 import { BlockIndex } from './block-index.js';
 import { BlockStore } from './block-store.js';
-import { ChainDB } from './chaindb.js';
+import { ChainDB, type BatchOp } from './chaindb.js';
 import { ChainReads } from './chain-reads.js';
 import { ChainConnector } from './connect.js';
 import { ChainEntry } from './entry.js';
@@ -47,6 +48,7 @@ export class Chain extends ChainReads {
   private readonly clock: () => number;
   private readonly log: LogWriter;
   private readonly orphans: OrphanBlocks;
+  private readonly batches = new BlockBatches();
   private queue: Promise<unknown> = Promise.resolve();
   private halted?: ChainError;
   private flushTimer?: NodeJS.Timeout;
@@ -163,8 +165,12 @@ export class Chain extends ChainReads {
     this.index.reset(loaded.values());
   }
 
-  /** Runs `fn` after every earlier call finished: chain changes never interleave. */
-  protected serialize<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` after every earlier call finished: chain changes never interleave. Any call
+   * but a batch's own turn closes the open batch, so that no block is processed before it.
+   */
+  protected serialize<T>(fn: () => Promise<T>, batchTurn = false): Promise<T> {
+    if (!batchTurn) this.batches.close();
     const guarded = () => (this.halted ? Promise.reject(this.halted) : fn().catch((err: unknown) => this.halt(err)));
     const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => undefined);
@@ -182,24 +188,63 @@ export class Chain extends ChainReads {
 
   /**
    * Validates and stores a block, reorganizing if it makes a chain with more work.
+   * Calls queued one after another share a turn (block-batch.ts): their blocks are
+   * stored, then connected together.
    * @throws RuleError when the block is invalid (the header is marked invalid unless
    *   the failure could come from a mutated copy of a valid block).
    */
   processBlock(block: Block): Promise<ProcessResult> {
-    return this.serialize(async () => {
-      const result = await this.acceptBlock(block);
-      if (result.status === 'orphan' || result.status === 'duplicate') return result;
-      await this.connector.activateBestChain();
-      await this.connectOrphans(block.hash);
-      const entry = result.entry!;
-      const failure = this.index.failures.get(entry);
-      if (failure) throw failure;
-      if (entry.failed) throw blockError('bad-prevblk', 'block descends from an invalid block');
-      return { status: this.isMain(entry) ? 'connected' : 'side', entry };
+    return this.batches.add(block, (batch) => {
+      const turn = this.serialize(async () => {
+        this.batches.close(batch);
+        await this.processBatch(batch);
+      }, true);
+      // A storage failure (or a halted chain) fails every call of the batch still waiting.
+      turn.catch((err: unknown) => { for (const queued of batch) queued.reject(err); });
     });
   }
 
-  private async acceptBlock(block: Block): Promise<ProcessResult> {
+  private async processBatch(batch: readonly QueuedBlock[]): Promise<void> {
+    // The first block's signatures are verified while the batch is judged and stored.
+    await this.connector.verifyEarly(batch[0]!.block);
+    try {
+      await this.storeAndConnect(batch);
+    } finally {
+      this.connector.dropEarly();
+    }
+  }
+
+  private async storeAndConnect(batch: readonly QueuedBlock[]): Promise<void> {
+    const stored: { queued: QueuedBlock; entry: ChainEntry }[] = [];
+    // The batch's blocks are written together: one LevelDB write, not one per block.
+    const writes: BatchOp[] = [];
+    for (const queued of batch) {
+      const result = await this.acceptBlock(queued.block, writes).catch((err: unknown) => {
+        if (!(err instanceof RuleError)) throw err;
+        queued.reject(err);
+      });
+      if (!result) continue;
+      if (result.status === 'orphan' || result.status === 'duplicate') queued.resolve(result);
+      else stored.push({ queued, entry: result.entry! });
+    }
+    if (writes.length > 0) await this.db.batch(writes);
+    for (const { entry } of stored) this.index.link(entry);
+    if (stored.length === 0) return;
+    await this.connector.activateBestChain();
+    for (const { queued } of stored) await this.connectOrphans(queued.block.hash);
+    for (const { queued, entry } of stored) {
+      const failure = this.index.failures.get(entry);
+      if (failure) queued.reject(failure);
+      else if (entry.failed) queued.reject(blockError('bad-prevblk', 'block descends from an invalid block'));
+      else queued.resolve({ status: this.isMain(entry) ? 'connected' : 'side', entry });
+    }
+  }
+
+  /**
+   * Judges a block and stores it. With `writes`, its writes are added there instead,
+   * for the caller to write and then link the entry; without, both happen here.
+   */
+  private async acceptBlock(block: Block, writes?: BatchOp[]): Promise<ProcessResult> {
     const verdict = judgeBlock(block, this.index, this.params, this.clock());
     if (verdict.kind === 'duplicate') return { status: 'duplicate', entry: verdict.entry };
     if (verdict.kind === 'orphan') {
@@ -207,17 +252,26 @@ export class Chain extends ChainReads {
       return { status: 'orphan' };
     }
     if (verdict.kind === 'reject') {
-      if (verdict.remember) await this.rememberInvalid(block.header, verdict.remember.parent, verdict.error, verdict.remember.flag);
+      if (verdict.remember) {
+        // After the blocks before it, which its header record may descend from.
+        if (writes && writes.length > 0) await this.db.batch(writes.splice(0));
+        await this.rememberInvalid(block.header, verdict.remember.parent, verdict.error, verdict.remember.flag);
+      }
       throw verdict.error;
     }
     const entry = verdict.existing ?? new ChainEntry(block.header, verdict.parent, 0);
     this.index.noteData(entry);
     this.index.add(entry);
     this.store.remember(block);
-    await this.db.batch([
+    const ops: BatchOp[] = [
       { type: 'put', key: keys.block(entry.hash), value: block.toBytes() },
       { type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) },
-    ]);
+    ];
+    if (writes) {
+      writes.push(...ops);
+      return { status: 'side', entry };
+    }
+    await this.db.batch(ops);
     this.index.link(entry);
     return { status: 'side', entry };
   }

@@ -74,11 +74,19 @@ interface Change {
   by: Prepared;
 }
 
+/** A block's spends whose signature checks went to the verifier before the block reached the pipeline. */
+export interface EarlyChecks {
+  spends: BlockSpends;
+  verdict: Promise<number>;
+}
+
 export interface PipelineModules {
   db: Pick<ChainDB, 'getCoins'>;
   store: Pick<BlockStore, 'get'>;
   params: NetworkParams;
   verifier: BatchVerifier;
+  /** The early checks of `entry`, started against the coin set as it is now, if any (taken once). */
+  early?: (entry: ChainEntry) => EarlyChecks | undefined;
 }
 
 /**
@@ -178,17 +186,33 @@ export class ConnectPipeline {
    */
   private async prepareNext(): Promise<boolean> {
     const entry = this.route[this.next]!;
+    // Only a block connected straight on the coin set, with nothing prepared before it, can use checks started early.
+    const early = this.ready.length === 0 ? this.m.early?.(entry) : undefined;
     let block: Block;
     let spends: BlockSpends;
     try {
       block = await this.m.store.get(entry);
-      spends = await spendsOf(this.m.db, block, entry.height, this.m.params, (key) => this.overlay.get(key)?.coin);
+      spends = early?.spends ?? (await spendsOf(this.m.db, block, entry.height, this.m.params, (key) => this.overlay.get(key)?.coin));
     } catch {
       this.stopAt = this.next;
       return false;
     }
     this.next++;
+    if (early) return this.addPrepared(entry, block, spends, this.track({ ...newGroup(), verdict: early.verdict }));
     const group = this.filling;
+    for (const check of spends.signatureChecks) group.checks.push(check);
+    group.blocks++;
+    group.bytes += block.size;
+    // A group goes out once large enough to share a pool call well, or sooner when the verifier idles.
+    const { groupChecks, idleGroupChecks, maxBlocks, maxBytes } = this.limits;
+    const large = group.checks.length >= groupChecks || group.blocks * 2 >= maxBlocks || group.bytes * 2 >= maxBytes;
+    const idle = this.unsettled === 0 && group.checks.length >= idleGroupChecks;
+    if (large || idle || this.next >= this.route.length) this.dispatch();
+    return this.addPrepared(entry, block, spends, group);
+  }
+
+  /** Queues a block whose checks are in `group`, its coin changes in the overlay; then builds its writes. */
+  private addPrepared(entry: ChainEntry, block: Block, spends: BlockSpends, group: Group): true {
     const prepared: Prepared = { entry, block, ops: [], group, changed: [] };
     const change = (key: string, coin: Coin | null): void => {
       this.overlay.set(key, { coin, by: prepared });
@@ -196,16 +220,8 @@ export class ConnectPipeline {
     };
     for (const { prevout } of spends.undo) change(outpointKey(prevout), null);
     for (const { prevout, coin } of spends.created) change(outpointKey(prevout), coin);
-    for (const check of spends.signatureChecks) group.checks.push(check);
-    group.blocks++;
-    group.bytes += block.size;
     this.bytes += block.size;
     this.ready.push(prepared);
-    // A group goes out once large enough to share a pool call well, or sooner when the verifier idles.
-    const { groupChecks, idleGroupChecks, maxBlocks, maxBytes } = this.limits;
-    const large = group.checks.length >= groupChecks || group.blocks * 2 >= maxBlocks || group.bytes * 2 >= maxBytes;
-    const idle = this.unsettled === 0 && group.checks.length >= idleGroupChecks;
-    if (large || idle || this.next >= this.route.length) this.dispatch();
     // Built after the checks went out: the writes overlap the verifying.
     prepared.ops = connectOps(block, entry, spends);
     return true;
@@ -214,15 +230,20 @@ export class ConnectPipeline {
   private dispatch(): void {
     const group = this.filling;
     this.filling = newGroup();
-    const verdict = this.m.verifier.verify(group.checks);
-    group.verdict = verdict;
+    group.verdict = this.m.verifier.verify(group.checks);
+    this.track(group);
+  }
+
+  /** Counts `group` as being verified until its verdict comes. */
+  private track(group: Group): Group {
     this.unsettled++;
     const settle = () => {
       group.settled = true;
       this.unsettled--;
     };
     // Also handles the rejection of a group abandoned by a reset; a taken one rethrows it.
-    verdict.then(settle, settle);
+    group.verdict!.then(settle, settle);
+    return group;
   }
 }
 

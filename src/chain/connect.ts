@@ -7,7 +7,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Block } from '../primitives/block.js';
-import { checkBlockContext, checkBlockSanity, headerContext } from '../consensus/block-checks.js';
+import { checkBlockContext, checkBlockHeader, checkBlockSanity, checkHeaderContext, headerContext } from '../consensus/block-checks.js';
 import type { BlockSpends } from '../consensus/block-spends.js';
 import { blockError, RuleError } from '../consensus/errors.js';
 import type { NetworkParams } from '../consensus/params.js';
@@ -15,7 +15,7 @@ import { SCRIPT_FAILURE } from '../consensus/signatures.js';
 import type { BlockIndex } from './block-index.js';
 import type { BlockStore } from './block-store.js';
 import type { BatchOp, ChainDB } from './chaindb.js';
-import { ConnectPipeline, spendsOf, type ReadyBlock } from './connect-pipeline.js';
+import { ConnectPipeline, spendsOf, type EarlyChecks, type ReadyBlock } from './connect-pipeline.js';
 import { findFork, type ChainEntry } from './entry.js';
 import { activationSteps } from './activate.js';
 import { ChainError } from './errors.js';
@@ -42,8 +42,54 @@ export interface ConnectorModules {
 /** Why the state cache was flushed, for the log. */
 export type FlushReason = 'full' | 'interval' | 'shutdown' | 'reindex' | 'read';
 
+/** Signature checks of a block started before its other checks (see {@link ChainConnector.verifyEarly}). */
+interface Early extends EarlyChecks {
+  hash: string;
+  /** The tip they were started on: they hold only for the block connected straight on it. */
+  parent: ChainEntry;
+}
+
 export class ChainConnector {
+  private early: Early | undefined;
+
   constructor(private readonly m: ConnectorModules) {}
+
+  /**
+   * Starts verifying the signatures of `block` before its other checks, when it extends the
+   * tip with valid proof of work at the difficulty required: its sanity checks and storing
+   * then run while the workers verify (Core's CheckBlock runs first; the answer is the same,
+   * as nothing connects before every check passed). The proof of work keeps anyone from
+   * making this node verify blocks for free. Does nothing where it does not apply, or where
+   * the block breaks a rule: its own checks will say which.
+   */
+  async verifyEarly(block: Block): Promise<void> {
+    const { index, params } = this.m;
+    const tip = index.tip;
+    const known = index.get(block.hash);
+    if (block.header.prevHash !== tip.hashHex || known?.haveData || known?.failed) return;
+    try {
+      checkBlockHeader(block.header, params);
+      checkHeaderContext(block.header, headerContext(tip.asParent(), params, this.m.clock()));
+      const spends = await spendsOf(this.m.db, block, tip.height + 1, params);
+      const verdict = this.m.verifier.verify(spends.signatureChecks);
+      verdict.catch(() => undefined); // its user sees a rejection; an unused one is dropped
+      this.early = { hash: block.hash, parent: tip, spends, verdict };
+    } catch {
+      this.early = undefined;
+    }
+  }
+
+  /** Drops the early checks not used. */
+  dropEarly(): void {
+    this.early = undefined;
+  }
+
+  private takeEarly(entry: ChainEntry): EarlyChecks | undefined {
+    const early = this.early;
+    if (!early || early.hash !== entry.hashHex || early.parent !== entry.prev || early.parent !== this.m.index.tip) return undefined;
+    this.early = undefined;
+    return early;
+  }
 
   /** Marks `entry` invalid (and its known descendants), on disk too, and says so. */
   async markInvalid(entry: ChainEntry, err: RuleError, flag: number = BlockStatus.FAILED): Promise<void> {
@@ -58,7 +104,7 @@ export class ChainConnector {
     const { index, log } = this.m;
     const steps = activationSteps(index);
     // Blocks ahead on a route are prepared while the pool verifies (connect-pipeline.ts).
-    const pipeline = new ConnectPipeline(this.m);
+    const pipeline = new ConnectPipeline({ ...this.m, early: (entry) => this.takeEarly(entry) });
     let failed: RuleError | undefined;
     for (let step = steps.next(); !step.done; step = steps.next(failed)) {
       failed = undefined;

@@ -2,9 +2,8 @@
  * A peer as the balancer (peer-balancer.ts) sees it: the rate it is scheduled
  * at, what it still owes, its free request slots and pipeline room. Pure.
  */
-import type { ChainEntry } from '../chain/index.js';
 import type { SyncOptions } from './options.js';
-import type { RangeCandidate } from './peer-balancer.js';
+import type { RangeCandidate, RangeEntry } from './peer-balancer.js';
 import type { PeerState } from './peer-state.js';
 import { requestLimits } from './request-sizing.js';
 
@@ -17,7 +16,7 @@ export interface CandidateContext {
   /** The size expected of a block not received yet (bytes). */
   expected: number;
   now: number;
-  wanted: ChainEntry[];
+  wanted: RangeEntry[];
   has: number;
 }
 
@@ -34,7 +33,7 @@ export function canSend(peer: PeerState, prior: number, expected: number, opts: 
 }
 
 /** `peer` as a balancer candidate. */
-export function toCandidate(peer: PeerState, at: CandidateContext, opts: SyncOptions): RangeCandidate<PeerState, ChainEntry> {
+export function toCandidate(peer: PeerState, at: CandidateContext, opts: SyncOptions): RangeCandidate<PeerState, RangeEntry> {
   const rate = scheduledRate(peer, at.prior);
   const limits = requestLimits({ latencyMs: peer.latencyMs, bytesPerSecond: rate }, opts);
   const queuedBytes = owedBlocks(peer) * at.expected;

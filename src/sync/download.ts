@@ -15,12 +15,14 @@ import { verdictFor, verdictForCode } from '../network/penalty.js';
 import type { SyncContext } from './context.js';
 import { SyncError } from './errors.js';
 import type { SyncOptions } from './options.js';
-import { balanceRanges } from './peer-balancer.js';
+import { balanceRanges, type RangeEntry } from './peer-balancer.js';
+import { EntryHexCache } from './entry-hex.js';
 import { canSend, owedBlocks, scheduledRate, toCandidate } from './candidates.js';
 import type { BlockRequest, PeerState } from './peer-state.js';
 import { planReassignments } from './reassign.js';
 import { ReceivedBlocks } from './received.js';
 import { Senders } from './senders.js';
+import { SubmitQueue } from './submit-queue.js';
 import { blockTimeoutMs, movingAverage, priorRate } from './request-sizing.js';
 import { timedCall } from './timed-call.js';
 
@@ -33,6 +35,10 @@ export class BlockDownloader {
   /** Received and handed to the node, not yet processed: not to be asked for again. */
   private readonly pending: ReceivedBlocks;
   private readonly senders: Senders;
+  /** The hex of the entries each pass reads (see entry-hex.ts): four windows' worth. */
+  private readonly hex: EntryHexCache;
+  /** Received blocks go to the node in groups, in the order they arrived. */
+  private readonly submissions = new SubmitQueue<{ peer: PeerState; block: Block }>((group) => this.submitGroup(group));
   /** Moving average of the size of the blocks received: the size expected of the next ones. */
   private blockBytes: number | undefined;
   /** The largest of the last blocks received: timeouts use it, so a chain turning to big blocks does not time out. */
@@ -44,6 +50,7 @@ export class BlockDownloader {
   ) {
     this.pending = new ReceivedBlocks(opts);
     this.senders = new Senders(opts.downloadWindow, ctx);
+    this.hex = new EntryHexCache(4 * opts.downloadWindow);
   }
 
   /** Blocks requested and not yet received. */
@@ -116,15 +123,18 @@ export class BlockDownloader {
   }
 
   /** What is still wanted on the way to each target, computed once per target and pass. */
-  private wantedLists(tip: ChainEntry): (target: ChainEntry) => ChainEntry[] {
+  private wantedLists(tip: ChainEntry): (target: ChainEntry) => RangeEntry[] {
     const maxHeight = tip.height + this.opts.downloadWindow;
-    const wanted = new Map<ChainEntry, ChainEntry[]>();
+    const wanted = new Map<ChainEntry, RangeEntry[]>();
     return (target) => {
       let list = wanted.get(target);
       if (!list) {
-        list = this.ctx.node
-          .blocksToDownload(this.opts.downloadWindow, target)
-          .filter((e) => e.height <= maxHeight && !this.inFlight.has(e.hashHex) && !this.pending.has(e.hashHex));
+        list = [];
+        for (const e of this.ctx.node.blocksToDownload(this.opts.downloadWindow, target)) {
+          if (e.height > maxHeight) break;
+          const hashHex = this.hex.of(e);
+          if (!this.inFlight.has(hashHex) && !this.pending.has(hashHex)) list.push({ hashHex, height: e.height });
+        }
         wanted.set(target, list);
       }
       return list;
@@ -141,7 +151,7 @@ export class BlockDownloader {
     peer.meterStart(now);
     const req: BlockRequest = {
       peer, hashes, startedAt: now, timeoutMs, controller: new AbortController(), done: false,
-      next: 0, received: 0, bytes: 0, submitted: Promise.resolve(),
+      next: 0, received: 0, bytes: 0,
     };
     this.requests.add(req);
     peer.requests.add(req);
@@ -186,8 +196,8 @@ export class BlockDownloader {
     // The other copy of an endgame pair was first: this one is dropped.
     if (!this.pending.has(block.hash) && !this.ctx.node.getEntry(block.hash)?.haveData) {
       this.pending.add(block.hash, block.size);
-      req.submitted = req.submitted.then(() => this.submitOne(peer, block));
-      this.ctx.track(req.submitted);
+      const run = this.submissions.push({ peer, block });
+      if (run) this.ctx.track(run);
     }
     this.cancelTwinIfServed(req);
     this.ctx.schedule();
@@ -248,9 +258,14 @@ export class BlockDownloader {
     this.ctx.schedule(); // the slot is free now
   }
 
+  /** Hands a group to the node together: the chain connects it in one turn. */
+  private async submitGroup(group: readonly { peer: PeerState; block: Block }[]): Promise<void> {
+    await Promise.all(group.map(({ peer, block }) => this.submitOne(peer, block)));
+  }
+
   private async submitOne(peer: PeerState, block: Block): Promise<void> {
     try {
-      // After a ban the rest of the reply is left for honest peers to send again.
+      // After a ban the blocks of its peer not handed over yet are left for honest peers to send again.
       if (this.ctx.isRunning() && !peer.banned) await this.submit(peer, block);
     } finally {
       this.pending.delete(block.hash);

@@ -198,8 +198,6 @@ export interface BlockRequest {
   /** Blocks and bytes received so far. */
   received: number;
   bytes: number;
-  /** The submissions of its blocks to the node, in order. */
-  submitted: Promise<void>;
   /** The other copy, in endgame mode (endgame.ts): the original of a copy, or the copy of an original. */
   twin?: BlockRequest;
   /** Restarts its timeout: any block from its peer shows the link alive (set once the request is out). */

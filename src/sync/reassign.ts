@@ -70,8 +70,9 @@ export interface ReassignView {
 export function planReassignments(view: ReassignView): { steals: StealPick[]; copies: EndgamePick[] } {
   if (view.requests.size === 0) return { steals: [], copies: [] };
   const { now, best, getEntry } = view;
-  const lowest = (req: BlockRequest): number => getEntry(req.hashes[req.next] ?? '')?.height ?? Infinity;
-  const open = [...view.requests].sort((a, b) => lowest(a) - lowest(b));
+  // Each request's lowest height looked up once, not at every comparison of the sort.
+  const lowest = new Map([...view.requests].map((req) => [req, getEntry(req.hashes[req.next] ?? '')?.height ?? Infinity]));
+  const open = [...lowest.keys()].sort((a, b) => lowest.get(a)! - lowest.get(b)!);
   const canServe = (peer: PeerState, hashes: readonly string[]): boolean => {
     const last = getEntry(hashes.at(-1)!);
     return last !== undefined && peer.availableHeight(best, getEntry) >= last.height && !hashes.some((h) => peer.lacks(h, now));

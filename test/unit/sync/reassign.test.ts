@@ -19,7 +19,7 @@ function peer(id: string, bytesPerSecond?: number): PeerState {
 function request(owner: PeerState, hashes: string[], received = 0): BlockRequest {
   const req: BlockRequest = {
     peer: owner, hashes, startedAt: 0, timeoutMs: 10_000, controller: new AbortController(), done: false,
-    next: received, received, bytes: received * 1_000, submitted: Promise.resolve(),
+    next: received, received, bytes: received * 1_000,
   };
   owner.requests.add(req);
   return req;

@@ -420,6 +420,8 @@ describe('SyncManager', () => {
     const liar = new FakePeer('liar', main.blocks, { headers: edit, extraWork: 1n });
     const { chain, net } = await startSync([liar, new FakePeer('a', main.blocks)]);
     await until('the tip', reachesTip(chain, main.tip));
+    // A stalled request's verdict comes at its timeout, which a fast sync may finish before.
+    await until('the verdict', () => net.penaltiesOf('liar').some((p) => p.reason === penalty.reason));
     expect(net.penaltiesOf('liar')).toContainEqual(penalty);
     expect(net.penaltiesOf('a')).toEqual([]);
   });
