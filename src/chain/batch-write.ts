@@ -64,3 +64,21 @@ export function addToBatch(batch: ChainedBatchLike, parts: readonly (readonly Wr
   }
   return count;
 }
+
+/** A chained batch that can be written or given up. */
+export interface ChainedBatchWriter extends ChainedBatchLike {
+  write(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Writes every operation of `parts`, in order, as one batch of `db`: all or nothing. */
+export async function writeParts(db: { batch(): ChainedBatchWriter }, parts: readonly (readonly WriteOp[])[], scratch: OffHeapScratch): Promise<void> {
+  const batch = db.batch();
+  try {
+    addToBatch(batch, parts, scratch);
+  } catch (err) {
+    await batch.close();
+    throw err;
+  }
+  await batch.write();
+}

@@ -3,31 +3,30 @@
  * through `processBlock` (btcd's process.go and accept.go); the chain with the
  * most cumulative work wins (the first seen wins a tie), reorganizing across any
  * depth with undo data and stopping at the first invalid block (connect.ts).
- * Calls are serialized. The block index is in block-index.ts.
+ * Calls are serialized; blocks are judged and stored by block-intake.ts. The block
+ * index is in block-index.ts.
  */
 import type { Block, BlockHeader } from '../primitives/block.js';
-import { blockError, RuleError } from '../consensus/errors.js';
+import { RuleError } from '../consensus/errors.js';
 import type { NetworkParams } from '../consensus/params.js';
 import { findInvalidSignature } from '../consensus/signatures.js';
 import { getVerifier } from '../primitives/signature.js';
 import { isTallyError } from '../primitives/errors.js';
-import { judgeBlock } from './accept.js';
 import { acceptHeaders, type HeadersResult } from './accept-headers.js';
 import { BlockBatches, type QueuedBlock } from './block-batch.js';
+import { BlockIntake } from './block-intake.js';
 import { BlockIndex } from './block-index.js';
 import { BlockStore } from './block-store.js';
-import { ChainDB, type BatchOp } from './chaindb.js';
+import { ChainDB } from './chaindb.js';
 import { ChainReads } from './chain-reads.js';
 import { ChainConnector } from './connect.js';
 import { ChainEntry } from './entry.js';
 import type { ChainError } from './errors.js';
-import { keys } from './layout.js';
 import { genesisOps, loadEntries, loadMainChain, repairDatabase } from './load.js';
 import { silentLogger, type LogWriter } from '../util/logger.js';
 import { systemClock } from '../util/clock.js';
 import { CHAIN_DEFAULTS, type ChainOptions } from './options.js';
 import { OrphanBlocks } from './orphans.js';
-import { BlockStatus, encodeHeaderRecord } from './records.js';
 import { damagedError, isFatalStorageError } from './storage-errors.js';
 import { utxoDigest, type UtxoDigest } from './state-scans.js';
 import { hashToHex } from '../primitives/bytes.js';
@@ -49,6 +48,7 @@ export class Chain extends ChainReads {
   private readonly log: LogWriter;
   private readonly orphans: OrphanBlocks;
   private readonly batches = new BlockBatches();
+  private readonly intake: BlockIntake;
   private queue: Promise<unknown> = Promise.resolve();
   private halted?: ChainError;
   private flushTimer?: NodeJS.Timeout;
@@ -69,6 +69,7 @@ export class Chain extends ChainReads {
     const hook = modules.beforeFlushWrite ? { beforeFlushWrite: modules.beforeFlushWrite } : {};
     this.connector = new ChainConnector({ db, index, store, params: this.params, verifier, clock: this.clock, log: this.log, events: this, ...hook });
     this.flushIntervalMs = full.flushIntervalSeconds * 1000;
+    this.intake = new BlockIntake({ db, index, store, params: this.params, clock: this.clock, connector: this.connector, orphans: this.orphans, log: this.log, isMain: (entry) => this.isMain(entry) });
   }
 
   get orphanCount(): number {
@@ -208,72 +209,10 @@ export class Chain extends ChainReads {
     // The first block's signatures are verified while the batch is judged and stored.
     await this.connector.verifyEarly(batch[0]!.block);
     try {
-      await this.storeAndConnect(batch);
+      await this.intake.storeAndConnect(batch);
     } finally {
       this.connector.dropEarly();
     }
-  }
-
-  private async storeAndConnect(batch: readonly QueuedBlock[]): Promise<void> {
-    const stored: { queued: QueuedBlock; entry: ChainEntry }[] = [];
-    // The batch's blocks are written together: one LevelDB write, not one per block.
-    const writes: BatchOp[] = [];
-    for (const queued of batch) {
-      const result = await this.acceptBlock(queued.block, writes).catch((err: unknown) => {
-        if (!(err instanceof RuleError)) throw err;
-        queued.reject(err);
-      });
-      if (!result) continue;
-      if (result.status === 'orphan' || result.status === 'duplicate') queued.resolve(result);
-      else stored.push({ queued, entry: result.entry! });
-    }
-    if (writes.length > 0) await this.db.batch(writes);
-    for (const { entry } of stored) this.index.link(entry);
-    if (stored.length === 0) return;
-    await this.connector.activateBestChain();
-    for (const { queued } of stored) await this.connectOrphans(queued.block.hash);
-    for (const { queued, entry } of stored) {
-      const failure = this.index.failures.get(entry);
-      if (failure) queued.reject(failure);
-      else if (entry.failed) queued.reject(blockError('bad-prevblk', 'block descends from an invalid block'));
-      else queued.resolve({ status: this.isMain(entry) ? 'connected' : 'side', entry });
-    }
-  }
-
-  /**
-   * Judges a block and stores it. With `writes`, its writes are added there instead,
-   * for the caller to write and then link the entry; without, both happen here.
-   */
-  private async acceptBlock(block: Block, writes?: BatchOp[]): Promise<ProcessResult> {
-    const verdict = judgeBlock(block, this.index, this.params, this.clock());
-    if (verdict.kind === 'duplicate') return { status: 'duplicate', entry: verdict.entry };
-    if (verdict.kind === 'orphan') {
-      this.orphans.add(block);
-      return { status: 'orphan' };
-    }
-    if (verdict.kind === 'reject') {
-      if (verdict.remember) {
-        // After the blocks before it, which its header record may descend from.
-        if (writes && writes.length > 0) await this.db.batch(writes.splice(0));
-        await this.rememberInvalid(block.header, verdict.remember.parent, verdict.error, verdict.remember.flag);
-      }
-      throw verdict.error;
-    }
-    const entry = verdict.existing ?? new ChainEntry(block.header, verdict.parent, 0);
-    this.index.noteData(entry);
-    this.index.add(entry);
-    this.store.remember(block);
-    const ops: BatchOp[] = [
-      { type: 'put', key: keys.block(entry.hash), value: block.toBytes() },
-      { type: 'put', key: keys.header(entry.hash), value: encodeHeaderRecord(entry.toRecord()) },
-    ];
-    if (writes) {
-      writes.push(...ops);
-      return { status: 'side', entry };
-    }
-    await this.db.batch(ops);
-    this.index.link(entry);
-    return { status: 'side', entry };
   }
 
   /**
@@ -301,26 +240,6 @@ export class Chain extends ChainReads {
       if (!(failure instanceof RuleError)) throw failure;
       return { last, added, error: failure };
     });
-  }
-
-  private async rememberInvalid(header: BlockHeader, parent: ChainEntry, err: RuleError, flag: number = BlockStatus.FAILED): Promise<void> {
-    const entry = this.index.get(header.hash) ?? new ChainEntry(header, parent, 0);
-    this.index.add(entry);
-    await this.connector.markInvalid(entry, err, flag);
-  }
-
-  private async connectOrphans(parentHash: string): Promise<void> {
-    const queue = this.orphans.takeChildren(parentHash);
-    while (queue.length > 0) {
-      const orphan = queue.shift()!;
-      try {
-        const result = await this.acceptBlock(orphan);
-        if (result.status !== 'orphan') await this.connector.activateBestChain();
-      } catch (err) {
-        this.log.debug({ hash: orphan.hash, err: (err as Error).message }, 'orphan rejected');
-      }
-      queue.push(...this.orphans.takeChildren(orphan.hash));
-    }
   }
 
   /** Rebuilds the UTXO set and indexes from the stored blocks (`--reindex`). */

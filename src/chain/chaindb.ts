@@ -10,10 +10,10 @@ import type { OutPoint } from '../primitives/tx.js';
 import type { Coin } from '../consensus/coins.js';
 import { ChainError } from './errors.js';
 import { droppedRecords, missingFiles } from './db-files.js';
-import { DB_VERSION, keys, PREFIX, readU32BE, REINDEX_UPGRADABLE_VERSIONS } from './layout.js';
+import { DB_VERSION, keys, PREFIX, readU32BE, REINDEX_UPGRADABLE_VERSIONS, writeU32BE } from './layout.js';
 import { StateCache, type FlushStats } from './state-cache.js';
 import { levelMemoryFor } from './level-options.js';
-import { addToBatch, OffHeapScratch, type WriteOp } from './batch-write.js';
+import { OffHeapScratch, writeParts, type WriteOp } from './batch-write.js';
 import { blocksLostError, damagedError, openError, readError, writeError } from './storage-errors.js';
 import {
   decodeCoin, decodeUndo, type UndoCoin,
@@ -96,7 +96,7 @@ export class ChainDB {
       const empty = repaired && (await this.read(() => this.db.keys({ limit: 1 }).all())).length === 0;
       if (empty) throw blocksLostError(this.path, 'nothing was readable after repair');
       await this.db.batch([
-        { type: 'put', key: keys.version(), value: u32(DB_VERSION) },
+        { type: 'put', key: keys.version(), value: writeU32BE(DB_VERSION) },
         { type: 'put', key: keys.network(), value: new TextEncoder().encode(network) },
       ]);
       return { fresh: !repaired };
@@ -109,7 +109,7 @@ export class ChainDB {
     if (!reindex) throw new ChainError('db-version', `database format ${stored} is older than ${DB_VERSION}: start once with --reindex to upgrade it`);
     // The reindex-required mark, written in the same batch, keeps a reindex cut short from passing for a finished upgrade.
     await this.batch([
-      { type: 'put', key: keys.version(), value: u32(DB_VERSION) },
+      { type: 'put', key: keys.version(), value: writeU32BE(DB_VERSION) },
       { type: 'put', key: keys.reindexRequired(), value: new TextEncoder().encode(`upgrading from format ${stored}; the reindex did not finish`) },
     ]);
     return { fresh: false };
@@ -155,14 +155,7 @@ export class ChainDB {
   private async write(parts: readonly (readonly BatchOp[])[]): Promise<void> {
     if (parts.every((ops) => ops.length === 0)) return;
     try {
-      const batch = this.db.batch();
-      try {
-        addToBatch(batch, parts, this.scratch);
-      } catch (err) {
-        await batch.close();
-        throw err;
-      }
-      await batch.write();
+      await writeParts(this.db, parts, this.scratch);
     } catch (err) {
       throw writeError(this.path, err);
     }
@@ -298,14 +291,4 @@ export class ChainDB {
   async scanKeys(range: { gte: Uint8Array; lt: Uint8Array }): Promise<Uint8Array[]> {
     return this.read(() => this.db.keys(range).all());
   }
-}
-
-function u32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  // Byte by byte: a DataView would move this small array off the V8 heap (one malloc per key).
-  b[0] = n >>> 24;
-  b[1] = (n >>> 16) & 0xff;
-  b[2] = (n >>> 8) & 0xff;
-  b[3] = n & 0xff;
-  return b;
 }

@@ -162,3 +162,14 @@ export function readU32BE(bytes: Uint8Array, offset: number): number {
   if (offset < 0 || offset + 4 > bytes.length) throw new RangeError(`readU32BE: offset ${offset} outside a ${bytes.length}-byte key`);
   return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
 }
+
+/** A big-endian u32 as its own 4 bytes (for values such as the database version). */
+export function writeU32BE(n: number): Uint8Array {
+  const b = new Uint8Array(4);
+  // Byte by byte: a DataView would move this small array off the V8 heap (one malloc per key).
+  b[0] = n >>> 24;
+  b[1] = (n >>> 16) & 0xff;
+  b[2] = (n >>> 8) & 0xff;
+  b[3] = n & 0xff;
+  return b;
+}

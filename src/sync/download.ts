@@ -9,9 +9,8 @@
  */
 import type { Block } from '../primitives/block.js';
 import { isTallyError } from '../primitives/errors.js';
-import { RuleError } from '../consensus/errors.js';
 import type { ChainEntry } from '../chain/index.js';
-import { verdictFor, verdictForCode } from '../network/penalty.js';
+import { verdictForCode } from '../network/penalty.js';
 import type { SyncContext } from './context.js';
 import { SyncError } from './errors.js';
 import type { SyncOptions } from './options.js';
@@ -21,8 +20,7 @@ import { canSend, owedBlocks, scheduledRate, toCandidate } from './candidates.js
 import type { BlockRequest, PeerState } from './peer-state.js';
 import { planReassignments } from './reassign.js';
 import { ReceivedBlocks } from './received.js';
-import { Senders } from './senders.js';
-import { SubmitQueue } from './submit-queue.js';
+import { BlockSubmitter } from './submitter.js';
 import { blockTimeoutMs, movingAverage, priorRate } from './request-sizing.js';
 import { timedCall } from './timed-call.js';
 
@@ -34,11 +32,10 @@ export class BlockDownloader {
   private readonly inFlight = new Map<string, BlockRequest>();
   /** Received and handed to the node, not yet processed: not to be asked for again. */
   private readonly pending: ReceivedBlocks;
-  private readonly senders: Senders;
+  /** Received blocks go to the node in groups, in the order they arrived. */
+  private readonly submitter: BlockSubmitter;
   /** The hex of the entries each pass reads (see entry-hex.ts): four windows' worth. */
   private readonly hex: EntryHexCache;
-  /** Received blocks go to the node in groups, in the order they arrived. */
-  private readonly submissions = new SubmitQueue<{ peer: PeerState; block: Block }>((group) => this.submitGroup(group));
   /** Moving average of the size of the blocks received: the size expected of the next ones. */
   private blockBytes: number | undefined;
   /** The largest of the last blocks received: timeouts use it, so a chain turning to big blocks does not time out. */
@@ -49,7 +46,7 @@ export class BlockDownloader {
     private readonly ctx: DownloadContext,
   ) {
     this.pending = new ReceivedBlocks(opts);
-    this.senders = new Senders(opts.downloadWindow, ctx);
+    this.submitter = new BlockSubmitter(ctx, this.pending, opts.downloadWindow);
     this.hex = new EntryHexCache(4 * opts.downloadWindow);
   }
 
@@ -196,8 +193,7 @@ export class BlockDownloader {
     // The other copy of an endgame pair was first: this one is dropped.
     if (!this.pending.has(block.hash) && !this.ctx.node.getEntry(block.hash)?.haveData) {
       this.pending.add(block.hash, block.size);
-      const run = this.submissions.push({ peer, block });
-      if (run) this.ctx.track(run);
+      this.submitter.push(peer, block);
     }
     this.cancelTwinIfServed(req);
     this.ctx.schedule();
@@ -258,42 +254,9 @@ export class BlockDownloader {
     this.ctx.schedule(); // the slot is free now
   }
 
-  /** Hands a group to the node together: the chain connects it in one turn. */
-  private async submitGroup(group: readonly { peer: PeerState; block: Block }[]): Promise<void> {
-    await Promise.all(group.map(({ peer, block }) => this.submitOne(peer, block)));
-  }
-
-  private async submitOne(peer: PeerState, block: Block): Promise<void> {
-    try {
-      // After a ban the blocks of its peer not handed over yet are left for honest peers to send again.
-      if (this.ctx.isRunning() && !peer.banned) await this.submit(peer, block);
-    } finally {
-      this.pending.delete(block.hash);
-      this.ctx.schedule();
-    }
-  }
-
-  private async submit(peer: PeerState, block: Block): Promise<void> {
-    try {
-      const result = await this.ctx.node.submitBlock(block);
-      if (result.status === 'side') this.senders.remember(block.hash, peer.id);
-    } catch (err) {
-      if (!(err instanceof RuleError)) {
-        this.ctx.log.warn({ hash: block.hash, err: (err as Error).message }, 'block submission failed');
-        return;
-      }
-      this.ctx.log.debug({ peer: peer.id, hash: block.hash, code: err.code, corruptionPossible: err.corruptionPossible }, 'peer sent an invalid block');
-      // The error's own score even when `corruptionPossible`: as in Core, a mutated copy
-      // of a valid block is the sender's doing. The header stays valid, so the real block
-      // is simply fetched again from someone else.
-      const { penalty } = verdictFor(err, 'sync');
-      if (penalty > 0) this.ctx.punish(peer.id, penalty, err.code);
-    }
-  }
-
   /** Blames the senders of stored blocks that failed when their branch connected. */
   sweep(): void {
-    this.senders.sweep();
+    this.submitter.sweep();
   }
 
   /** Abandons a peer's requests so that their blocks are handed out again. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToBatch, OffHeapScratch, SCRATCH_MAX_BYTES, type ChainedBatchLike, type WriteOp } from '../../../src/chain/batch-write.js';
+import { addToBatch, OffHeapScratch, SCRATCH_MAX_BYTES, writeParts, type ChainedBatchLike, type WriteOp } from '../../../src/chain/batch-write.js';
 
 /** A batch that copies what it is given, as LevelDB's WriteBatch does, and notes where the bytes lived. */
 class RecordingBatch implements ChainedBatchLike {
@@ -55,5 +55,28 @@ describe('OffHeapScratch', () => {
     expect(scratch.place(bytes(10, 3), 0)).toBe(key);
     expect([...key]).toEqual([...bytes(10, 3)]);
     expect([...value]).toEqual([...bytes(10, 2)]);
+  });
+});
+
+describe('writeParts', () => {
+  class WritableBatch extends RecordingBatch {
+    written = false;
+    closed = false;
+    async write(): Promise<void> { this.written = true; }
+    async close(): Promise<void> { this.closed = true; }
+  }
+
+  it('adds every part and writes the batch once', async () => {
+    const batch = new WritableBatch();
+    await writeParts({ batch: () => batch }, [[{ type: 'put', key: bytes(3, 1), value: bytes(2, 2) }], [{ type: 'del', key: bytes(3, 1) }]], new OffHeapScratch());
+    expect(batch.ops.map((op) => op.type)).toEqual(['put', 'del']);
+    expect([batch.written, batch.closed]).toEqual([true, false]);
+  });
+
+  it('gives the batch up, unwritten, when adding fails', async () => {
+    const batch = new WritableBatch();
+    batch.put = () => { throw new Error('bad key'); };
+    await expect(writeParts({ batch: () => batch }, [[{ type: 'put', key: bytes(3, 1), value: bytes(2, 2) }]], new OffHeapScratch())).rejects.toThrow('bad key');
+    expect([batch.written, batch.closed]).toEqual([false, true]);
   });
 });

@@ -4,7 +4,7 @@
  * parts, big-endian integers, exactly as the documented table says.
  */
 import { describe, expect, it } from 'vitest';
-import { PREFIX, keys, readU32BE } from '../../../src/chain/layout.js';
+import { PREFIX, keys, readU32BE, writeU32BE } from '../../../src/chain/layout.js';
 import { concatBytes } from '../../../src/primitives/bytes.js';
 
 const be = (n: number): Uint8Array => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
@@ -32,6 +32,11 @@ describe('layout keys', () => {
     const made = Array.from({ length: 3_000 }, (_, i) => keys.addrUnspent(script, i, txid, i));
     expect(first).toEqual(concatBytes(Uint8Array.of(PREFIX.addrUnspent), script, be(1), txid, be(1)));
     made.forEach((key, i) => expect(readU32BE(key, key.length - 4)).toBe(i));
+  });
+
+  it('writeU32BE writes big-endian bytes that readU32BE reads back', () => {
+    expect([...writeU32BE(0x01020304)]).toEqual([1, 2, 3, 4]);
+    for (const n of [0, 1, 255, 256, 0x7fffffff, 0xffffffff]) expect(readU32BE(writeU32BE(n), 0)).toBe(n);
   });
 
   it('readU32BE reads what the builders wrote and refuses to read past a key', () => {
