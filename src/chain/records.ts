@@ -1,12 +1,11 @@
 /** Storage encodings of chain records (separate from wire encodings, as the layout table describes). */
 import { BlockHeader } from '../primitives/block.js';
-import { BufferReader, BufferWriter } from '../primitives/encoding.js';
+import { BufferReader, BufferWriter, varintSize } from '../primitives/encoding.js';
 import type { Coin } from '../consensus/coins.js';
 import type { OutPoint } from '../primitives/tx.js';
-import { RecordBytes, varBytesSize } from './record-bytes.js';
 
 export function encodeCoin(coin: Coin): Uint8Array {
-  return new RecordBytes(13 + varBytesSize(coin.scriptPubKey)).i64(coin.value).u32(coin.height).u8(coin.coinbase ? 1 : 0).varBytes(coin.scriptPubKey).finish();
+  return new BufferWriter(13 + varintSize(coin.scriptPubKey.length) + coin.scriptPubKey.length).i64(coin.value).u32(coin.height).u8(coin.coinbase ? 1 : 0).varBytes(coin.scriptPubKey).finishExact();
 }
 
 export function decodeCoin(bytes: Uint8Array): Coin {

@@ -70,7 +70,7 @@ export class StateCache {
   overflowedBy(ops: readonly BatchOp[]): boolean {
     let bytes = 0;
     for (const op of ops) {
-      bytes += ENTRY_OVERHEAD_BYTES + op.key.length + (op.type === 'put' ? op.value.length : 0);
+      bytes += entrySize(op.key.length, op.type === 'put' ? op.value.length : 0);
       if (bytes > this.limitBytes) return true;
     }
     return false;
@@ -175,5 +175,10 @@ function idKey(id: string): Uint8Array {
 }
 
 function entryBytes(id: string, value: Pending): number {
-  return ENTRY_OVERHEAD_BYTES + id.length + (value?.length ?? 0);
+  return entrySize(id.length, value?.length ?? 0);
+}
+
+/** What the cache counts for one entry (a key id has one character per key byte). */
+function entrySize(keyLength: number, valueLength: number): number {
+  return ENTRY_OVERHEAD_BYTES + keyLength + valueLength;
 }

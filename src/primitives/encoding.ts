@@ -185,6 +185,16 @@ export class BufferWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);
   }
+
+  /**
+   * The written bytes themselves, no copy, for a writer made with exactly their size: one
+   * array per record where `finish` makes two (the chain writes tens of thousands of small
+   * records per large block). Throws when they do not fill it. The writer is spent.
+   */
+  finishExact(): Uint8Array {
+    if (this.len !== this.buf.length) throw new RangeError(`BufferWriter: ${this.len} bytes written into a writer of ${this.buf.length}`);
+    return this.buf;
+  }
 }
 
 /** Encoded size of a CompactSize. */

@@ -10,12 +10,11 @@ import type { Block } from '../../primitives/block.js';
 import { isTaprootScript } from '../../primitives/script.js';
 import { toHex } from '../../primitives/bytes.js';
 import { outpointKey, type OutPoint, type Transaction, type TxOutput } from '../../primitives/tx.js';
-import { BufferReader } from '../../primitives/encoding.js';
+import { BufferReader, BufferWriter } from '../../primitives/encoding.js';
 import type { Coin } from '../../consensus/coins.js';
 import type { BatchOp } from '../chaindb.js';
 import { keys } from '../layout.js';
 import type { UndoCoin } from '../records.js';
-import { RecordBytes } from '../record-bytes.js';
 
 /** One change a confirmed transaction made to an output script (a `D` record). */
 export interface AddressDelta {
@@ -33,7 +32,7 @@ export interface AddressDelta {
 
 /** `U` value: the coin's amount and whether a coinbase created it. */
 export function encodeAddrUnspent(value: bigint, coinbase: boolean): Uint8Array {
-  return new RecordBytes(9).i64(value).u8(coinbase ? 1 : 0).finish();
+  return new BufferWriter(9).i64(value).u8(coinbase ? 1 : 0).finishExact();
 }
 
 export function decodeAddrUnspent(bytes: Uint8Array): { value: bigint; coinbase: boolean } {
@@ -43,7 +42,7 @@ export function decodeAddrUnspent(bytes: Uint8Array): { value: bigint; coinbase:
 
 /** `D` value: the signed amount. */
 export function encodeAddrDelta(satoshis: bigint): Uint8Array {
-  return new RecordBytes(8).i64(satoshis).finish();
+  return new BufferWriter(8).i64(satoshis).finishExact();
 }
 
 export function decodeAddrDelta(bytes: Uint8Array): bigint {

@@ -197,3 +197,20 @@ describe('integers without the ArrayBuffer', () => {
     expect(r.remaining).toBe(0);
   });
 });
+
+describe('BufferWriter.finishExact', () => {
+  it('gives the bytes finish gives, for every integer edge and length form', () => {
+    const values = [0n, 1n, -1n, 2n ** 32n - 1n, 2n ** 32n, -(2n ** 32n), 2n ** 63n - 1n, -(2n ** 63n), 2_100_000_000_000_000n, -5_000_000_000n];
+    const scripts = [0, 34, 0xfc, 0xfd, 0xffff, 0x10000].map((length) => Uint8Array.from({ length }, (_, i) => i & 0xff));
+    const cases = [...values.map((v) => [v, scripts[1]!] as const), ...scripts.map((s) => [values[2]!, s] as const)];
+    for (const [v, script] of cases) {
+      const want = new BufferWriter().i64(v).u32(0xfedcba98).u8(1).varBytes(script).finish();
+      const got = new BufferWriter(13 + varintSize(script.length) + script.length).i64(v).u32(0xfedcba98).u8(1).varBytes(script).finishExact();
+      expect(Buffer.from(got).equals(Buffer.from(want))).toBe(true);
+    }
+  });
+
+  it('refuses a writer whose size was not what was written', () => {
+    expect(() => new BufferWriter(9).i64(5n).finishExact()).toThrow(RangeError);
+  });
+});
