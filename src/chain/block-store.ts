@@ -57,6 +57,17 @@ export class BlockStore {
     }
   }
 
+  /** Drops every decoded block (they are read again from the database when asked for). */
+  release(): void {
+    this.cache.clear();
+    this.cachedBytes = 0;
+  }
+
+  /** Decoded blocks kept. */
+  get size(): number {
+    return this.cache.size;
+  }
+
   private forget(hash: string): void {
     const block = this.cache.get(hash);
     if (!block) return;

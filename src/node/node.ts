@@ -21,7 +21,7 @@ import { chainStateOptionsFrom, flushTestHook } from './options/chain.js';
 import { loadOrCreateMinerKey } from './miner-key.js';
 import type { Logger } from '../util/logger.js';
 import { BlockProducer } from './producer.js';
-import { BlockGc } from './block-gc.js';
+import { BLOCK_GC_DEFAULTS, BlockGc } from './block-gc.js';
 import { systemClock } from '../util/clock.js';
 import type { NodeEvents } from './interface.js';
 
@@ -51,7 +51,7 @@ export class TallyNode extends EventEmitter<NodeEvents> {
   private chainOpen = false;
   private fatalError?: ChainError;
   /** A collection after large blocks on a small heap (block-gc.ts). */
-  private readonly blockGc = new BlockGc();
+  private readonly blockGc = new BlockGc(BLOCK_GC_DEFAULTS, { release: () => this.chain.releaseBlockCache() });
 
   constructor(config: NodeConfig, modules: NodeModules) {
     super();

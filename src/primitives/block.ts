@@ -5,7 +5,7 @@
  */
 import { fromHex, hashToHex, toHex } from './bytes.js';
 import { EncodingError } from './errors.js';
-import { BufferReader, BufferWriter } from './encoding.js';
+import { BufferReader, BufferWriter, varintSize } from './encoding.js';
 import { sha256d } from './hashes.js';
 import { computeMerkleRoot, type MerkleResult } from './merkle.js';
 import { Transaction, WITNESS_SCALE_FACTOR } from './tx.js';
@@ -46,8 +46,9 @@ export class BlockHeader implements BlockHeaderFields {
   static decode(reader: BufferReader): BlockHeader {
     return new BlockHeader({
       version: reader.i32(),
-      prevHashBytes: reader.bytesN(32),
-      merkleRootBytes: reader.bytesN(32),
+      // Copies: the block index keeps headers, which must not hold a whole block's bytes.
+      prevHashBytes: reader.copyN(32),
+      merkleRootBytes: reader.copyN(32),
       time: reader.u32(),
       bits: reader.u32(),
       nonce: reader.u32(),
@@ -130,7 +131,8 @@ export class Block {
 
   /** Decodes exactly one block; trailing bytes are an error. */
   static fromBytes(bytes: Uint8Array): Block {
-    const reader = new BufferReader(bytes);
+    // Views: each transaction copies its own bytes once (Transaction.decode).
+    const reader = new BufferReader(bytes, 0, { views: true });
     const block = Block.decode(reader);
     if (reader.remaining !== 0) throw new EncodingError('trailing-bytes', `${reader.remaining} bytes after block`);
     return block;
@@ -152,9 +154,12 @@ export class Block {
   }
 
   private serialize(witness: boolean): Uint8Array {
-    const w = new BufferWriter(1024);
-    this.encode(w, witness);
-    return w.finish();
+    // From the transactions' own encodings, which decoding already holds: one copy each.
+    const w = new BufferWriter(witness ? this.size : this.strippedSize);
+    this.header.encode(w);
+    w.varint(this.transactions.length);
+    for (const tx of this.transactions) w.bytes(tx.toBytes(witness));
+    return w.finishExact();
   }
 
   toHex(): string {
@@ -169,14 +174,19 @@ export class Block {
     return this.header.hashBytes;
   }
 
-  /** Full serialized size. */
+  /** Full serialized size (summed, not serialized: a block's encoding is its parts'). */
   get size(): number {
-    return this.toBytes().length;
+    if (this.cachedBytes) return this.cachedBytes.length;
+    let n = HEADER_SIZE + varintSize(this.transactions.length);
+    for (const tx of this.transactions) n += tx.totalSize;
+    return n;
   }
 
   /** Size without witness data. */
   get strippedSize(): number {
-    return this.toBytes(false).length;
+    let n = HEADER_SIZE + varintSize(this.transactions.length);
+    for (const tx of this.transactions) n += tx.baseSize;
+    return n;
   }
 
   /** BIP141 block weight. */

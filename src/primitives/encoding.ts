@@ -18,10 +18,17 @@ const scratchView = new DataView(scratch.buffer);
 export class BufferReader {
   readonly bytes: Uint8Array;
   offset: number;
+  /**
+   * When true, {@link bytesN} returns views into `bytes` instead of copies. Only for a
+   * caller that owns `bytes` or copies what it keeps (Transaction.decode copies each
+   * transaction once and points its fields into that copy).
+   */
+  readonly views: boolean;
 
-  constructor(bytes: Uint8Array, offset = 0) {
+  constructor(bytes: Uint8Array, offset = 0, opts: { views?: boolean } = {}) {
     this.bytes = bytes;
     this.offset = offset;
+    this.views = opts.views === true;
   }
 
   /** Bytes left to read. */
@@ -76,8 +83,17 @@ export class BufferReader {
     this.offset += 8;
   }
 
-  /** A copy of the next `n` bytes. */
+  /** The next `n` bytes: a copy, or a view into `bytes` when the reader was made with `views`. */
   bytesN(n: number): Uint8Array {
+    if (!this.views) return this.copyN(n);
+    this.need(n);
+    const out = this.bytes.subarray(this.offset, this.offset + n);
+    this.offset += n;
+    return out;
+  }
+
+  /** A copy of the next `n` bytes, whatever the reader's mode. */
+  copyN(n: number): Uint8Array {
     this.need(n);
     const out = this.bytes.slice(this.offset, this.offset + n);
     this.offset += n;

@@ -107,3 +107,23 @@ describe('early signature checks of a block on the tip', () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe('releaseBlockCache', () => {
+  it('waits for the queued blocks, then drops the decoded blocks, which are read back from the database', async () => {
+    const { prefix, run } = spendingRun(4);
+    const chain = await chains.open(() => run.at(-1)!.header.time);
+    for (const block of prefix) expect((await chain.processBlock(block)).status).toBe('connected');
+    // Kept: the very object given.
+    expect(await chain.getBlock(prefix.at(-1)!.hash)).toBe(prefix.at(-1));
+    const pending = run.map((block) => chain.processBlock(block));
+    const released = chain.releaseBlockCache();
+    expect((await Promise.all(pending)).map((r) => r.status)).toEqual(run.map(() => 'connected'));
+    await released;
+    expect(chain.tip.hashHex).toBe(run.at(-1)!.hash);
+    for (const block of [prefix.at(-1)!, ...run]) {
+      const again = await chain.getBlock(block.hash);
+      expect(again).not.toBe(block);
+      expect(again!.toHex()).toBe(block.toHex());
+    }
+  });
+});

@@ -122,6 +122,23 @@ describe('BufferReader', () => {
     expect(codeOf(() => reader('0401020304').varBytes(3))).toBe('compactsize-too-large');
   });
 
+  it('with views, bytesN and varBytes return views into the input; copyN always copies', () => {
+    const data = fromHex('0301020304aabb');
+    const r = new BufferReader(data, 0, { views: true });
+    const view = r.varBytes();
+    expect(toHex(view)).toBe('010203');
+    expect(view.buffer).toBe(data.buffer);
+    data[1] = 0x09;
+    expect(view[0]).toBe(0x09);
+    const copy = r.copyN(1);
+    expect(copy.buffer).not.toBe(data.buffer);
+    expect(toHex(copy)).toBe('04');
+    expect(codeOf(() => r.bytesN(3))).toBe('read-out-of-bounds');
+    expect(codeOf(() => r.copyN(3))).toBe('read-out-of-bounds');
+    expect(toHex(r.bytesN(2))).toBe('aabb');
+    expect(new BufferReader(data).views).toBe(false);
+  });
+
   it('respects a start offset and the byteOffset of a subarray', () => {
     const backing = fromHex('ffff' + '04030201' + 'ffff');
     const r = new BufferReader(backing.subarray(2, 6));

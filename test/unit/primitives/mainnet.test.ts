@@ -42,6 +42,19 @@ describe('mainnet blocks 1..255', () => {
     }
   });
 
+  it("a decoded block's header owns its hashes and each transaction its bytes, never the block's", () => {
+    const block = blocks[169]!; // height 170: two transactions
+    const input = raw[169]!;
+    expect(block.header.prevHashBytes.buffer.byteLength).toBe(32);
+    expect(block.header.merkleRootBytes.buffer.byteLength).toBe(32);
+    const [coinbase, spend] = block.transactions;
+    expect(coinbase!.outputs[0]!.scriptPubKey.buffer).toBe(coinbase!.toBytes().buffer);
+    expect(spend!.inputs[0]!.scriptSig.buffer).toBe(spend!.toBytes().buffer);
+    expect(spend!.toBytes().buffer).not.toBe(coinbase!.toBytes().buffer);
+    expect(spend!.toBytes().buffer).not.toBe(input.buffer);
+    expect(spend!.toBytes().buffer.byteLength).toBe(spend!.totalSize);
+  });
+
   it('every merkle root matches its header, unmutated, and merkleRoot(txids) agrees', () => {
     for (let i = 0; i < blocks.length; i++) {
       const block = blocks[i]!;

@@ -19,6 +19,7 @@ import {
   witnessSize,
   type TxInput,
 } from '../../../src/primitives/tx.js';
+import { Block, BlockHeader } from '../../../src/primitives/block.js';
 import { vectorPath } from '../../helpers/vectors.js';
 import { thrownCode } from '../../helpers/errors.js';
 
@@ -327,5 +328,74 @@ describe('coinbase and outpoints', () => {
     const txid = reverse(fromHex('f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16'));
     expect(outpointKey({ txid, vout: 1 })).toBe(`${toHex(txid)}:1`);
     expect(outpointKey({ txid, vout: 1 })).not.toBe(outpointKey({ txid, vout: 0 }));
+  });
+});
+
+describe('decoding keeps one copy per transaction', () => {
+  it("fromBytes points every field into one private copy of the transaction's bytes, its canonical encoding", () => {
+    const input = fromHex(SIGNED_HEX);
+    const tx = Transaction.fromBytes(input);
+    const own = tx.toBytes();
+    expect(toHex(own)).toBe(SIGNED_HEX);
+    expect(own.buffer).not.toBe(input.buffer);
+    expect(own.byteLength).toBe(own.buffer.byteLength);
+    const fields = [
+      ...tx.inputs.flatMap((i) => [i.prevout.txid, i.scriptSig, ...i.witness]),
+      ...tx.outputs.map((o) => o.scriptPubKey),
+    ];
+    for (const field of fields) expect(field.buffer).toBe(own.buffer);
+    // The decoded fields do not move when the input is reused.
+    const before = toHex(tx.outputs[0]!.scriptPubKey);
+    input.fill(0);
+    expect(toHex(tx.outputs[0]!.scriptPubKey)).toBe(before);
+    expect(toHex(tx.toBytes())).toBe(SIGNED_HEX);
+  });
+
+  it('a legacy transaction keeps one copy too, which also serves the txid encoding', () => {
+    const tx = Transaction.fromBytes(fromHex(UNSIGNED_HEX));
+    expect(tx.hasWitness).toBe(false);
+    expect(tx.toBytes(false)).toBe(tx.toBytes(true));
+    expect(toHex(tx.toBytes(false))).toBe(UNSIGNED_HEX);
+    expect(tx.inputs[0]!.prevout.txid.buffer).toBe(tx.toBytes().buffer);
+  });
+
+  it('transactions decoded from one reader with views do not share bytes', () => {
+    const a = fromHex(SIGNED_HEX);
+    const b = fromHex(UNSIGNED_HEX);
+    const r = new BufferReader(concatBytes(a, b), 0, { views: true });
+    const first = Transaction.decode(r);
+    const second = Transaction.decode(r);
+    expect(r.remaining).toBe(0);
+    expect(first.outputs[0]!.scriptPubKey.buffer).not.toBe(second.outputs[0]!.scriptPubKey.buffer);
+    expect(first.toBytes().byteLength).toBe(a.length);
+    expect(first.toBytes().buffer.byteLength).toBe(a.length);
+    expect(toHex(second.toBytes())).toBe(UNSIGNED_HEX);
+  });
+
+  it('a reader without views still copies each field, and the tx encodes the same bytes', () => {
+    const input = fromHex(SIGNED_HEX);
+    const tx = Transaction.decode(new BufferReader(input));
+    expect(tx.outputs[0]!.scriptPubKey.buffer).not.toBe(input.buffer);
+    expect(tx.outputs[0]!.scriptPubKey.buffer).not.toBe(tx.outputs[1]?.scriptPubKey.buffer ?? null);
+    expect(toHex(tx.toBytes())).toBe(SIGNED_HEX);
+  });
+});
+
+describe('a segwit block', () => {
+  it('sums its size and stripped size from its transactions, equal to its two encodings, and decodes back', () => {
+    const txs = [Transaction.fromHex(SIGNED_HEX), Transaction.fromHex(UNSIGNED_HEX)];
+    const header = new BlockHeader({ version: 1, prevHashBytes: new Uint8Array(32), merkleRootBytes: new Uint8Array(32).fill(7), time: 1, bits: 0x207fffff, nonce: 0 });
+    const block = new Block(header, txs);
+    const full = block.toBytes();
+    const stripped = block.toBytes(false);
+    expect(stripped.length).toBeLessThan(full.length);
+    expect(block.size).toBe(full.length);
+    expect(block.strippedSize).toBe(stripped.length);
+    expect(block.weight).toBe(stripped.length * 3 + full.length);
+    const again = Block.fromBytes(full);
+    expect(toHex(again.toBytes())).toBe(toHex(full));
+    expect(toHex(again.toBytes(false))).toBe(toHex(stripped));
+    expect(again.size).toBe(full.length);
+    expect(again.transactions.map((t) => t.wtxid)).toEqual(txs.map((t) => t.wtxid));
   });
 });
