@@ -13,6 +13,7 @@ import { MAX_BLOCKS_PER_REQUEST } from '../options.js';
 import { chargeRequestError } from './charge.js';
 import { decodeCount, decodeHeaders, decodeStatus, encodeHashes, encodeStatus } from './messages.js';
 import { Framed, timeoutSignal } from './protocols.js';
+import { ReplyDeadlines } from './reply-deadlines.js';
 import type { Transaction } from '../../primitives/tx.js';
 import { decodeBlockTxn, encodeBlockTxnRequest, type BlockTxnRequest } from '../gossip/compact/message.js';
 
@@ -58,16 +59,28 @@ export class ReqRespClient {
   async getBlocks(peer: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void): Promise<Block[]> {
     if (hashes.length > MAX_BLOCKS_PER_REQUEST) throw new RangeError(`at most ${MAX_BLOCKS_PER_REQUEST} blocks per request`);
     return this.exchange(peer, this.opts.ids.blocks, signal, true, async (framed, first) => {
-      const next = () => timeoutSignal(this.opts.requestTimeoutMs, signal);
       await framed.write(encodeHashes(hashes), first);
       const count = decodeCount(await framed.read(first), hashes.length);
-      const blocks: Block[] = [];
-      for (let i = 0; i < count; i++) {
-        const block = decodeBlock(await framed.read(next()));
-        blocks.push(block);
-        onBlock?.(block);
+      // One signal and timer for the frames of the reply, each wait still bounded alone (reply-deadlines.ts).
+      const deadlines = new ReplyDeadlines(this.opts.requestTimeoutMs, () => performance.now());
+      const onAbort = () => deadlines.abort(signal?.reason);
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort);
+      try {
+        const blocks: Block[] = [];
+        for (let i = 0; i < count; i++) {
+          const endWait = deadlines.begin();
+          const bytes = await framed.read(deadlines.signal);
+          endWait();
+          const block = decodeBlock(bytes);
+          blocks.push(block);
+          onBlock?.(block);
+        }
+        return blocks;
+      } finally {
+        deadlines.dispose();
+        signal?.removeEventListener('abort', onAbort);
       }
-      return blocks;
     });
   }
 

@@ -20,6 +20,7 @@ import { isFatalStorageError } from '../../../chain/index.js';
 import { P2PError } from '../../errors.js';
 import { decodeBlockRequest, encodeCount } from '../messages.js';
 import { timeoutSignal, type Framed } from '../protocols.js';
+import { ReplyDeadlines } from '../reply-deadlines.js';
 import type { Lease, ServeBudget } from '../serve-budget.js';
 import type { RequestHandler } from '../server.js';
 
@@ -63,37 +64,35 @@ export class BlockServer {
    * @throws P2PError request-timeout, peer-unavailable; ChainError db-corrupt and other storage errors
    */
   async serve(framed: Framed, peer: string, hashes: readonly string[], stepTimeoutMs: number): Promise<void> {
-    const closed = new AbortController();
-    const onClose = () => closed.abort(new P2PError('peer-unavailable', 'the request stream closed'));
+    // One signal and one timer for the whole reply (reply-deadlines.ts), each step still bounded alone.
+    const deadlines = new ReplyDeadlines(stepTimeoutMs, this.modules.nowMs);
+    const stop = deadlines.signal;
+    const onClose = () => deadlines.abort(new P2PError('peer-unavailable', 'the request stream closed'));
     framed.stream.addEventListener('close', onClose);
-    // AbortSignal.any holds its sources weakly (Node 20): a step's timer that nothing else holds
-    // may be collected and never fire. The last few are held here while their steps run.
-    const held: AbortSignal[] = [];
-    const stepSignal = (): AbortSignal => {
-      const timer = AbortSignal.timeout(stepTimeoutMs);
-      if (held.push(timer) > 3) held.shift();
-      return AbortSignal.any([timer, closed.signal]);
-    };
     // Waiting for its turn is bounded like any step: a peer that stops reading holds up its own requests only so long.
-    let stop = stepSignal();
+    let endStep = deadlines.begin();
     const turn = this.takeTurn(peer, stop);
     try {
       await turn.ready;
+      endStep();
       const stored = hashes.filter((hash) => this.modules.chain.hasBlock(hash));
-      stop = stepSignal();
+      endStep = deadlines.begin();
       await framed.write(encodeCount(stored.length), stop);
-      let step = stepSignal();
-      let next = stored.length > 0 ? this.fetch(peer, stored[0]!, step) : undefined;
+      endStep();
+      // A block's step runs from the start of its read to the end of its send.
+      let nextStep = deadlines.begin();
+      let next = stored.length > 0 ? this.fetch(peer, stored[0]!, deadlines) : undefined;
       for (let i = 0; next; i++) {
-        stop = step;
+        endStep = nextStep;
         const current = await next;
         // The next block is read while this one goes out (a peer's replies go one at a time, so a read
         // that waited for each send would idle the link): a reply holds at most two blocks of ours.
-        step = stepSignal();
-        next = i + 1 < stored.length ? this.fetch(peer, stored[i + 1]!, step) : undefined;
+        nextStep = deadlines.begin();
+        next = i + 1 < stored.length ? this.fetch(peer, stored[i + 1]!, deadlines) : undefined;
         next?.catch(() => undefined); // awaited at the next turn of the loop, or released below
         try {
-          await this.send(framed, current);
+          await this.send(framed, current.bytes, stop);
+          endStep();
         } catch (err) {
           void next?.then((f) => f.lease.release(), () => undefined);
           throw err;
@@ -105,6 +104,7 @@ export class BlockServer {
       if (isFatalStorageError(err)) this.modules.logger.error({ peer, err: err.message, code: err.code }, 'cannot serve a stored block');
       throw stop.aborted ? reasonOf(stop) : err;
     } finally {
+      deadlines.dispose();
       turn.done();
       framed.stream.removeEventListener('close', onClose);
     }
@@ -143,16 +143,19 @@ export class BlockServer {
     return { ready, done };
   }
 
-  /** Reads a block under a lease of the budget (the rate's wait first); the lease is the caller's to release. */
-  private async fetch(peer: string, hash: string, signal: AbortSignal): Promise<{ bytes: Uint8Array; lease: Lease; signal: AbortSignal }> {
+  /**
+   * Reads a block under a lease of the budget (the rate's wait first); the lease is the caller's to
+   * release. A lease preempted by the budget ends the whole reply, which is what preempting is for.
+   */
+  private async fetch(peer: string, hash: string, deadlines: ReplyDeadlines): Promise<{ bytes: Uint8Array; lease: Lease }> {
     const { budget, chain, rate, nowMs } = this.modules;
+    const signal = deadlines.signal;
     const delay = rate.serveDelayMs(peer, nowMs());
     if (delay > 0) await sleep(delay, undefined, { signal });
     // Reserved before reading, at the largest size: the block's size is known only once read.
     // A reply that holds its lease past the drain deadline while others wait is ended (serve-budget.ts).
-    const preempted = new AbortController();
     const lease = await budget.acquire(peer, this.opts.maxMessageSize, signal, () =>
-      preempted.abort(new P2PError('request-timeout', 'the reply was ended: the peer did not read it while others waited')));
+      deadlines.abort(new P2PError('request-timeout', 'the reply was ended: the peer did not read it while others waited')));
     try {
       signal.throwIfAborted();
       const bytes = await chain.getBlockBytes(hash);
@@ -160,7 +163,7 @@ export class BlockServer {
       lease.resize(bytes.length);
       // Charged once read, not once sent: the next block's wait must count this one, which is read ahead.
       rate.chargeServed(peer, bytes.length, nowMs());
-      return { bytes, lease, signal: AbortSignal.any([signal, preempted.signal]) };
+      return { bytes, lease };
     } catch (err) {
       lease.release();
       throw err;
@@ -168,10 +171,10 @@ export class BlockServer {
   }
 
   /** Writes a block read by {@link fetch} and waits until it has left for the connection. */
-  private async send(framed: Framed, block: { bytes: Uint8Array; signal: AbortSignal }): Promise<void> {
-    block.signal.throwIfAborted();
-    await framed.write(block.bytes, block.signal);
-    await framed.flushed(block.signal);
+  private async send(framed: Framed, bytes: Uint8Array, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    await framed.write(bytes, signal);
+    await framed.flushed(signal);
   }
 }
 
