@@ -126,7 +126,7 @@ export class ChainDB {
   }
 
   /** Runs a read, reporting LevelDB's failures as storage errors (see storage-errors.ts). */
-  private async read<T>(fn: () => T | Promise<T>): Promise<T> {
+  private async read<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
@@ -194,9 +194,8 @@ export class ChainDB {
     return (await this.get(keys.blockTip())) ?? this.getTip();
   }
 
-  /** Read synchronously, on every block served or reindexed: an async get (a thread-pool round trip) cost ~10× its CPU (issue 15). */
   async getBlockBytes(hash: Uint8Array): Promise<Uint8Array | undefined> {
-    return this.read(() => this.db.getSync(keys.block(hash)) ?? undefined);
+    return this.get(keys.block(hash));
   }
 
   async hasBlock(hash: Uint8Array): Promise<boolean> {
