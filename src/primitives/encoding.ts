@@ -92,10 +92,10 @@ export class BufferReader {
     return out;
   }
 
-  /** A copy of the next `n` bytes, whatever the reader's mode. */
+  /** A copy of the next `n` bytes, whatever the reader's mode (and even over a Buffer, whose own slice is a view). */
   copyN(n: number): Uint8Array {
     this.need(n);
-    const out = this.bytes.slice(this.offset, this.offset + n);
+    const out = Uint8Array.prototype.slice.call(this.bytes, this.offset, this.offset + n);
     this.offset += n;
     return out;
   }

@@ -258,7 +258,8 @@ type Writable<T> = { -readonly [K in keyof T]: T[K] };
  * message. The copy is its canonical encoding: decode refuses every other form.
  */
 function ownBytes(src: Uint8Array, start: number, end: number, inputs: TxInput[], outputs: TxOutput[]): Uint8Array {
-  const own = src.slice(start, end);
+  // Uint8Array's slice, which copies: a Buffer's own slice is a view.
+  const own = Uint8Array.prototype.slice.call(src, start, end);
   const base = src.byteOffset + start;
   const moved = (v: Uint8Array) => own.subarray(v.byteOffset - base, v.byteOffset - base + v.length);
   for (const input of inputs as Writable<TxInput>[]) {

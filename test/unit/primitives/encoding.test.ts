@@ -137,6 +137,11 @@ describe('BufferReader', () => {
     expect(codeOf(() => r.copyN(3))).toBe('read-out-of-bounds');
     expect(toHex(r.bytesN(2))).toBe('aabb');
     expect(new BufferReader(data).views).toBe(false);
+    const buffer = Buffer.from('0102', 'hex');
+    const copied = new BufferReader(buffer).copyN(2);
+    expect(copied.buffer).not.toBe(buffer.buffer);
+    buffer[0] = 9;
+    expect(toHex(copied)).toBe('0102');
   });
 
   it('respects a start offset and the byteOffset of a subarray', () => {

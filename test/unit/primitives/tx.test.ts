@@ -351,6 +351,15 @@ describe('decoding keeps one copy per transaction', () => {
     expect(toHex(tx.toBytes())).toBe(SIGNED_HEX);
   });
 
+  it('copies out of a Buffer too, whose own slice would be a view', () => {
+    const input = Buffer.from(SIGNED_HEX, 'hex');
+    const tx = Transaction.fromBytes(input);
+    expect(tx.toBytes().buffer).not.toBe(input.buffer);
+    expect(tx.toBytes().buffer.byteLength).toBe(input.length);
+    input.fill(0);
+    expect(toHex(tx.toBytes())).toBe(SIGNED_HEX);
+  });
+
   it('a legacy transaction keeps one copy too, which also serves the txid encoding', () => {
     const tx = Transaction.fromBytes(fromHex(UNSIGNED_HEX));
     expect(tx.hasWitness).toBe(false);
