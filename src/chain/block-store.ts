@@ -63,11 +63,6 @@ export class BlockStore {
     this.cachedBytes = 0;
   }
 
-  /** Decoded blocks kept. */
-  get size(): number {
-    return this.cache.size;
-  }
-
   private forget(hash: string): void {
     const block = this.cache.get(hash);
     if (!block) return;

@@ -145,7 +145,8 @@ export class Block {
   encode(writer: BufferWriter, witness = true): void {
     this.header.encode(writer);
     writer.varint(this.transactions.length);
-    for (const tx of this.transactions) tx.encode(writer, witness);
+    // The transactions' own encodings, which decoding already holds: one copy each.
+    for (const tx of this.transactions) writer.bytes(tx.toBytes(witness));
   }
 
   toBytes(witness = true): Uint8Array {
@@ -154,11 +155,8 @@ export class Block {
   }
 
   private serialize(witness: boolean): Uint8Array {
-    // From the transactions' own encodings, which decoding already holds: one copy each.
     const w = new BufferWriter(witness ? this.size : this.strippedSize);
-    this.header.encode(w);
-    w.varint(this.transactions.length);
-    for (const tx of this.transactions) w.bytes(tx.toBytes(witness));
+    this.encode(w, witness);
     return w.finishExact();
   }
 
