@@ -1,6 +1,6 @@
 /**
  * A local devnet in one command: N `tally node` processes (the built CLI,
- * dist/cli/index.js) on 127.0.0.1 with OS-chosen ports, each bootstrapping to
+ * dist/bundle/tally.js) on 127.0.0.1 with OS-chosen ports, each bootstrapping to
  * every node started before it, two of them mining paced regtest blocks. It
  * prints a table of the nodes, then one line per event (blocks connected and
  * disconnected, peers, reorganizations, warnings); Ctrl-C stops every node
@@ -23,7 +23,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const CLI = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/bundle/tally.js', import.meta.url));
 /** How long a node may take to print its addresses. */
 const START_TIMEOUT_MS = 30_000;
 /** How long the nodes get to shut down after SIGTERM before they are killed. */

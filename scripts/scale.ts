@@ -24,7 +24,7 @@
  */
 // Before anything that loads libp2p (Promise.withResolvers on Node 20), as the CLI does.
 import '../src/polyfills.js';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildScaleSeed, coinsNeeded } from '../test/helpers/scale-chain.js';
@@ -91,7 +91,9 @@ function snapshotDist(root: string, dist?: string): string {
   cpSync(dist ? resolve(dist) : join(repo, 'dist'), join(app, 'dist'), { recursive: true });
   cpSync(join(repo, 'package.json'), join(app, 'package.json'));
   symlinkSync(join(repo, 'node_modules'), join(app, 'node_modules'));
-  return join(app, 'dist', 'cli', 'index.js');
+  // A build from before the bundle (scripts/bundle.js) has only the unbundled CLI.
+  const bundled = join(app, 'dist', 'bundle', 'tally.js');
+  return existsSync(bundled) ? bundled : join(app, 'dist', 'cli', 'index.js');
 }
 
 /** Idle time measured by `--idle-only`: two of the nodes' 30 s status and ping rounds. */

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/bundle/tally.js', import.meta.url));
 
 export interface LogLine {
   msg?: string;
