@@ -104,10 +104,11 @@ export function setTableRefreshInterval(dht: KadDHT, ms: number): boolean {
 interface RoutingTableView {
   size: number;
   find(peer: PeerId): Promise<PeerId | undefined>;
+  add(peer: PeerId): Promise<void>;
 }
 
 /** The routing table of a running DHT, or undefined if kad-dht no longer has one where it was (16.x). */
 export function routingTableOf(dht: KadDHT): RoutingTableView | undefined {
   const table = (dht as unknown as { routingTable?: Partial<RoutingTableView> }).routingTable;
-  return table && typeof table.size === 'number' && typeof table.find === 'function' ? (table as RoutingTableView) : undefined;
+  return table && typeof table.size === 'number' && typeof table.find === 'function' && typeof table.add === 'function' ? (table as RoutingTableView) : undefined;
 }

@@ -11,7 +11,8 @@ import { DialScheduler } from '../dial.js';
 import type { TallyLibp2p } from '../libp2p.js';
 import type { P2POptions } from '../options.js';
 import { AddressBook } from './address-book.js';
-import { dhtProtocol, dhtService } from './dht.js';
+import { dhtProtocol, dhtService, routingTableOf } from './dht.js';
+import { refillEmptyTable } from './empty-table.js';
 import { DhtSearch } from './dht-search.js';
 import { ConnectionKeeper } from './keeper.js';
 import { DISCOVERY_TIMINGS, type DiscoveryTimings } from './options.js';
@@ -44,6 +45,7 @@ export class PeerFinder {
   /** When peers.json was last written (monotonic ms); the first change is saved at the first maintenance, since kill -9 skips stop. */
   private lastSaveMs = -Infinity;
   private lastReport = '';
+  private refilling = false;
 
   constructor(
     private readonly opts: P2POptions,
@@ -141,12 +143,24 @@ export class PeerFinder {
 
   /** Advertising when due, saving the book when due, and a progress line when the counts changed. */
   private maintain(): void {
+    this.refillTable();
     void this.search?.provide();
     if (performance.now() - this.lastSaveMs >= this.timings.saveIntervalMs) this.save();
     const counts = this.counts();
     const report = JSON.stringify(counts);
     if (report !== this.lastReport) this.modules.logger.info(counts, 'discovery: peers');
     this.lastReport = report;
+  }
+
+  /** An empty routing table is refilled from the open connections (empty-table.ts), one pass at a time. */
+  private refillTable(): void {
+    const host = this.modules.host();
+    const table = host.services.dht && routingTableOf(host.services.dht);
+    if (this.refilling || !this.keeper || !table || table.size > 0) return;
+    this.refilling = true;
+    void refillEmptyTable(host, table, dhtProtocol(this.modules.network), this.modules.logger)
+      .then((r) => { if (r.added + r.identified > 0) this.wantMore(); })
+      .finally(() => { this.refilling = false; });
   }
 }
 
