@@ -13,7 +13,7 @@
  *
  * So while the table is empty, the discovery's maintenance adds the connected
  * peers known to speak the DHT protocol, and identifies again (at most a few
- * each time) those whose protocols were never learnt.
+ * each time) those it never identified.
  */
 import type { Connection, PeerId } from '@libp2p/interface';
 import type { LogWriter } from '../../util/logger.js';
@@ -30,16 +30,18 @@ export const MAX_REIDENTIFY = 4;
 /** Longest one identify may take here, ms (libp2p's own default is 5 s, which a loaded node can miss). */
 export const REIDENTIFY_TIMEOUT_MS = 15_000;
 
-/** What to do with one open connection of a node whose table is empty: from the protocols its peer store lists. */
+/** What to do with one open connection of a node whose table is empty, from what its peer store holds of the peer. */
 export type TableStep = 'add' | 'identify' | 'skip';
 
 /**
- * `add` when the peer speaks the DHT protocol, `identify` when its protocols were never learnt,
- * `skip` when it was identified without the DHT protocol (a `--no-dht` node, another network).
+ * `add` when the peer speaks the DHT protocol, `identify` when it was never identified, `skip`
+ * when it was, without the DHT protocol (a `--no-dht` node, another network). A protocol list
+ * alone cannot tell a lost identify: libp2p also records each protocol a stream was opened
+ * with (the status handshake's, for one); identify is what stores the agent version.
  */
-export function stepFor(protocols: readonly string[], dhtProtocol: string): TableStep {
+export function stepFor(protocols: readonly string[], identified: boolean, dhtProtocol: string): TableStep {
   if (protocols.includes(dhtProtocol)) return 'add';
-  return protocols.length === 0 ? 'identify' : 'skip';
+  return identified ? 'skip' : 'identify';
 }
 
 /** Counts of one pass, for the log line. */
@@ -60,8 +62,8 @@ export async function refillEmptyTable(host: TallyLibp2p, table: TableAccess, dh
   for (const connection of host.getConnections()) {
     if (connection.status !== 'open') continue;
     const peer = connection.remotePeer;
-    const protocols = await host.peerStore.get(peer).then((p) => p.protocols, () => []);
-    const step = stepFor(protocols, dhtProtocol);
+    const known = await host.peerStore.get(peer).catch(() => undefined);
+    const step = stepFor(known?.protocols ?? [], known?.metadata.has('AgentVersion') === true, dhtProtocol);
     if (step === 'add') {
       if (await table.add(peer).then(() => true, () => false)) result.added++;
     } else if (step === 'identify' && identify.length < MAX_REIDENTIFY) {

@@ -6,15 +6,18 @@ describe('stepFor (refilling an empty routing table)', () => {
   const kad = dhtProtocol('regtest');
 
   it('adds a peer that speaks the network DHT protocol', () => {
-    expect(stepFor(['/ipfs/id/1.0.0', kad], kad)).toBe('add');
+    expect(stepFor(['/ipfs/id/1.0.0', kad], true, kad)).toBe('add');
+    // Known from a stream opened with it, identify lost: still the DHT's.
+    expect(stepFor([kad], false, kad)).toBe('add');
   });
 
-  it('identifies again a peer whose protocols were never learnt', () => {
-    expect(stepFor([], kad)).toBe('identify');
+  it('identifies again a peer never identified, even with protocols learnt from its streams', () => {
+    expect(stepFor([], false, kad)).toBe('identify');
+    expect(stepFor(['/tally/status/1'], false, kad)).toBe('identify');
   });
 
   it('leaves alone a peer identified without it (--no-dht, or the other network)', () => {
-    expect(stepFor(['/ipfs/id/1.0.0'], kad)).toBe('skip');
-    expect(stepFor([dhtProtocol('testnet')], kad)).toBe('skip');
+    expect(stepFor(['/ipfs/id/1.0.0'], true, kad)).toBe('skip');
+    expect(stepFor([dhtProtocol('testnet')], true, kad)).toBe('skip');
   });
 });
