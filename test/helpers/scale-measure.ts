@@ -97,7 +97,12 @@ export async function waitForMesh(nodes: readonly ScaleNode[], minPeers: number,
 
 /** Submits each transaction to a different node of `nodes` and waits, bounded, until every mempool holds them all. */
 export async function spreadTransactions(nodes: readonly ScaleNode[], txs: readonly Transaction[], offset: number, ms: number): Promise<string[]> {
-  const txids = await Promise.all(txs.map((tx, i) => nodes[(offset + i * 7) % nodes.length]!.node.rpc<string>('sendrawtransaction', tx.toHex())));
+  // Retried like the polls below: a loaded node can drop a connection, and a resend is harmless
+  // (a transaction already in the mempool is answered with its txid, as Core does).
+  const txids = await Promise.all(txs.map((tx, i) => {
+    const n = nodes[(offset + i * 7) % nodes.length]!;
+    return retried(n.node.name, () => n.node.rpc<string>('sendrawtransaction', tx.toHex()));
+  }));
   // Only nodes still short of a transaction are asked again: 100 nodes polled at once load the machine being measured.
   let waiting = [...nodes];
   await waitUntil(async () => {
