@@ -4,8 +4,8 @@
 // Why: Node keeps the source text of every ES module it loads, with its comments,
 // plus a module record for each. `tally node` loads about 1,100 modules, 5.4 MB of
 // source; bundled, with whitespace and comments dropped (names kept, so stack traces
-// and error names read as before), it is 2.9 MB in a few files. An idle node's
-// V8 heap went from 27 to 19 MB and its RSS from 91 to 81 MB (docs/OPERATING.md).
+// and error names read as before), it is about 2.9 MB. An idle node's V8 heap went
+// from 27 to 17 MB and its RSS from 89–93 to 75 MB (docs/OPERATING.md).
 // Parts loaded with `import()` (the lab's charts, the explorer, RPC notifications)
 // stay in their own files (splitting), so a node that never uses them never loads them.
 //
