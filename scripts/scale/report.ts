@@ -41,7 +41,7 @@ function rss(values: readonly number[]) {
 }
 
 function trips(list: readonly BlockTrip[]) {
-  return list.map((t) => ({ hash: t.hash, bytes: t.bytes, t50: t.t50, t90: t.t90, t100: t.t100, reached: t.delays.filter((d) => d !== null).length, receivers: t.delays.length }));
+  return list.map((t) => ({ hash: t.hash, bytes: t.bytes, t50: t.t50, t90: t.t90, t100: t.t100, reached: t.delays.filter((d) => d !== null).length, receivers: t.delays.length, toppedUp: t.toppedUp ?? 0 }));
 }
 
 /** The JSON document written to `scale.json`. */

@@ -71,10 +71,11 @@ export async function relayBlocks(net: ScaleNet, coins: OwnedCoin[], blocks: num
   for (let round = 0; round < blocks; round++) {
     const alive = net.alive();
     const miner = minerFor(net, round, opts);
-    const txids = await spreadTransactions(alive, largeTransactions(coins, opts.blockBytes), round, opts.blockMs);
-    const trip = await mineAndFollow(miner, alive.filter((n) => n !== miner), txids, opts.blockMs);
+    const { txids, toppedUp } = await spreadTransactions(alive, largeTransactions(coins, opts.blockBytes), round, opts.blockMs);
+    const trip = { ...(await mineAndFollow(miner, alive.filter((n) => n !== miner), txids, opts.blockMs)), toppedUp };
     trips.push(trip);
-    log(`block ${round + 1}/${blocks} (${Math.round(trip.bytes / 1000)} kB) by ${miner.node.name}: 50% ${trip.t50} ms, 90% ${trip.t90} ms, all ${trip.t100} ms`);
+    const topUps = toppedUp > 0 ? ` (${toppedUp} transactions handed by RPC to nodes gossip had missed)` : '';
+    log(`block ${round + 1}/${blocks} (${Math.round(trip.bytes / 1000)} kB) by ${miner.node.name}: 50% ${trip.t50} ms, 90% ${trip.t90} ms, all ${trip.t100} ms${topUps}`);
   }
   return trips;
 }
