@@ -115,10 +115,8 @@ export interface Spread {
 export async function spreadTransactions(nodes: readonly ScaleNode[], txs: readonly Transaction[], offset: number, ms: number): Promise<Spread> {
   // Retried like the polls below: a loaded node can drop a connection, and a resend is harmless
   // (a transaction already in the mempool is answered with its txid, as Core does).
-  const txids = await Promise.all(txs.map((tx, i) => {
-    const n = nodes[(offset + i * 7) % nodes.length]!;
-    return retried(n.node.name, () => n.node.rpc<string>('sendrawtransaction', tx.toHex()));
-  }));
+  const submit = (n: ScaleNode, hex: string) => retried(n.node.name, () => n.node.rpc<string>('sendrawtransaction', hex));
+  const txids = await Promise.all(txs.map((tx, i) => submit(nodes[(offset + i * 7) % nodes.length]!, tx.toHex())));
   const hexOf = new Map(txs.map((tx, i) => [txids[i]!, tx.toHex()]));
   const topUpAt = Date.now() + TOP_UP_AFTER_MS;
   let toppedUp = 0;
@@ -132,7 +130,7 @@ export async function spreadTransactions(nodes: readonly ScaleNode[], txs: reado
     if (waiting.length > 0 && !toppedUpOnce && Date.now() >= topUpAt) {
       toppedUpOnce = true;
       const short = missing.filter((m) => m.length > 0);
-      await Promise.all(waiting.map((n, i) => Promise.all(short[i]!.map((t) => retried(n.node.name, () => n.node.rpc<string>('sendrawtransaction', hexOf.get(t)!))))));
+      await Promise.all(waiting.map((n, i) => Promise.all(short[i]!.map((t) => submit(n, hexOf.get(t)!)))));
       toppedUp = short.reduce((sum, m) => sum + m.length, 0);
     }
     return waiting.length === 0;
