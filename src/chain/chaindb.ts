@@ -14,6 +14,7 @@ import { DB_VERSION, keys, PREFIX, readU32BE, REINDEX_UPGRADABLE_VERSIONS, write
 import { StateCache, type FlushStats } from './state-cache.js';
 import { levelMemoryFor } from './level-options.js';
 import { OffHeapScratch, writeParts, type WriteOp } from './batch-write.js';
+import { batchBytes, memtableFlusherFor, type MemtableFlusher } from './memtable-flush.js';
 import { blocksLostError, damagedError, openError, readError, writeError } from './storage-errors.js';
 import {
   decodeCoin, decodeUndo, type UndoCoin,
@@ -34,6 +35,7 @@ export class ChainDB {
   /** Chain-state writes not yet in LevelDB (state-cache.ts). */
   readonly cache: StateCache;
   private readonly scratch = new OffHeapScratch();
+  private flusher?: MemtableFlusher;
 
   /** @param cacheBytes the chain-state cache's size (`--dbcache`); 0 writes every change through at once. */
   constructor(path: string, cacheBytes = 0) {
@@ -60,7 +62,9 @@ export class ChainDB {
     if (missing) throw damagedError(this.path, missing);
     // Made here, not in the constructor: a Level opens itself on the next tick after it is made,
     // which would run before the check above.
-    this.handle = new Level<Uint8Array, Uint8Array>(this.path, { ...ENC, ...levelMemoryFor(this.cache.limitBytes) });
+    const memory = levelMemoryFor(this.cache.limitBytes);
+    this.handle = new Level<Uint8Array, Uint8Array>(this.path, { ...ENC, ...memory });
+    this.flusher = memtableFlusherFor(this.handle, memory.writeBufferSize);
     try {
       await this.db.open();
     } catch (err) {
@@ -116,6 +120,7 @@ export class ChainDB {
   }
 
   async close(): Promise<void> {
+    await this.flusher?.idle();
     if (this.handle?.status === 'open' || this.handle?.status === 'opening') await this.handle.close();
   }
 
@@ -159,6 +164,7 @@ export class ChainDB {
     } catch (err) {
       throw writeError(this.path, err);
     }
+    this.flusher?.wrote(batchBytes(parts));
   }
 
   /**
