@@ -116,22 +116,20 @@ export async function spreadTransactions(nodes: readonly ScaleNode[], txs: reado
   // Retried like the polls below: a loaded node can drop a connection, and a resend is harmless
   // (a transaction already in the mempool is answered with its txid, as Core does).
   const submit = (n: ScaleNode, hex: string) => retried(n.node.name, () => n.node.rpc<string>('sendrawtransaction', hex));
-  const txids = await Promise.all(txs.map((tx, i) => submit(nodes[(offset + i * 7) % nodes.length]!, tx.toHex())));
-  const hexOf = new Map(txs.map((tx, i) => [txids[i]!, tx.toHex()]));
+  const hexes = txs.map((tx) => tx.toHex());
+  const txids = await Promise.all(hexes.map((hex, i) => submit(nodes[(offset + i * 7) % nodes.length]!, hex)));
+  const hexOf = new Map(txids.map((txid, i) => [txid, hexes[i]!]));
   const topUpAt = Date.now() + TOP_UP_AFTER_MS;
   let toppedUp = 0;
-  let toppedUpOnce = false;
   // Only nodes still short of a transaction are asked again: 100 nodes polled at once load the machine being measured.
   let waiting = [...nodes];
   await waitUntil(async () => {
     const pools = await Promise.all(waiting.map((n) => retried(n.node.name, () => n.node.mempool())));
-    const missing = waiting.map((_, i) => txids.filter((t) => !pools[i]!.includes(t)));
-    waiting = waiting.filter((_, i) => missing[i]!.length > 0);
-    if (waiting.length > 0 && !toppedUpOnce && Date.now() >= topUpAt) {
-      toppedUpOnce = true;
-      const short = missing.filter((m) => m.length > 0);
-      await Promise.all(waiting.map((n, i) => Promise.all(short[i]!.map((t) => submit(n, hexOf.get(t)!)))));
-      toppedUp = short.reduce((sum, m) => sum + m.length, 0);
+    const short = waiting.map((node, i) => ({ node, missing: txids.filter((t) => !pools[i]!.includes(t)) })).filter((s) => s.missing.length > 0);
+    waiting = short.map((s) => s.node);
+    if (short.length > 0 && toppedUp === 0 && Date.now() >= topUpAt) {
+      toppedUp = short.reduce((sum, s) => sum + s.missing.length, 0);
+      await Promise.all(short.map((s) => Promise.all(s.missing.map((t) => submit(s.node, hexOf.get(t)!)))));
     }
     return waiting.length === 0;
   }, `${txids.length} transactions in ${nodes.length} mempools`, ms, pollMs(nodes.length));
