@@ -15,7 +15,7 @@
  */
 import type { Block } from '../primitives/block.js';
 import { outpointKey, type OutPoint } from '../primitives/tx.js';
-import { checkBlockSpends, type BlockSpends } from '../consensus/block-spends.js';
+import { checkBlockSpends, type BlockSpends, type ChecksListener } from '../consensus/block-spends.js';
 import type { Coin } from '../consensus/coins.js';
 import type { NetworkParams } from '../consensus/params.js';
 import type { SignatureCheck } from '../consensus/signatures.js';
@@ -89,13 +89,23 @@ export interface PipelineModules {
   early?: (entry: ChainEntry) => EarlyChecks | undefined;
 }
 
+export interface SpendsOfOptions {
+  /**
+   * Coins created, or spent when null, by blocks prepared before it and not yet committed;
+   * undefined where they left the coin alone.
+   */
+  overlay?: (key: string) => Coin | null | undefined;
+  /** Told of the signature checks as they are collected (check-stream.ts). */
+  onChecks?: ChecksListener;
+}
+
 /**
- * The spends of `block` at `height` against the coin set, seen through `overlay`
- * (coins created, or spent when null, by blocks prepared before it and not yet
- * committed; undefined where they left the coin alone). Signatures are not verified.
+ * The spends of `block` at `height` against the coin set, seen through `opts.overlay`.
+ * Signatures are not verified.
  * @throws RuleError for the first rule the block breaks
  */
-export async function spendsOf(db: Pick<ChainDB, 'getCoins'>, block: Block, height: number, params: NetworkParams, overlay?: (key: string) => Coin | null | undefined): Promise<BlockSpends> {
+export async function spendsOf(db: Pick<ChainDB, 'getCoins'>, block: Block, height: number, params: NetworkParams, opts: SpendsOfOptions = {}): Promise<BlockSpends> {
+  const { overlay, onChecks } = opts;
   const wanted: OutPoint[] = [];
   const coins = new Map<string, Coin>();
   for (const tx of block.transactions.slice(1)) {
@@ -108,7 +118,7 @@ export async function spendsOf(db: Pick<ChainDB, 'getCoins'>, block: Block, heig
   }
   const found = await db.getCoins(wanted);
   wanted.forEach((p, i) => { if (found[i]) coins.set(outpointKey(p), found[i]!); });
-  return checkBlockSpends(block, { getCoin: (p) => coins.get(outpointKey(p)) }, height, params);
+  return checkBlockSpends(block, { getCoin: (p) => coins.get(outpointKey(p)) }, height, params, onChecks);
 }
 
 /**
@@ -192,7 +202,7 @@ export class ConnectPipeline {
     let spends: BlockSpends;
     try {
       block = await this.m.store.get(entry);
-      spends = early?.spends ?? (await spendsOf(this.m.db, block, entry.height, this.m.params, (key) => this.overlay.get(key)?.coin));
+      spends = early?.spends ?? (await spendsOf(this.m.db, block, entry.height, this.m.params, { overlay: (key) => this.overlay.get(key)?.coin }));
     } catch {
       this.stopAt = this.next;
       return false;

@@ -15,6 +15,7 @@ import { SCRIPT_FAILURE } from '../consensus/signatures.js';
 import type { BlockIndex } from './block-index.js';
 import type { BlockStore } from './block-store.js';
 import type { BatchOp, ChainDB } from './chaindb.js';
+import { CheckStream } from './check-stream.js';
 import { ConnectPipeline, spendsOf, type EarlyChecks, type ReadyBlock } from './connect-pipeline.js';
 import { findFork, type ChainEntry } from './entry.js';
 import { activationSteps } from './activate.js';
@@ -70,8 +71,7 @@ export class ChainConnector {
     try {
       checkBlockHeader(block.header, params);
       checkHeaderContext(block.header, headerContext(tip.asParent(), params, this.m.clock()));
-      const spends = await spendsOf(this.m.db, block, tip.height + 1, params);
-      const verdict = this.m.verifier.verify(spends.signatureChecks);
+      const { spends, verdict } = await this.spendsVerifying(block, tip.height + 1);
       verdict.catch(() => undefined); // its user sees a rejection; an unused one is dropped
       this.early = { hash: block.hash, parent: tip, spends, verdict };
     } catch {
@@ -145,10 +145,26 @@ export class ChainConnector {
    * @throws RuleError for the first rule the block breaks
    */
   private async checkSpends(block: Block, height: number): Promise<BlockSpends> {
-    const spends = await spendsOf(this.m.db, block, height, this.m.params);
-    const bad = await this.m.verifier.verify(spends.signatureChecks);
+    const { spends, verdict } = await this.spendsVerifying(block, height);
+    const bad = await verdict;
     if (bad >= 0) throw blockError(SCRIPT_FAILURE, `input ${spends.signatureChecks[bad]!.inputIndex}: invalid Schnorr signature`);
     return spends;
+  }
+
+  /**
+   * The spends of `block` at `height` against the coin set, their signature checks handed to the
+   * verifier as they are collected (check-stream.ts): the verdict answers for all of them.
+   * @throws RuleError for the first rule the block breaks, signatures aside
+   */
+  private async spendsVerifying(block: Block, height: number): Promise<EarlyChecks> {
+    const stream = new CheckStream(this.m.verifier);
+    try {
+      const spends = await spendsOf(this.m.db, block, height, this.m.params, { onChecks: stream.onChecks });
+      return { spends, verdict: stream.finish(spends.signatureChecks) };
+    } catch (err) {
+      stream.abandon();
+      throw err;
+    }
   }
 
   private async connectTip(entry: ChainEntry): Promise<void> {

@@ -48,10 +48,17 @@ export class JobQueue {
     const job = this.jobs.find((j) => j.next < j.checks.length);
     if (!job) return undefined;
     const task = { job, start: job.next };
-    const count = Math.min(batchSize(job, workers, maxBatch), job.checks.length - task.start);
+    const count = Math.min(batchSize(this.checksLeft(), workers, maxBatch), job.checks.length - task.start);
     job.next += count;
     job.inFlight++;
     return { task, count };
+  }
+
+  /** Checks of every waiting call not yet handed out. */
+  private checksLeft(): number {
+    let left = 0;
+    for (const job of this.jobs) left += job.checks.length - job.next;
+    return left;
   }
 
   /** A worker's answer for `task`: the index within the batch of its first failure, or -1. */
@@ -98,9 +105,11 @@ export class JobQueue {
 /**
  * Like Core's check queue, a share of what is left per worker, capped by the
  * batch size: large batches while the queue is long, smaller ones at its end
- * so that no worker is left with a long batch while the others idle.
+ * so that no worker is left with a long batch while the others idle. What is
+ * left counts every waiting call: a block whose checks arrive in several calls
+ * (check-stream.ts) is cut as one, not into small batches at the end of each.
  */
-function batchSize(job: Job, workers: number, maxBatch: number): number {
-  const share = Math.ceil((job.checks.length - job.next) / (2 * workers));
+function batchSize(left: number, workers: number, maxBatch: number): number {
+  const share = Math.ceil(left / (2 * workers));
   return Math.min(maxBatch, Math.max(MIN_BATCH, share));
 }

@@ -35,13 +35,20 @@ export interface BlockSpends {
 }
 
 /**
+ * Called after each transaction's signature checks are collected, with every check so far,
+ * so that verifying can start before the last is collected (chain/check-stream.ts). A block
+ * that breaks a rule later still throws: checks handed out by then are for nothing.
+ */
+export type ChecksListener = (checksSoFar: readonly SignatureCheck[]) => void;
+
+/**
  * Runs the UTXO-dependent rules over a block that already passed
  * checkBlockSanity and checkBlockContext.
  * @throws RuleError bad-txns-inputs-missingorspent, bad-txns-premature-spend-of-coinbase,
  *   bad-txns-in-belowout (and the other input rules), mandatory-script-verify-flag-failed
  *   for malformed witnesses, bad-cb-amount
  */
-export function checkBlockSpends(block: Block, view: CoinView, height: number, params: NetworkParams): BlockSpends {
+export function checkBlockSpends(block: Block, view: CoinView, height: number, params: NetworkParams, onChecks?: ChecksListener): BlockSpends {
   const overlay = new BlockCoinView(view);
   const result: BlockSpends = { fees: 0n, undo: [], created: [], signatureChecks: [] };
   for (const [index, tx] of block.transactions.entries()) {
@@ -54,6 +61,7 @@ export function checkBlockSpends(block: Block, view: CoinView, height: number, p
       } catch (err) {
         throw asBlockError(err, tx.txid, 100);
       }
+      onChecks?.(result.signatureChecks);
       for (const input of tx.inputs) {
         const fromBase = overlay.spend(input.prevout);
         if (fromBase) result.undo.push({ prevout: input.prevout, coin: fromBase });

@@ -54,6 +54,20 @@ export class Framed {
   }
 
   /**
+   * Writes each of `messages` as its own frame, all in one write: one yamux frame and one
+   * noise message for many small messages, where a write each costs a trip through both
+   * (and the reader's decrypting and demuxing) per message.
+   */
+  async writeMany(messages: readonly Uint8Array[], signal?: AbortSignal): Promise<void> {
+    if (messages.length === 1) return this.write(messages[0]!, signal);
+    try {
+      await this.lp.writeV([...messages], signal ? { signal } : {});
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+
+  /**
    * Resolves once everything written has left the stream's own buffer for the connection,
    * which takes it only as fast as the peer reads (yamux flow control). A write resolves
    * earlier, at the first room in the peer's window, leaving the rest buffered here: a

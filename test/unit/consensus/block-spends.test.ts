@@ -50,6 +50,24 @@ describe('checkBlockSpends', () => {
     expect(result.signatureChecks.map((c) => c.inputIndex)).toEqual([0, 0]);
   });
 
+  it('tells onChecks of the checks after each spending transaction, every check so far each time', () => {
+    const tx1 = spend([coin0], [payTo(1, coin0.output.value - 1000n)]);
+    const tx2 = spend([coin1, coin2], [payTo(2, coin1.output.value + coin2.output.value - 2500n)]);
+    const seen: number[] = [];
+    const result = checkBlockSpends(chain.buildBlock({ transactions: [tx1, tx2], fees: 3500n }), chain.view, height, regtest, (so) => seen.push(so.length));
+    expect(seen).toEqual([1, 3]);
+    expect(result.signatureChecks).toHaveLength(3);
+  });
+
+  it('stops telling onChecks at the transaction that breaks a rule', () => {
+    const tx1 = spend([coin0], [payTo(1, coin0.output.value - 1000n)]);
+    const overspend = spend([coin1], [payTo(2, coin1.output.value + 1n)]);
+    const seen: number[] = [];
+    const err = catchRuleError(() => checkBlockSpends(chain.buildBlock({ transactions: [tx1, overspend] }), chain.view, height, regtest, (so) => seen.push(so.length)));
+    expect(err.code).toBe('bad-txns-in-belowout');
+    expect(seen).toEqual([1]);
+  });
+
   describe('bad-cb-amount', () => {
     const fee = 5000n;
     const tx = (): ReturnType<typeof spend> => spend([coin0], [payTo(1, coin0.output.value - fee)]);

@@ -1,15 +1,17 @@
 /**
  * Answers a blocks request (PROTOCOL.md §9.1) with the stored bytes of each
  * block, as they are: blocks were checked when stored, so serving one costs a
- * database read, not a decode, a check and a re-encode. Each block is written,
- * and has left our buffers for the connection, before the one after the next
- * is read (one is read ahead, so the link never waits for the database), so a
- * peer that stops reading holds at most two blocks of ours per request. What
- * all requests hold together is bounded per peer and in total
- * ({@link ServeBudget}); the bytes sent count against the
- * peer's byte rate, and a reply over it waits between blocks. A reply stops as
- * soon as one block takes longer than the timeout to go out, or its stream
- * closes: the deadline is per block, not per reply, since a reply of many large
+ * database read, not a decode, a check and a re-encode. Blocks are read in runs
+ * of consecutive blocks up to about 60 kB ({@link RUN_BYTES}; a larger block
+ * ends its run), and a run is written at once, each block still its own frame.
+ * Each run is written, and has left our buffers for the connection, before the
+ * one after the next is read (one is read ahead, so the link never waits for the
+ * database), so a peer that stops reading holds at most two runs of ours per
+ * request. What all requests hold together is bounded per peer and in total
+ * ({@link ServeBudget}); the bytes sent count against the peer's byte rate, and
+ * a reply over it waits between blocks (a run ends there). A reply stops as soon
+ * as one run takes longer than the timeout to be read and go out, or its stream
+ * closes: the deadline is per run, not per reply, since a reply of many large
  * blocks may honestly take longer than any fixed bound on a slow link, and
  * ending it there would make the peer fetch again what was already sent.
  * A peer's replies go out one at a time, in the order it asked (takeTurn).
@@ -59,8 +61,8 @@ export class BlockServer {
   /**
    * Writes the count of the blocks in `hashes` that are stored, then each of them in
    * request order, once the peer's earlier replies are out (within `stepTimeoutMs`). Each step
-   * (the count, then each block: waiting for room, reading, writing and flushing it) must end
-   * within `stepTimeoutMs`.
+   * (the count, then each run of blocks: waiting for room, reading, writing and flushing it)
+   * must end within `stepTimeoutMs`.
    * @throws P2PError request-timeout, peer-unavailable; ChainError db-corrupt and other storage errors
    */
   async serve(framed: Framed, peer: string, hashes: readonly string[], stepTimeoutMs: number): Promise<void> {
@@ -79,25 +81,25 @@ export class BlockServer {
       endStep = deadlines.begin();
       await framed.write(encodeCount(stored.length), stop);
       endStep();
-      // A block's step runs from the start of its read to the end of its send.
+      // A run's step runs from the start of its first read to the end of its send.
       let nextStep = deadlines.begin();
-      let next = stored.length > 0 ? this.fetch(peer, stored[0]!, deadlines) : undefined;
-      for (let i = 0; next; i++) {
+      let next = stored.length > 0 ? this.fetchRun(peer, stored, 0, deadlines) : undefined;
+      while (next) {
         endStep = nextStep;
         const current = await next;
-        // The next block is read while this one goes out (a peer's replies go one at a time, so a read
-        // that waited for each send would idle the link): a reply holds at most two blocks of ours.
+        // The next run is read while this one goes out (a peer's replies go one at a time, so a read
+        // that waited for each send would idle the link): a reply holds at most two runs of ours.
         nextStep = deadlines.begin();
-        next = i + 1 < stored.length ? this.fetch(peer, stored[i + 1]!, deadlines) : undefined;
+        next = current.end < stored.length ? this.fetchRun(peer, stored, current.end, deadlines) : undefined;
         next?.catch(() => undefined); // awaited at the next turn of the loop, or released below
         try {
-          await this.send(framed, current.bytes, stop);
+          await this.send(framed, current.blocks.map((b) => b.bytes), stop);
           endStep();
         } catch (err) {
-          void next?.then((f) => f.lease.release(), () => undefined);
+          void next?.then(releaseRun, () => undefined);
           throw err;
         } finally {
-          current.lease.release();
+          releaseRun(current);
         }
       }
     } catch (err) {
@@ -170,12 +172,55 @@ export class BlockServer {
     }
   }
 
-  /** Writes a block read by {@link fetch} and waits until it has left for the connection. */
-  private async send(framed: Framed, bytes: Uint8Array, signal: AbortSignal): Promise<void> {
+  /**
+   * Reads the blocks of `hashes` from `start` on, one at a time, until they make {@link RUN_BYTES}
+   * or the list ends, or the next would wait for the peer's byte rate. A block that cannot be read
+   * ends the run before it: the blocks read go out, and the next run meets the failure.
+   */
+  private async fetchRun(peer: string, hashes: readonly string[], start: number, deadlines: ReplyDeadlines): Promise<Run> {
+    const { rate, nowMs } = this.modules;
+    const blocks: Run['blocks'] = [];
+    let bytes = 0;
+    let at = start;
+    try {
+      while (at < hashes.length && bytes < RUN_BYTES) {
+        if (blocks.length > 0 && rate.serveDelayMs(peer, nowMs()) > 0) break;
+        const block = await this.fetch(peer, hashes[at]!, deadlines);
+        blocks.push(block);
+        bytes += block.bytes.length;
+        at++;
+      }
+    } catch (err) {
+      if (blocks.length === 0) throw err;
+    }
+    return { blocks, end: at };
+  }
+
+  /** Writes the blocks of a run, each its own frame, and waits until they have left for the connection. */
+  private async send(framed: Framed, blocks: readonly Uint8Array[], signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
-    await framed.write(bytes, signal);
+    await framed.writeMany(blocks, signal);
     await framed.flushed(signal);
   }
+}
+
+/**
+ * Consecutive blocks of a reply read ahead and written together, up to about this many bytes:
+ * one write, so one yamux frame and one noise message (which holds up to 65,535 bytes) for a
+ * run of small blocks, where a write each cost the sender and the reader a trip through libp2p's
+ * muxer and encryption per block. A block larger than this still goes out as one write.
+ */
+export const RUN_BYTES = 60_000;
+
+/** Blocks read by {@link BlockServer.fetchRun}, each under its lease. */
+interface Run {
+  blocks: { bytes: Uint8Array; lease: Lease }[];
+  /** Index in the request's list of the block after the run. */
+  end: number;
+}
+
+function releaseRun(run: Run): void {
+  for (const block of run.blocks) block.lease.release();
 }
 
 /** Why `signal` fired, as a P2PError: the request's deadline, or the stream closing. */
