@@ -116,6 +116,8 @@ export class OrphanPool {
 
   /** Drops orphans a block made pointless: those it contains and those double-spending its inputs (Core's EraseForBlock). */
   removeForBlock(block: Block): void {
+    // Nothing to drop, and nothing to index: a syncing node connects thousands of blocks with no orphans.
+    if (this.orphans.size === 0) return;
     const spent = new Set<string>();
     for (const tx of block.transactions) for (const input of tx.inputs) spent.add(outpointKey(input.prevout));
     const mined = new Set(block.transactions.map((tx) => tx.txid));

@@ -202,6 +202,17 @@ export class BufferWriter {
     return this.buf.slice(0, this.len);
   }
 
+  /** The written bytes themselves, no copy: a view for a reader done with it before the next write (a hash). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+
+  /** Forgets what was written, keeping the buffer: a writer reused for one short-lived message after another. */
+  reset(): this {
+    this.len = 0;
+    return this;
+  }
+
   /**
    * The written bytes themselves, no copy, for a writer made with exactly their size: one
    * array per record where `finish` makes two (the chain writes tens of thousands of small

@@ -62,6 +62,9 @@ export function isValidTaprootHashType(hashType: number): boolean {
   );
 }
 
+/** The writer of {@link TaprootSigHasher}'s per-transaction hashes (it grows to the largest). */
+const hashAllWriter = new BufferWriter(4096);
+
 function writeOutput(w: BufferWriter, output: TxOutput): void {
   w.i64(output.value).varBytes(output.scriptPubKey);
 }
@@ -128,9 +131,11 @@ export class TaprootSigHasher {
   }
 
   private hashAll<T>(items: readonly T[], write: (w: BufferWriter, item: T) => void): Uint8Array {
-    const w = new BufferWriter(items.length * 44 + 8);
+    // One writer for every hash: each is hashed before the next begins, and a writer each was
+    // the largest share of what connecting a block allocated.
+    const w = hashAllWriter.reset();
     for (const item of items) write(w, item);
-    return sha256(w.finish());
+    return sha256(w.view());
   }
 
   /**

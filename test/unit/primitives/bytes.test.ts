@@ -66,6 +66,15 @@ describe('hashToHex / hashFromHex', () => {
     expect(toHex(hashFromHex(GENESIS.toUpperCase()))).toBe(toHex(internal));
   });
 
+  it('reverses a hash of any length, and leaves the hash itself alone', () => {
+    const bytes = Uint8Array.from({ length: 20 }, (_, i) => i);
+    expect(hashToHex(bytes)).toBe(toHex(Uint8Array.from(bytes).reverse()));
+    expect(hashToHex(new Uint8Array(0))).toBe('');
+    expect(bytes[0]).toBe(0);
+    const long = Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff);
+    expect(hashToHex(long)).toBe(toHex(Uint8Array.from(long).reverse()));
+  });
+
   it('rejects anything but 64 hex digits with bad-hash', () => {
     expect(codeOf(() => hashFromHex(GENESIS.slice(1)))).toBe('bad-hash');
     expect(codeOf(() => hashFromHex(GENESIS + '0'))).toBe('bad-hash');

@@ -236,3 +236,16 @@ describe('BufferWriter.finishExact', () => {
     expect(() => new BufferWriter(9).i64(5n).finishExact()).toThrow(RangeError);
   });
 });
+
+describe('BufferWriter.view and reset', () => {
+  it('views the bytes written so far without copying, and reset starts over on the same buffer', () => {
+    const w = new BufferWriter(4);
+    w.u32(0x04030201).u8(5);
+    const first = w.view();
+    expect([...first]).toEqual([1, 2, 3, 4, 5]);
+    expect([...w.reset().u8(9).view()]).toEqual([9]);
+    // A view, not a copy: the bytes under the first view were overwritten.
+    expect(first[0]).toBe(9);
+    expect([...w.finish()]).toEqual([9]);
+  });
+});
