@@ -129,7 +129,8 @@ export class StateCache {
     this.pending = new Map();
     this.pendingBytes = 0;
     const ops: BatchOp[] = [];
-    for (const [id, value] of this.flushing) ops.push(value ? { type: 'put', key: idKey(id), value } : { type: 'del', key: idKey(id) });
+    // forEach, not for...of: the map's entries iterator made a [key, value] array per write.
+    this.flushing.forEach((value, id) => ops.push(value ? { type: 'put', key: idKey(id), value } : { type: 'del', key: idKey(id) }));
     try {
       if (ops.length + more > 0) {
         await beforeWrite?.();
