@@ -9,7 +9,7 @@ const DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 /** Hex strings up to this many characters are built in one reused buffer. */
 const SCRATCH_CHARS = 4096;
 const scratch = new Uint8Array(SCRATCH_CHARS);
-/** Hex digits of a 32-byte hash. */
+/** Hex digits of a 32-byte hash: the commonest length, whose view of `scratch` is made once. */
 const HASH_CHARS = 64;
 const hashScratch = scratch.subarray(0, HASH_CHARS);
 const ascii = new TextDecoder();
@@ -20,13 +20,20 @@ const ascii = new TextDecoder();
  * and txid keys are made for every output of every block.
  */
 export function toHex(bytes: Uint8Array): string {
+  return hexOf(bytes, false);
+}
+
+/** The hex digits of `bytes`, last byte first when `backwards`, written into a reused buffer where they fit. */
+function hexOf(bytes: Uint8Array, backwards: boolean): string {
   const n = bytes.length * 2;
-  const out = n <= SCRATCH_CHARS ? scratch : new Uint8Array(n);
-  for (let i = 0; i < bytes.length; i++) {
-    out[2 * i] = DIGITS[bytes[i]! >> 4]!;
-    out[2 * i + 1] = DIGITS[bytes[i]! & 15]!;
+  const out = n === HASH_CHARS ? hashScratch : n <= SCRATCH_CHARS ? scratch.subarray(0, n) : new Uint8Array(n);
+  const last = bytes.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const b = bytes[backwards ? last - i : i]!;
+    out[2 * i] = DIGITS[b >> 4]!;
+    out[2 * i + 1] = DIGITS[b & 15]!;
   }
-  return ascii.decode(out.subarray(0, n));
+  return ascii.decode(out);
 }
 
 /** Decodes hex (either case). Throws `EncodingError('bad-hex')` on odd length or a non-hex digit. */
@@ -66,13 +73,7 @@ export function reverse(bytes: Uint8Array): Uint8Array {
  * (map keys, logs), and the copies were 4% of everything it allocated.
  */
 export function hashToHex(hash: Uint8Array): string {
-  const n = hash.length * 2;
-  const out = n === HASH_CHARS ? hashScratch : n <= SCRATCH_CHARS ? scratch.subarray(0, n) : new Uint8Array(n);
-  for (let i = 0, j = hash.length - 1; j >= 0; i += 2, j--) {
-    out[i] = DIGITS[hash[j]! >> 4]!;
-    out[i + 1] = DIGITS[hash[j]! & 15]!;
-  }
-  return ascii.decode(out);
+  return hexOf(hash, true);
 }
 
 /** Internal-order bytes of a 64-digit display hash. Throws `EncodingError('bad-hash')` when malformed. */
