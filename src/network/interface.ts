@@ -29,8 +29,11 @@ export interface SyncNetwork {
   peers(): SyncPeer[];
   /** Up to 2,000 headers following the first locator hash the peer knows, oldest first. */
   getHeaders(peerId: string, locator: readonly string[], signal?: AbortSignal): Promise<BlockHeader[]>;
-  /** Blocks in request order (a peer may leave some out), each also handed to `onBlock` as it arrives. */
-  getBlocks(peerId: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void): Promise<Block[]>;
+  /**
+   * Blocks in request order (a peer may leave some out), each also handed to `onBlock` as it
+   * arrives; `onStart` is told the count the reply begins with, when it arrives.
+   */
+  getBlocks(peerId: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void, onStart?: (count: number) => void): Promise<Block[]>;
   /** Records misbehaviour; 100 or more bans the peer. */
   penalize(peerId: string, score: number, reason: string): void;
 }

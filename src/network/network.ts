@@ -219,8 +219,8 @@ export class Network implements SyncNetwork {
     return this.client.getHeaders(peer, locator, signal);
   }
 
-  getBlocks(peer: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void): Promise<Block[]> {
-    return this.client.getBlocks(peer, hashes, signal, onBlock);
+  getBlocks(peer: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void, onStart?: (count: number) => void): Promise<Block[]> {
+    return this.client.getBlocks(peer, hashes, signal, onBlock, onStart);
   }
 
   penalize(peer: string, score: number, reason: string): void {

@@ -148,7 +148,7 @@ export class BlockDownloader {
     peer.meterStart(now);
     const req: BlockRequest = {
       peer, hashes, startedAt: now, timeoutMs, controller: new AbortController(), done: false,
-      next: 0, received: 0, bytes: 0,
+      next: 0, received: 0, bytes: 0, answered: false,
     };
     this.requests.add(req);
     peer.requests.add(req);
@@ -156,7 +156,7 @@ export class BlockDownloader {
     else for (const hash of hashes) this.inFlight.set(hash, req);
     const call = (signal: AbortSignal, touch: () => void) => {
       req.touch = touch;
-      return this.ctx.network.getBlocks(peer.id, hashes, signal, (block) => this.onBlock(req, block));
+      return this.ctx.network.getBlocks(peer.id, hashes, signal, (block) => this.onBlock(req, block), () => (req.answered = true));
     };
     const task = timedCall(call, waitMs, req.controller.signal, firstMs).then(
       () => this.onEnd(req),

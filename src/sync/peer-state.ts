@@ -198,6 +198,8 @@ export interface BlockRequest {
   /** Blocks and bytes received so far. */
   received: number;
   bytes: number;
+  /** The reply's count arrived: its peer started serving it, and its bytes are arriving. */
+  answered: boolean;
   /** The other copy, in endgame mode (endgame.ts): the original of a copy, or the copy of an original. */
   twin?: BlockRequest;
   /** Restarts its timeout: any block from its peer shows the link alive (set once the request is out). */

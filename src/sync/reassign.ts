@@ -79,7 +79,7 @@ export function planReassignments(view: ReassignView): { steals: StealPick[]; co
   };
   const fastest = (a: PeerState, b: PeerState): number => view.rateOf(b) - view.rateOf(a);
   const idle = [...view.idle].sort(fastest);
-  const steals = pickSteals({ idle, queued: open.filter(isQueued), canServe, ...finishTimes(view) });
+  const steals = pickSteals({ idle, queued: open.filter((r) => isQueued(r, view.blockBytes)), canServe, ...finishTimes(view) });
   const thieves = new Set(steals.map((s) => s.peer));
   const moved = new Set(steals.map((s) => s.original));
   const rest = open.filter((r) => !moved.has(r));
@@ -95,21 +95,44 @@ export function planReassignments(view: ReassignView): { steals: StealPick[]; co
 }
 
 /**
- * Not started by its peer: nothing received, and at least two older requests of the same peer still
- * out, or three blocks still owed on the older ones. The one right after the request being served
- * may have started when that one is nearly done: the peer writes ahead of what its link has carried,
- * by what its connection buffers (and reads one block ahead).
+ * How far a reply may run ahead of what we have read of it: the yamux receive window the network
+ * grants a stream, at first (yamux's initial window) and at most (YAMUX_MAX_STREAM_WINDOW in
+ * network/libp2p.ts). A peer serves one reply at a time, and starts the next once the last bytes
+ * of the current one are written, that is once no more than its window of it is left to deliver.
  */
-function isQueued(req: BlockRequest): boolean {
-  if (req.received > 0 || req.twin) return false;
+export const REPLY_WINDOW_BYTES = { initial: 256 * 1024, most: 2 * 1024 * 1024 };
+
+/**
+ * A request that may have started costs at most this much to take over: the ranges of small
+ * blocks are still moved, those of large ones only once they cannot have started.
+ */
+export const SMALL_STEAL_BYTES = 64 * 1024;
+
+/**
+ * Not started by its peer: nothing of it arrived, and either at least two older requests of the same
+ * peer still out (the one before it has not begun to arrive, so only yamux's initial window of it can
+ * be on its way: it is not written out whole unless small), or three blocks still owed on the one being
+ * served and more bytes than that one's window, at the size expected. The request right after the one
+ * being served starts while that one's last window is still on its way, so with large blocks a count
+ * alone would take over a reply whose first block is already on the link, and that block would be sent
+ * twice. A small request is moved on the count alone, since at most its own few bytes can be lost.
+ */
+function isQueued(req: BlockRequest, blockBytes: number | undefined): boolean {
+  if (req.answered || req.received > 0 || req.twin) return false;
+  let ahead: BlockRequest | undefined;
   let requests = 0;
-  let blocks = 0;
   for (const r of req.peer.requests) {
-    if (r === req) return requests >= 2 || blocks >= 3;
+    if (r === req) break;
+    ahead ??= r;
     requests++;
-    blocks += r.hashes.length - r.next;
   }
-  return false;
+  if (requests >= 2) return true;
+  const blocks = ahead ? ahead.hashes.length - ahead.next : 0;
+  if (blocks < 3) return false;
+  const size = blockBytes ?? 0;
+  // Once its reply arrives, the block arriving may be all but delivered, and the window may have grown.
+  const [owed, window] = ahead!.answered ? [(blocks - 1) * size, REPLY_WINDOW_BYTES.most] : [blocks * size, REPLY_WINDOW_BYTES.initial];
+  return owed > window || req.hashes.length * size <= SMALL_STEAL_BYTES;
 }
 
 /** Expected delivery times, from the bytes each peer owes at the expected block size. */

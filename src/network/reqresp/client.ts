@@ -56,11 +56,12 @@ export class ReqRespClient {
    * long as its blocks need: the request timeout bounds each wait for the next frame, not the
    * whole reply (a 16 MB reply needs 8 s at 16 Mbit/s); `signal` bounds the rest.
    */
-  async getBlocks(peer: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void): Promise<Block[]> {
+  async getBlocks(peer: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void, onStart?: (count: number) => void): Promise<Block[]> {
     if (hashes.length > MAX_BLOCKS_PER_REQUEST) throw new RangeError(`at most ${MAX_BLOCKS_PER_REQUEST} blocks per request`);
     return this.exchange(peer, this.opts.ids.blocks, signal, true, async (framed, first) => {
       await framed.write(encodeHashes(hashes), first);
       const count = decodeCount(await framed.read(first), hashes.length);
+      onStart?.(count);
       // One signal and timer for the frames of the reply, each wait still bounded alone (reply-deadlines.ts).
       const deadlines = new ReplyDeadlines(this.opts.requestTimeoutMs, () => performance.now());
       const onAbort = () => deadlines.abort(signal?.reason);

@@ -12,7 +12,7 @@ function peer(id: string, measured?: { latencyMs: number; bytesPerSecond: number
 }
 
 function request(owner: PeerState, hashes: string[], startedAt: number, twin?: BlockRequest): BlockRequest {
-  return { peer: owner, hashes, startedAt, timeoutMs: 10_000, controller: new AbortController(), done: false, next: 0, received: 0, bytes: 0, twin };
+  return { peer: owner, hashes, startedAt, timeoutMs: 10_000, controller: new AbortController(), done: false, next: 0, received: 0, bytes: 0, answered: false, twin };
 }
 
 function inputs(over: Partial<EndgameInputs>): EndgameInputs {

@@ -3,7 +3,9 @@
  * synthetic peers and requests, no network.
  */
 import { describe, expect, it } from 'vitest';
-import { pickSteals, planReassignments, type ReassignView, type StealInputs } from '../../../src/sync/reassign.js';
+import { pickSteals, planReassignments, REPLY_WINDOW_BYTES, type ReassignView, type StealInputs } from '../../../src/sync/reassign.js';
+import { YAMUX_MAX_STREAM_WINDOW } from '../../../src/network/libp2p.js';
+import { defaultConfig as yamuxDefaults } from '@chainsafe/libp2p-yamux/config';
 import { PeerState, type BlockRequest } from '../../../src/sync/peer-state.js';
 import type { ChainEntry } from '../../../src/chain/index.js';
 import type { SyncPeer } from '../../../src/network/interface.js';
@@ -19,7 +21,7 @@ function peer(id: string, bytesPerSecond?: number): PeerState {
 function request(owner: PeerState, hashes: string[], received = 0): BlockRequest {
   const req: BlockRequest = {
     peer: owner, hashes, startedAt: 0, timeoutMs: 10_000, controller: new AbortController(), done: false,
-    next: received, received, bytes: received * 1_000,
+    next: received, received, bytes: received * 1_000, answered: received > 0,
   };
   owner.requests.add(req);
   return req;
@@ -95,6 +97,52 @@ describe('planReassignments', () => {
     idle.availableHeight = () => 20;
     const plan = planReassignments(view({ requests: new Set([serving, queued]), idle: [idle] }));
     expect(plan.steals.map((s) => s.original)).toEqual([queued]);
+  });
+
+  it('leaves the request right after the one being served while that one may have written it out: large blocks', () => {
+    const loaded = peer('loaded', 2_000_000);
+    const serving = request(loaded, ['h1', 'h2', 'h3', 'h4'], 1);
+    const queued = request(loaded, ['h5', 'h6']);
+    const idle = peer('idle', 2_000_000);
+    idle.availableHeight = () => 20;
+    const mb = { requests: new Set([serving, queued]), idle: [idle], blockBytes: 1_000_000 };
+    // Three 1 MB blocks owed, one of them arriving: the two left fit the reply's window, so the next may be on the link.
+    expect(planReassignments(view(mb)).steals).toEqual([]);
+    // Four owed: three besides the one arriving are more than the window, so the next cannot have started.
+    loaded.requests.clear();
+    const longer = request(loaded, ['h1', 'h2', 'h3', 'h4', 'h5'], 1);
+    const after = request(loaded, ['h6', 'h7']);
+    expect(planReassignments(view({ ...mb, requests: new Set([longer, after]) })).steals.map((s) => s.original)).toEqual([after]);
+  });
+
+  it('takes over the request right after one whose reply has not begun to arrive, once that one owes more than a first window', () => {
+    // A peer that accepted two requests and sends nothing: the first may have at most yamux's first window on its way.
+    const silent = peer('silent', 500_000);
+    const first = request(silent, ['h1', 'h2', 'h3']);
+    const second = request(silent, ['h4', 'h5']);
+    const idle = peer('idle', 500_000);
+    idle.availableHeight = () => 20;
+    const plan = planReassignments(view({ requests: new Set([first, second]), idle: [idle], blockBytes: 100_000 }));
+    expect(plan.steals.map((s) => s.original)).toEqual([second]);
+    // Once the first reply has begun to arrive, its window may have grown: the second may be on its way.
+    first.answered = true;
+    expect(planReassignments(view({ requests: new Set([first, second]), idle: [idle], blockBytes: 100_000 })).steals).toEqual([]);
+  });
+
+  it('takes over a third request of large blocks: the one before it has not begun to arrive, so it cannot be written out whole', () => {
+    const loaded = peer('loaded', 2_000_000);
+    const serving = request(loaded, ['h1', 'h2'], 1);
+    const next = request(loaded, ['h3']);
+    const queued = request(loaded, ['h4', 'h5']);
+    const idle = peer('idle', 2_000_000);
+    idle.availableHeight = () => 20;
+    const plan = planReassignments(view({ requests: new Set([serving, next, queued]), idle: [idle], blockBytes: 1_000_000 }));
+    expect(plan.steals.map((s) => s.original)).toEqual([queued]);
+  });
+
+  it('assumes the reply window the network grants', () => {
+    expect(REPLY_WINDOW_BYTES.most).toBe(YAMUX_MAX_STREAM_WINDOW);
+    expect(REPLY_WINDOW_BYTES.initial).toBe(yamuxDefaults.streamOptions.initialStreamWindowSize);
   });
 
   it('never takes over the request its peer is serving: that one may only be copied, by a much faster peer', () => {

@@ -104,18 +104,21 @@ class FakeNetwork implements SyncNetwork {
   }
 
   /** The reply's blocks reach `onBlock` just before the reply resolves (a stream of them, all at once). */
-  getBlocks(peerId: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void): Promise<Block[]> {
+  getBlocks(peerId: string, hashes: readonly string[], signal?: AbortSignal, onBlock?: (block: Block) => void, onStart?: (count: number) => void): Promise<Block[]> {
     const peer = this.peer(peerId);
     const streamed = peer.opts.streamThenStall;
     if (streamed !== undefined) {
       const blocks = honestBlocks(peer, hashes).slice(0, streamed);
       peer.blockRequests.push([...hashes]);
       setTimeout(() => {
-        if (!signal?.aborted) for (const block of blocks) onBlock?.(block);
+        if (signal?.aborted) return;
+        onStart?.(blocks.length);
+        for (const block of blocks) onBlock?.(block);
       }, peer.latencyMs);
       return this.reply<Block[]>(peer, () => 'stall', signal);
     }
     return this.reply(peer, () => peer.blocksFor(hashes), signal).then((blocks) => {
+      onStart?.(blocks.length);
       for (const block of blocks) onBlock?.(block);
       return blocks;
     });

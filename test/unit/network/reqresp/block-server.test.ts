@@ -1,7 +1,8 @@
 /**
  * The block server writes small blocks in runs (one write, so one muxer frame and
  * one noise message, for many blocks), each block still its own frame, over a real
- * libp2p stream pair and a real serve budget.
+ * libp2p stream pair and a real serve budget; and a client hears the count of a
+ * reply before its first block.
  */
 import { streamPair } from '@libp2p/utils';
 import type { Stream } from '@libp2p/interface';
@@ -9,7 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { networks } from '../../../../src/consensus/params.js';
 import { defaultP2POptions } from '../../../../src/network/options.js';
 import { BlockServer, RUN_BYTES } from '../../../../src/network/reqresp/handlers/blocks.js';
-import { decodeCount } from '../../../../src/network/reqresp/messages.js';
+import { decodeCount, decodeHashes } from '../../../../src/network/reqresp/messages.js';
+import { ReqRespClient } from '../../../../src/network/reqresp/client.js';
+import { TestChain } from '../../../helpers/chain.js';
 import { Framed } from '../../../../src/network/reqresp/protocols.js';
 import { ServeBudget } from '../../../../src/network/reqresp/serve-budget.js';
 import { silentLogger } from '../../../../src/util/logger.js';
@@ -103,5 +106,26 @@ describe('BlockServer', () => {
     await server(stored, budget).serve(out, PEER, hashes, 10_000);
     await reading;
     expect(budget.inFlight).toBe(0);
+  });
+
+  it('tells the client the count the reply begins with before its first block', async () => {
+    const chain = new TestChain();
+    for (let i = 0; i < 3; i++) chain.add(chain.buildBlock());
+    const wanted = chain.blocks.slice(1);
+    const stored = new Map(wanted.map((b) => [b.hash, b.toBytes()]));
+    const { out, into } = await pair();
+    const client = new ReqRespClient(
+      { requestTimeoutMs: 10_000, maxMessageSize: MAX, ids: { status: 's', headers: 'h', blocks: 'b' } },
+      { dial: async () => into.stream, peers: { penalize: () => undefined } },
+    );
+    const heard: string[] = [];
+    const serving = (async () => {
+      const hashes = decodeHashes(await out.read(AbortSignal.timeout(10_000)), 128, 'hashes');
+      await server(stored).serve(out, PEER, hashes, 10_000);
+    })();
+    const got = await client.getBlocks(PEER, wanted.map((b) => b.hash), undefined, (b) => heard.push(`block ${b.hash}`), (n) => heard.push(`count ${n}`));
+    await serving;
+    expect(got.map((b) => b.hash)).toEqual(wanted.map((b) => b.hash));
+    expect(heard).toEqual(['count 3', ...wanted.map((b) => `block ${b.hash}`)]);
   });
 });
