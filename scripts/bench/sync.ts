@@ -242,6 +242,7 @@ export async function runSyncBench(opts: SyncBenchOptions = {}): Promise<object>
     const checks = signatureChecksOf(fixture);
     const pool = await poolVerifyRate(checks);
     const syncSignatures = Math.round(checks.length / (o.ms / 1000));
+    const poolBest = Math.max(pool.oneCall, pool.perBlockCall);
     return {
       bench: 'sync',
       unit: 'wall time to connect the whole chain: from starting a fresh node to its tip equalling the source tip; reindex: Chain.open({ reindex: true })',
@@ -266,12 +267,12 @@ export async function runSyncBench(opts: SyncBenchOptions = {}): Promise<object>
       /** Signature checks per second: during the one-peer sync, and the verify pool alone on the same checks (same run). */
       signatures: { checks: checks.length, syncOnePeerPerSecond: syncSignatures, poolVerifyOnly: pool },
       /** Initial-sync signature throughput over the pool's best verify-only rate. */
-      signatureThroughputVsPool: round2(syncSignatures / Math.max(pool.oneCall, pool.perBlockCall)),
+      signatureThroughputVsPool: round2(syncSignatures / poolBest),
       /**
        * The same for the reindex: the ceiling of the figure above while sync runs at reindex speed,
        * since both spend the same CPU outside the signature checks (decoding, hashing, coins, writes).
        */
-      reindexSignatureThroughputVsPool: round2(checks.length / (x.ms / 1000) / Math.max(pool.oneCall, pool.perBlockCall)),
+      reindexSignatureThroughputVsPool: round2(checks.length / (x.ms / 1000) / poolBest),
     };
   } finally {
     await net.stopAll();

@@ -51,3 +51,10 @@ export interface SyncNode {
   blocksToDownload(limit: number, target?: ChainEntry): ChainEntry[];
   submitBlock(block: Block): Promise<ProcessResult>;
 }
+
+/**
+ * Bytes a yamux stream may send before its reader has taken them (the receive window it is
+ * granted): yamux's initial window, and the most ours grows to (libp2p.ts). Sync reads them to
+ * tell how far a reply can be on its way before any of it arrives (reassign.ts).
+ */
+export const STREAM_WINDOW_BYTES = { initial: 256 * 1024, most: 2 * 1024 * 1024 };

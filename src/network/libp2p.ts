@@ -12,6 +12,7 @@ import type { KadDHT, KadDHTComponents } from '@libp2p/kad-dht';
 import type { Metrics, PeerDiscovery, PrivateKey } from '@libp2p/interface';
 import { messageId } from './gossip/topics.js';
 import type { P2POptions } from './options.js';
+import { STREAM_WINDOW_BYTES } from './interface.js';
 import { EVICTION_HEADROOM } from './discovery/options.js';
 
 /** The gossipsub methods we use that its exported interface leaves out (the implementation has them). */
@@ -42,7 +43,7 @@ export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBan
     connectionEncrypters: [noise()],
     // A stream may run at most 2 MiB ahead of its reader: with yamux's default 16 MiB window a block
     // reply queued up to 32 MB in the sender ahead of pings, status and gossip on the same connection.
-    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: YAMUX_MAX_STREAM_WINDOW } })],
+    streamMuxers: [yamux({ streamOptions: { maxStreamWindowSize: STREAM_WINDOW_BYTES.most } })],
     peerDiscovery: peerDiscovery as never[],
     ...(metrics ? { metrics } : {}),
     connectionManager: { maxConnections: opts.maxConnections + (dht ? EVICTION_HEADROOM : 0) },
@@ -64,9 +65,6 @@ export async function createHost(opts: P2POptions, privateKey: PrivateKey, isBan
     },
   });
 }
-
-/** Bytes a yamux stream may send before its reader has taken them (the receive window granted). */
-export const YAMUX_MAX_STREAM_WINDOW = 2 * 1024 * 1024;
 
 /**
  * Gossipsub as Tally runs it (PROTOCOL.md §9.2): unsigned messages, ids from the message

@@ -8,6 +8,7 @@
  * only: the downloader applies them.
  */
 import type { ChainEntry } from '../chain/index.js';
+import { STREAM_WINDOW_BYTES } from '../network/interface.js';
 import { matchIdlePeers, pickEndgame, type EndgamePick } from './endgame.js';
 import type { BlockRequest, PeerState } from './peer-state.js';
 
@@ -95,43 +96,34 @@ export function planReassignments(view: ReassignView): { steals: StealPick[]; co
 }
 
 /**
- * How far a reply may run ahead of what we have read of it: the yamux receive window the network
- * grants a stream, at first (yamux's initial window) and at most (YAMUX_MAX_STREAM_WINDOW in
- * network/libp2p.ts). A peer serves one reply at a time, and starts the next once the last bytes
- * of the current one are written, that is once no more than its window of it is left to deliver.
- */
-export const REPLY_WINDOW_BYTES = { initial: 256 * 1024, most: 2 * 1024 * 1024 };
-
-/**
  * A request that may have started costs at most this much to take over: the ranges of small
  * blocks are still moved, those of large ones only once they cannot have started.
  */
 export const SMALL_STEAL_BYTES = 64 * 1024;
 
 /**
- * Not started by its peer: nothing of it arrived, and either at least two older requests of the same
- * peer still out (the one before it has not begun to arrive, so only yamux's initial window of it can
- * be on its way: it is not written out whole unless small), or three blocks still owed on the one being
- * served and more bytes than that one's window, at the size expected. The request right after the one
- * being served starts while that one's last window is still on its way, so with large blocks a count
- * alone would take over a reply whose first block is already on the link, and that block would be sent
- * twice. A small request is moved on the count alone, since at most its own few bytes can be lost.
+ * Not started by its peer: nothing of it arrived, not even its count, and either at least two older
+ * requests of the same peer still out (the one before it has not begun to arrive, so only yamux's
+ * initial window of it can be on its way: it is not written out whole unless small), or three blocks
+ * still owed on the one being served and more bytes than that one's window, at the size expected.
+ * A peer serves one reply at a time and starts the next once no more than the current one's window
+ * is left to deliver ({@link STREAM_WINDOW_BYTES}): with large blocks a count alone would take over
+ * a reply whose first block is already on the link, and that block would be sent twice. A small
+ * request is moved on the count alone, since at most its own few bytes can be lost.
  */
 function isQueued(req: BlockRequest, blockBytes: number | undefined): boolean {
-  if (req.answered || req.received > 0 || req.twin) return false;
-  let ahead: BlockRequest | undefined;
-  let requests = 0;
-  for (const r of req.peer.requests) {
-    if (r === req) break;
-    ahead ??= r;
-    requests++;
-  }
-  if (requests >= 2) return true;
-  const blocks = ahead ? ahead.hashes.length - ahead.next : 0;
+  // A reply's count comes before its blocks, so a request with blocks received is answered.
+  if (req.answered || req.twin) return false;
+  const older = [...req.peer.requests];
+  const ahead = older.indexOf(req);
+  if (ahead >= 2) return true;
+  if (ahead !== 1) return false;
+  const served = older[0]!;
+  const blocks = served.hashes.length - served.next;
   if (blocks < 3) return false;
   const size = blockBytes ?? 0;
   // Once its reply arrives, the block arriving may be all but delivered, and the window may have grown.
-  const [owed, window] = ahead!.answered ? [(blocks - 1) * size, REPLY_WINDOW_BYTES.most] : [blocks * size, REPLY_WINDOW_BYTES.initial];
+  const [owed, window] = served.answered ? [(blocks - 1) * size, STREAM_WINDOW_BYTES.most] : [blocks * size, STREAM_WINDOW_BYTES.initial];
   return owed > window || req.hashes.length * size <= SMALL_STEAL_BYTES;
 }
 

@@ -3,8 +3,8 @@
  * synthetic peers and requests, no network.
  */
 import { describe, expect, it } from 'vitest';
-import { pickSteals, planReassignments, REPLY_WINDOW_BYTES, type ReassignView, type StealInputs } from '../../../src/sync/reassign.js';
-import { YAMUX_MAX_STREAM_WINDOW } from '../../../src/network/libp2p.js';
+import { pickSteals, planReassignments, type ReassignView, type StealInputs } from '../../../src/sync/reassign.js';
+import { STREAM_WINDOW_BYTES } from '../../../src/network/interface.js';
 import { defaultConfig as yamuxDefaults } from '@chainsafe/libp2p-yamux/config';
 import { PeerState, type BlockRequest } from '../../../src/sync/peer-state.js';
 import type { ChainEntry } from '../../../src/chain/index.js';
@@ -14,6 +14,13 @@ function peer(id: string, bytesPerSecond?: number): PeerState {
   const sync: SyncPeer = { id, status: { network: 'regtest', genesis: '00', tipHash: 'tip', height: 100, chainWork: 100n } };
   const state = new PeerState(sync);
   if (bytesPerSecond !== undefined) Object.assign(state, { bytesPerSecond, latencyMs: 10 });
+  return state;
+}
+
+/** A peer with every block of the test chain (20). */
+function peerWithChain(id: string, bytesPerSecond: number): PeerState {
+  const state = peer(id, bytesPerSecond);
+  state.availableHeight = () => 20;
   return state;
 }
 
@@ -79,8 +86,7 @@ describe('planReassignments', () => {
     // The next one may have started already: its peer writes ahead of its link.
     const next = request(loaded, ['h3']);
     const queued = request(loaded, ['h4', 'h5', 'h6', 'h7']);
-    const idle = peer('idle', 1_000);
-    idle.availableHeight = () => 20;
+    const idle = peerWithChain('idle', 1_000);
     const plan = planReassignments(view({ requests: new Set([serving, next, queued]), idle: [idle] }));
     expect(plan.steals.map((s) => [s.peer.id, s.original.hashes])).toEqual([['idle', ['h4', 'h5', 'h6', 'h7']]]);
     expect(plan.copies).toEqual([]);
@@ -93,8 +99,7 @@ describe('planReassignments', () => {
     const loaded = peer('loaded', 1_000);
     const serving = request(loaded, ['h1', 'h2', 'h3', 'h4'], 1);
     const queued = request(loaded, ['h5', 'h6']);
-    const idle = peer('idle', 1_000);
-    idle.availableHeight = () => 20;
+    const idle = peerWithChain('idle', 1_000);
     const plan = planReassignments(view({ requests: new Set([serving, queued]), idle: [idle] }));
     expect(plan.steals.map((s) => s.original)).toEqual([queued]);
   });
@@ -103,8 +108,7 @@ describe('planReassignments', () => {
     const loaded = peer('loaded', 2_000_000);
     const serving = request(loaded, ['h1', 'h2', 'h3', 'h4'], 1);
     const queued = request(loaded, ['h5', 'h6']);
-    const idle = peer('idle', 2_000_000);
-    idle.availableHeight = () => 20;
+    const idle = peerWithChain('idle', 2_000_000);
     const mb = { requests: new Set([serving, queued]), idle: [idle], blockBytes: 1_000_000 };
     // Three 1 MB blocks owed, one of them arriving: the two left fit the reply's window, so the next may be on the link.
     expect(planReassignments(view(mb)).steals).toEqual([]);
@@ -120,8 +124,7 @@ describe('planReassignments', () => {
     const silent = peer('silent', 500_000);
     const first = request(silent, ['h1', 'h2', 'h3']);
     const second = request(silent, ['h4', 'h5']);
-    const idle = peer('idle', 500_000);
-    idle.availableHeight = () => 20;
+    const idle = peerWithChain('idle', 500_000);
     const plan = planReassignments(view({ requests: new Set([first, second]), idle: [idle], blockBytes: 100_000 }));
     expect(plan.steals.map((s) => s.original)).toEqual([second]);
     // Once the first reply has begun to arrive, its window may have grown: the second may be on its way.
@@ -134,15 +137,13 @@ describe('planReassignments', () => {
     const serving = request(loaded, ['h1', 'h2'], 1);
     const next = request(loaded, ['h3']);
     const queued = request(loaded, ['h4', 'h5']);
-    const idle = peer('idle', 2_000_000);
-    idle.availableHeight = () => 20;
+    const idle = peerWithChain('idle', 2_000_000);
     const plan = planReassignments(view({ requests: new Set([serving, next, queued]), idle: [idle], blockBytes: 1_000_000 }));
     expect(plan.steals.map((s) => s.original)).toEqual([queued]);
   });
 
-  it('assumes the reply window the network grants', () => {
-    expect(REPLY_WINDOW_BYTES.most).toBe(YAMUX_MAX_STREAM_WINDOW);
-    expect(REPLY_WINDOW_BYTES.initial).toBe(yamuxDefaults.streamOptions.initialStreamWindowSize);
+  it('assumes the initial stream window yamux grants', () => {
+    expect(STREAM_WINDOW_BYTES.initial).toBe(yamuxDefaults.streamOptions.initialStreamWindowSize);
   });
 
   it('never takes over the request its peer is serving: that one may only be copied, by a much faster peer', () => {
