@@ -3,13 +3,15 @@
  * with a free slot and nothing new to fetch first takes over a request that
  * another peer has not started serving yet (peers serve one reply at a time,
  * so a queued request has cost nothing: cancelling it wastes no bytes), when
- * it would deliver it sooner; only then does it copy a range a much slower
- * peer is serving (endgame.ts), which costs the bytes of the copy. Plans
- * only: the downloader applies them.
+ * it would deliver it sooner, and one its peer may just have begun to write
+ * out (at most yamux's first window is lost) only for as large a gain as an
+ * endgame copy waits for; only then does it copy a range a much slower peer
+ * is serving (endgame.ts), which costs the bytes of the copy. Plans only: the
+ * downloader applies them.
  */
 import type { ChainEntry } from '../chain/index.js';
 import { STREAM_WINDOW_BYTES } from '../network/interface.js';
-import { matchIdlePeers, pickEndgame, type EndgamePick } from './endgame.js';
+import { ENDGAME_MIN_MS, matchIdlePeers, pickEndgame, type EndgamePick } from './endgame.js';
 import type { BlockRequest, PeerState } from './peer-state.js';
 
 /**
@@ -27,6 +29,8 @@ export interface StealInputs {
   idle: readonly PeerState[];
   /** Requests their peers have not started serving, lowest blocks first. */
   queued: readonly BlockRequest[];
+  /** Those of `queued` whose peer may have begun to write them out (see {@link RISKY_STEAL_GAIN_MS}). */
+  risky?: ReadonlySet<BlockRequest>;
   /** When `req`'s own peer is expected to have delivered it (ms from now). */
   holderMs(req: BlockRequest): number;
   /** When `peer` would deliver `req` if asked now (ms from now). */
@@ -38,12 +42,19 @@ export interface StealInputs {
 /** How much sooner (ms) a peer must be expected to deliver a queued request to take it over. */
 export const STEAL_GAIN_MS = 500;
 
+/**
+ * The same for a request its peer may have begun to write out: taking it over may cost what is on
+ * its way, at most yamux's initial window, so it must gain as much as an endgame copy waits.
+ */
+export const RISKY_STEAL_GAIN_MS = ENDGAME_MIN_MS;
+
 /** At most one request per idle peer, each to a peer that would deliver it clearly sooner than its holder. */
 export function pickSteals(inputs: StealInputs): StealPick[] {
   return matchIdlePeers(inputs.idle, inputs.queued, (peer, req) => {
     if (req.peer === peer || req.twin || req.done) return undefined;
     // A clear gain only: estimates move as blocks arrive, and two peers must not trade requests back and forth.
-    if (inputs.takerMs(peer, req) + STEAL_GAIN_MS > inputs.holderMs(req) || !inputs.canServe(peer, req.hashes)) return undefined;
+    const gain = inputs.risky?.has(req) ? RISKY_STEAL_GAIN_MS : STEAL_GAIN_MS;
+    if (inputs.takerMs(peer, req) + gain > inputs.holderMs(req) || !inputs.canServe(peer, req.hashes)) return undefined;
     return { peer, original: req };
   });
 }
@@ -80,7 +91,10 @@ export function planReassignments(view: ReassignView): { steals: StealPick[]; co
   };
   const fastest = (a: PeerState, b: PeerState): number => view.rateOf(b) - view.rateOf(a);
   const idle = [...view.idle].sort(fastest);
-  const steals = pickSteals({ idle, queued: open.filter((r) => isQueued(r, view.blockBytes)), canServe, ...finishTimes(view) });
+  const states = new Map(open.map((r) => [r, queueState(r, view.blockBytes)]));
+  const queued = open.filter((r) => states.get(r) !== undefined);
+  const risky = new Set(queued.filter((r) => states.get(r) === 'risky'));
+  const steals = pickSteals({ idle, queued, risky, canServe, ...finishTimes(view) });
   const thieves = new Set(steals.map((s) => s.peer));
   const moved = new Set(steals.map((s) => s.original));
   const rest = open.filter((r) => !moved.has(r));
@@ -95,36 +109,35 @@ export function planReassignments(view: ReassignView): { steals: StealPick[]; co
   return { steals, copies };
 }
 
-/**
- * A request that may have started costs at most this much to take over: the ranges of small
- * blocks are still moved, those of large ones only once they cannot have started.
- */
+/** A request that may have started but holds at most this much is taken over as if it had not. */
 export const SMALL_STEAL_BYTES = 64 * 1024;
 
 /**
- * Not started by its peer: nothing of it arrived, not even its count, and either at least two older
- * requests of the same peer still out (the one before it has not begun to arrive, so only yamux's
- * initial window of it can be on its way: it is not written out whole unless small), or three blocks
- * still owed on the one being served and more bytes than that one's window, at the size expected.
- * A peer serves one reply at a time and starts the next once no more than the current one's window
- * is left to deliver ({@link STREAM_WINDOW_BYTES}): with large blocks a count alone would take over
- * a reply whose first block is already on the link, and that block would be sent twice. A small
- * request is moved on the count alone, since at most its own few bytes can be lost.
+ * Whether `req` can be taken over: 'free' when its peer cannot have begun to write it out, 'risky'
+ * when it may have (what is on its way, at most yamux's initial window, would be lost), undefined
+ * when it may be arriving already. Nothing of it may have arrived, not even its count. Behind two
+ * older requests of the same peer still out it is free: the one before it has not begun to arrive,
+ * so only yamux's initial window of it can be on its way, and it is not written out whole unless
+ * small. Right after the one being served, it is taken once that one owes three blocks: free if they
+ * are more bytes than that one's window at the size expected, risky otherwise. A peer serves one
+ * reply at a time and starts the next once no more than the current one's window is left to deliver
+ * ({@link STREAM_WINDOW_BYTES}), so with large blocks a count alone took over replies whose first
+ * block was already on the link. A small request is always free: at most its own few bytes are lost.
  */
-function isQueued(req: BlockRequest, blockBytes: number | undefined): boolean {
+function queueState(req: BlockRequest, blockBytes: number | undefined): 'free' | 'risky' | undefined {
   // A reply's count comes before its blocks, so a request with blocks received is answered.
-  if (req.answered || req.twin) return false;
+  if (req.answered || req.twin) return undefined;
   const older = [...req.peer.requests];
   const ahead = older.indexOf(req);
-  if (ahead >= 2) return true;
-  if (ahead !== 1) return false;
+  if (ahead >= 2) return 'free';
+  if (ahead !== 1) return undefined;
   const served = older[0]!;
   const blocks = served.hashes.length - served.next;
-  if (blocks < 3) return false;
+  if (blocks < 3) return undefined;
   const size = blockBytes ?? 0;
   // Once its reply arrives, the block arriving may be all but delivered, and the window may have grown.
   const [owed, window] = served.answered ? [(blocks - 1) * size, STREAM_WINDOW_BYTES.most] : [blocks * size, STREAM_WINDOW_BYTES.initial];
-  return owed > window || req.hashes.length * size <= SMALL_STEAL_BYTES;
+  return owed > window || req.hashes.length * size <= SMALL_STEAL_BYTES ? 'free' : 'risky';
 }
 
 /** Expected delivery times, from the bytes each peer owes at the expected block size. */

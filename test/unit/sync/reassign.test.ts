@@ -3,7 +3,7 @@
  * synthetic peers and requests, no network.
  */
 import { describe, expect, it } from 'vitest';
-import { pickSteals, planReassignments, type ReassignView, type StealInputs } from '../../../src/sync/reassign.js';
+import { pickSteals, planReassignments, RISKY_STEAL_GAIN_MS, type ReassignView, type StealInputs } from '../../../src/sync/reassign.js';
 import { STREAM_WINDOW_BYTES } from '../../../src/network/interface.js';
 import { defaultConfig as yamuxDefaults } from '@chainsafe/libp2p-yamux/config';
 import { PeerState, type BlockRequest } from '../../../src/sync/peer-state.js';
@@ -45,6 +45,15 @@ describe('pickSteals', () => {
     const [i1, i2, i3] = [peer('i1', 1_000), peer('i2', 1_000), peer('i3', 1_000)];
     const picks = pickSteals(steals({ idle: [i1, i2, i3], queued: [q1, q2] }));
     expect(picks.map((p) => [p.peer.id, p.original.hashes])).toEqual([['i1', ['a']], ['i2', ['b']]]);
+  });
+
+  it('asks a risky request for a larger gain', () => {
+    const q = request(peer('slow', 100), ['h1']);
+    const taker = peer('i', 1_000);
+    const gainOf = (ms: number) => steals({ idle: [taker], queued: [q], holderMs: () => 1_000 + ms, takerMs: () => 1_000 });
+    expect(pickSteals(gainOf(600))).toHaveLength(1);
+    expect(pickSteals({ ...gainOf(600), risky: new Set([q]) })).toEqual([]);
+    expect(pickSteals({ ...gainOf(RISKY_STEAL_GAIN_MS + 1), risky: new Set([q]) })).toHaveLength(1);
   });
 
   it('leaves a request where it is when its holder delivers it as soon, or the idle peer lacks it', () => {
@@ -130,6 +139,21 @@ describe('planReassignments', () => {
     // Once the first reply has begun to arrive, its window may have grown: the second may be on its way.
     first.answered = true;
     expect(planReassignments(view({ requests: new Set([first, second]), idle: [idle], blockBytes: 100_000 })).steals).toEqual([]);
+  });
+
+  it('takes over a request its peer may have begun to write out only for a gain as large as an endgame copy waits for', () => {
+    // 100 kB blocks at 500 kB/s: the one being served (16 blocks) fits its window, so the next may be on its way.
+    const loaded = peer('loaded', 500_000);
+    const serving = request(loaded, Array.from({ length: 16 }, (_, i) => `h${i + 1}`), 1);
+    const next = request(loaded, ['h17', 'h18', 'h19', 'h20']);
+    const idle = peerWithChain('idle', 500_000);
+    // It waits 15 + 4 blocks (3.8 s) where the idle peer needs 4 (0.8 s): 3 s sooner.
+    const plan = planReassignments(view({ requests: new Set([serving, next]), idle: [idle], blockBytes: 100_000 }));
+    expect(plan.steals.map((s) => s.original)).toEqual([next]);
+    // With three blocks left on the one being served it would gain 0.6 s: enough for a request that
+    // cannot have started, too little for what may be lost.
+    serving.next = 13;
+    expect(planReassignments(view({ requests: new Set([serving, next]), idle: [idle], blockBytes: 100_000 })).steals).toEqual([]);
   });
 
   it('takes over a third request of large blocks: the one before it has not begun to arrive, so it cannot be written out whole', () => {
